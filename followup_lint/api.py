@@ -1,0 +1,89 @@
+"""The library entry points every front end uses: the CLI, the language server, tests.
+
+    from followup_lint import lint
+    report = lint("Dear Sam, ...", context={"kind": "thank-you"})
+    report.score, [f.rule for f in report.findings]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import config as config_mod
+from . import context as context_mod
+from . import scoring
+from .draft import Draft, DraftError, read_path, read_text
+from .findings import FileReport
+
+
+class Linter:
+    """Holds the pipeline, the compiled rules and the configuration for a run."""
+
+    def __init__(self, config=None, select=None, ignore=None, overrides=None):
+        from . import nlp as nlp_mod
+        from .engine import Engine
+
+        self.config = config or config_mod.Config()
+        self.ruleset = config_mod.build_ruleset(self.config, select, ignore)
+        self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+        self.nlp = nlp_mod.load()
+        self.engine = Engine(self.nlp)
+
+    def rules_for(self, draft: Draft, ctx) -> list:
+        off = set(ctx.ignore) | self.config.ignored_for(draft.path)
+        return [r for r in self.ruleset.rules if not config_mod.matches_any(r.id, off)]
+
+    def lint_draft(self, draft: Draft, context: dict | None = None) -> FileReport:
+        from .parsed import ParsedDraft
+
+        overrides = dict(self.overrides, **(context or {}))
+        try:
+            ctx = context_mod.build(draft.front_matter, overrides, self.config.defaults)
+        except context_mod.ContextError as exc:
+            key = str(exc).split(":", 1)[0]
+            line = draft.front_matter_lines.get(key)
+            where = f"{draft.path}:{line}" if line else draft.path
+            return FileReport(path=draft.path, error=f"{where}: {exc}")
+        parsed = ParsedDraft(draft, self.nlp)
+        findings = self.engine.check(parsed, ctx, self.rules_for(draft, ctx))
+        points = scoring.score(findings)
+        return FileReport(path=draft.path, kind=ctx.kind, kind_source=ctx.kind_source, score=points,
+                          verdict=scoring.verdict(points, findings), findings=findings,
+                          notes=list(draft.notes), text=draft.text)
+
+    def lint_path(self, path, display: str | None = None, context: dict | None = None) -> FileReport:
+        try:
+            draft = read_path(path, display=display)
+        except DraftError as exc:
+            return FileReport(path=display or str(path), error=str(exc))
+        return self.lint_draft(draft, context)
+
+
+_DEFAULT: dict = {}
+
+
+def _linter(config, select, ignore) -> Linter:
+    # The common case (no config) reuses one Linter so repeated calls don't recompile rules.
+    if config is None and select is None and ignore is None:
+        if "linter" not in _DEFAULT:
+            _DEFAULT["linter"] = Linter()
+        return _DEFAULT["linter"]
+    return Linter(config, select, ignore)
+
+
+def lint(text: str, path: str = "<text>", *, context: dict | None = None, config=None,
+         select=None, ignore=None) -> FileReport:
+    """Lint one draft given as text (front matter and a Subject: line allowed)."""
+    try:
+        draft = read_text(text, path)
+    except DraftError as exc:
+        return FileReport(path=path, error=str(exc))
+    return _linter(config, select, ignore).lint_draft(draft, context)
+
+
+def lint_path(path, *, context: dict | None = None, config=None, select=None, ignore=None) -> FileReport:
+    """Lint one draft file (.txt, .md or .eml). Uses the config found beside the file
+    unless one is given."""
+    if config is None:
+        config = config_mod.load(config_mod.discover(Path(path)))
+    return Linter(config, select, ignore).lint_path(path, context=context)

@@ -1,0 +1,278 @@
+"""Command line: `followup-lint [OPTIONS] [PATHS]...` and `followup-lint eval DIR`.
+
+The first argument picks a subcommand only when it is exactly a subcommand's name; a draft
+file named like one is reached as `./eval` or after `--` (`followup-lint -- eval`).
+Exit codes: 2 for any input or usage error; else 1 if a file has a warning/error finding
+or scores under --fail-under; else 0. --exit-zero gives 0 unless 2.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _use_color(no_color: bool, stream) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    return stream.isatty()
+
+
+def _split_ids(value) -> list | None:
+    if not value:
+        return None
+    out = []
+    for v in value:
+        out.extend(s.strip() for s in v.split(",") if s.strip())
+    return out
+
+
+def _fail(message: str) -> None:
+    click.echo(f"followup-lint: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _load_config(config_path, start: Path):
+    from . import config as config_mod
+
+    try:
+        path = Path(config_path) if config_path else config_mod.discover(start)
+        if config_path and not path.is_file():
+            _fail(f"{config_path}: config file not found")
+        return config_mod.load(path)
+    except config_mod.ConfigError as exc:
+        _fail(str(exc))
+
+
+def _explain(rule) -> str:
+    lines = [f"{rule.id}: {rule.title}", "",
+             f"Severity: {rule.severity} · weight {rule.weight} · type {rule.type} · region {', '.join(rule.regions)}",
+             f"Applies to: {', '.join(rule.applies_to)}" + (f" · settings: {', '.join(rule.settings)}" if len(rule.settings) < 4 else ""),
+             "", "Why it matters", f"  {rule.rationale}"]
+    if rule.source:
+        lines.append(f"  Source: {rule.source}")
+    if rule.suggestion:
+        lines += ["", "How to fix", f"  {rule.suggestion}"]
+    if rule.options:
+        lines += ["", "Options (set under `rules:` in config)"] + [f"  {k}: {v}" for k, v in rule.options.items()]
+    for title, key in (("Fires on", "fires"), ("Passes", "passes")):
+        lines += ["", title]
+        for ex in rule.examples.get(key, [])[:4]:
+            text = ex if isinstance(ex, str) else ex["text"]
+            lines.append("  - " + " ".join(text.split())[:160])
+    return "\n".join(lines) + "\n"
+
+
+def _list_rules(rules, fmt: str) -> str:
+    if fmt == "json":
+        import json
+
+        return json.dumps([{"id": r.id, "title": r.title, "severity": r.severity, "weight": r.weight,
+                            "type": r.type, "regions": list(r.regions), "applies_to": list(r.applies_to),
+                            "pack": r.pack, "options": r.options} for r in rules], indent=2) + "\n"
+    width = max(len(r.id) for r in rules) if rules else 10
+    return "".join(f"{r.id:<{width}}  {r.severity:<7}  {r.title}\n" for r in rules)
+
+
+def _collect(paths, cfg_for) -> tuple[list, list]:
+    """Expand paths to (draft files, error reports). Directories are walked recursively."""
+    from .discovery import walk
+    from .findings import FileReport
+
+    files, errors = [], []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            cfg = cfg_for(p)
+            found = walk(p, excluded=cfg.excluded)
+            if not found:
+                errors.append(FileReport(path=raw, error=f"{raw}: no drafts (.txt, .md, .eml) found in this directory"))
+            files.extend(found)
+        elif not p.exists():
+            errors.append(FileReport(path=raw, error=f"{raw}: no such file or directory"))
+        else:
+            files.append(p)
+    return files, errors
+
+
+CONTEXT_OPTIONS = [
+    click.option("--kind", type=click.Choice(["thank-you", "check-in", "offer-update", "unknown"]), help="What kind of follow-up the draft is (overrides front matter)."),
+    click.option("--setting", type=click.Choice(["corporate", "startup", "creative", "unknown"]), help="The interview's setting (overrides front matter)."),
+]
+
+
+def _with(options):
+    def deco(f):
+        for opt in reversed(options):
+            f = opt(f)
+        return f
+    return deco
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]},
+               epilog="Subcommands: `followup-lint eval DIR` scores the rules against a labelled corpus. "
+                      "A draft named like a subcommand is reached as ./eval or after --.")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("--select", multiple=True, help="Only these rules (comma-separated ids; a pack name selects its rules).")
+@click.option("--ignore", multiple=True, help="Skip these rules (comma-separated ids).")
+@click.option("--explain", metavar="RULE", help="Explain a rule: why, how to fix, examples.")
+@click.option("--list-rules", is_flag=True, help="List the rules (use --format json for JSON).")
+@click.option("--fail-under", type=click.FloatRange(0, 100), help="Exit 1 when a draft scores below this.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (2 still means an error).")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here instead of stdout.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file instead of discovering one.")
+@click.option("--stdin-filename", help="Path to report (and find config for) when reading the draft from -.")
+@click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR=1).")
+@click.option("--quiet", "-q", is_flag=True, help="Only the finding lines: no source, notes, scores or summary.")
+@_with(CONTEXT_OPTIONS)
+@click.version_option(__version__, "--version", prog_name="followup-lint")
+def lint_command(paths, fmt, select, ignore, explain, list_rules, fail_under, exit_zero, output_file,
+                 config_path, stdin_filename, no_color, quiet, kind, setting):
+    """Lint job-interview follow-up email drafts (.txt, .md, .eml, or - for stdin)."""
+    from . import config as config_mod
+    from .rulepack import RuleError
+
+    select_ids, ignore_ids = _split_ids(select), _split_ids(ignore)
+    start = Path(stdin_filename or (paths[0] if paths and paths[0] != "-" else "."))
+    cfg = _load_config(config_path, start)
+    try:
+        ruleset = config_mod.build_ruleset(cfg, select_ids, ignore_ids)
+    except (config_mod.ConfigError, RuleError) as exc:
+        _fail(str(exc))
+
+    if explain:
+        rule = ruleset.by_id.get(explain) or next((r for r in config_mod.build_ruleset(cfg).rules if r.id == explain), None)
+        if rule is None:
+            _fail(f"unknown rule {explain!r}; see `followup-lint --list-rules`")
+        click.echo(_explain(rule), nl=False)
+        return
+    if list_rules:
+        click.echo(_list_rules(ruleset.rules, fmt), nl=False)
+        return
+    if not paths:
+        _fail("no drafts given; try `followup-lint draft.txt`, a folder, or - for stdin (see --help)")
+
+    configs: dict = {}
+
+    def cfg_for(p: Path):
+        if config_path:
+            return cfg
+        found = config_mod.discover(p)
+        key = str(found)
+        if key not in configs:
+            try:
+                configs[key] = config_mod.load(found)
+            except config_mod.ConfigError as exc:
+                _fail(str(exc))
+        return configs[key]
+
+    file_paths, reports = _collect([p for p in paths if p != "-"], cfg_for)
+    from .api import Linter
+    from .draft import DraftError, read_bytes
+    from .nlp import ModelMissing
+
+    overrides = {"kind": kind, "setting": setting}
+    linters: dict = {}
+
+    def linter_for(c):
+        if id(c) not in linters:
+            try:
+                linters[id(c)] = Linter(c, select_ids, ignore_ids, overrides)
+            except ModelMissing as exc:
+                _fail(str(exc))
+            except (config_mod.ConfigError, RuleError) as exc:
+                _fail(str(exc))
+        return linters[id(c)]
+
+    from .findings import FileReport
+
+    results = []
+    try:
+        if "-" in paths:
+            name = stdin_filename or "<stdin>"
+            data = sys.stdin.buffer.read() if sys.stdin else b""
+            try:
+                draft = read_bytes(data, name)
+                results.append(linter_for(cfg_for(Path(stdin_filename or "."))).lint_draft(draft))
+            except DraftError as exc:
+                results.append(FileReport(path=name, error=str(exc)))
+        for p in file_paths:
+            results.append(linter_for(cfg_for(p)).lint_path(p, display=str(p)))
+    except RuleError as exc:  # a pattern that only fails when compiled against the pipeline
+        _fail(str(exc))
+    results.extend(reports)
+
+    from .formats import render
+
+    stream_is_file = output_file is not None
+    color = not stream_is_file and fmt == "text" and _use_color(no_color, sys.stdout)
+    show_source = fmt == "text" and not stream_is_file and sys.stdout.isatty()
+    text = render(fmt, results, show_source=show_source, color=color, quiet=quiet)
+    if output_file:
+        Path(output_file).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    if fmt != "text":
+        for r in results:
+            if r.error is not None:
+                click.echo(r.error, err=True)
+
+    threshold = fail_under if fail_under is not None else cfg.fail_under
+    if any(r.error is not None for r in results):
+        sys.exit(EXIT_ERROR)
+    if exit_zero:
+        sys.exit(EXIT_OK)
+    failed = any(r.failed for r in results)
+    if threshold is not None:
+        failed = failed or any(r.score is not None and r.score < threshold for r in results)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+@click.command("eval", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--select", multiple=True, help="Only these rules.")
+@click.option("--ignore", multiple=True, help="Skip these rules.")
+@click.option("--verbose", "-v", is_flag=True, help="List each false positive and missed draft.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: none, the built-in defaults).")
+def eval_command(directory, fmt, select, ignore, verbose, config_path):
+    """Score the rules against a labelled corpus (DIR/labels.yaml): per-rule precision,
+    recall and F1, macro F1, and the Spearman correlation of score with quality."""
+    import json
+
+    from . import config as config_mod
+    from .api import Linter
+    from .evaluate import EvalError, evaluate, render_text
+    from .nlp import ModelMissing
+    from .rulepack import RuleError
+
+    cfg = _load_config(config_path, Path(directory)) if config_path else config_mod.Config()
+    try:
+        linter = Linter(cfg, _split_ids(select), _split_ids(ignore))
+        result = evaluate(Path(directory), linter)
+    except (EvalError, config_mod.ConfigError, RuleError, ModelMissing) as exc:
+        _fail(str(exc))
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2))
+    else:
+        click.echo(render_text(result, verbose), nl=False)
+    sys.exit(EXIT_ERROR if result["errors"] else EXIT_OK)
+
+
+SUBCOMMANDS = {"eval": eval_command}
+
+
+def main(argv: list | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        SUBCOMMANDS[argv[0]].main(argv[1:], prog_name=f"followup-lint {argv[0]}")
+    else:
+        lint_command.main(argv, prog_name="followup-lint")

@@ -1,0 +1,82 @@
+"""Run rules on a parsed draft and turn their hits into located findings."""
+
+from __future__ import annotations
+
+import string
+
+from .findings import Finding
+from .matching import Conditions, PatternError, Patterns
+from .rulepack import RuleError, Rule
+from .ruletypes import TYPES
+
+
+class CompiledRule:
+    """A rule whose patterns and conditions are compiled against the pipeline's vocab."""
+
+    def __init__(self, spec: Rule, nlp):
+        self.spec = spec
+        try:
+            self.patterns = Patterns(nlp, spec.patterns) if spec.patterns else None
+            self.pattern_when = [Conditions(nlp, p.get("when", []), ("patterns", i, "when")) for i, p in enumerate(spec.patterns)]
+            self.pattern_unless = [Conditions(nlp, p.get("unless", []), ("patterns", i, "unless")) for i, p in enumerate(spec.patterns)]
+            self.when = Conditions(nlp, spec.when, ("when",))
+            self.unless = Conditions(nlp, spec.unless, ("unless",))
+        except PatternError as exc:
+            raise RuleError(spec.path, spec.line_of(exc.keys), f"rule {spec.id!r}: {exc.message}") from None
+
+
+class _Template(string.Formatter):
+    """str.format that leaves unknown fields visible instead of raising."""
+
+    def get_value(self, key, args, kwargs):
+        if isinstance(key, str) and key not in kwargs:
+            return "{" + key + "}"
+        return super().get_value(key, args, kwargs)
+
+
+_TEMPLATE = _Template()
+
+
+def render(template: str, values: dict) -> str:
+    try:
+        return _TEMPLATE.vformat(template, (), values)
+    except (ValueError, IndexError, KeyError):
+        return template
+
+
+def applies(spec: Rule, ctx) -> bool:
+    return ctx.kind in spec.applies_to and ctx.setting in spec.settings
+
+
+class Engine:
+    def __init__(self, nlp):
+        self.nlp = nlp
+        self._compiled: dict[int, CompiledRule] = {}
+
+    def compiled(self, spec: Rule) -> CompiledRule:
+        key = id(spec)
+        if key not in self._compiled:
+            self._compiled[key] = (spec, CompiledRule(spec, self.nlp))
+        return self._compiled[key][1]
+
+    def check(self, parsed, ctx, rules) -> list[Finding]:
+        draft = parsed.draft
+        findings: list[Finding] = []
+        for spec in rules:
+            if not applies(spec, ctx):
+                continue
+            rule = self.compiled(spec)
+            for hit in TYPES[spec.type](rule, parsed, ctx):
+                values = dict(spec.options, kind=ctx.kind, setting=ctx.setting, **hit.values)
+                message = render(hit.message or spec.message, values)
+                line, col, decoded = draft.locate(hit.start)
+                end_line, end_col, _ = draft.locate(hit.end)
+                findings.append(Finding(
+                    rule=spec.id, severity=spec.severity, weight=spec.weight, title=spec.title,
+                    message=message + (" (position in the decoded email body)" if decoded else ""),
+                    suggestion=render(spec.suggestion, values),
+                    start=hit.start, end=hit.end, line=line, column=col, end_line=end_line, end_column=end_col,
+                    region=draft.region_of(hit.start), decoded=decoded,
+                ))
+        findings.sort(key=Finding.sort_key)
+        return findings

@@ -1,0 +1,177 @@
+"""Patterns and conditions from rule YAML, compiled against the pipeline.
+
+A pattern is a lemma phrase list, a spaCy Matcher token pattern or a regular expression;
+a condition asks the parse about the head word of a match (negated? hedged? which
+grammatical role?). Rule types combine these; they never look at raw strings themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import nlp as nlp_mod
+
+# Regexes run on a region at most this long; drafts are short and user packs are
+# untrusted, so a pathological pattern cannot grind through a pasted novel.
+REGEX_TEXT_LIMIT = 20_000
+
+
+@dataclass
+class Match:
+    start: int          # offsets in Draft.text
+    end: int
+    segment: object     # parsed.Segment
+    span: object        # spacy Span covering the match
+    pattern: int        # index of the pattern in its list
+
+    @property
+    def text(self) -> str:
+        return self.span.text if self.span is not None else ""
+
+
+class PatternError(ValueError):
+    def __init__(self, keys, message):
+        super().__init__(message)
+        self.keys, self.message = keys, message
+
+
+def _lemma_key(pattern: list) -> list:
+    # Rule authors write LEMMA; we match the lower-cased lemma stored in NORM.
+    out = []
+    for token in pattern:
+        token = dict(token)
+        if "LEMMA" in token:
+            value = token.pop("LEMMA")
+            token["NORM"] = _lower_values(value)
+        out.append(token)
+    return out
+
+
+def _lower_values(value):
+    if isinstance(value, str):
+        return value.lower()
+    if isinstance(value, dict):
+        return {k: ([v.lower() for v in vs] if isinstance(vs, list) else vs) for k, vs in value.items()}
+    return value
+
+
+class Patterns:
+    """A compiled list of patterns; `find(segment)` yields Matches in text order."""
+
+    def __init__(self, nlp, patterns: list, keys=("patterns",)):
+        from spacy.matcher import Matcher
+
+        self.patterns = patterns
+        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.regexes: dict[int, re.Pattern] = {}
+        phrase_docs = {}
+        all_phrases = sorted({p for pat in patterns for p in pat.get("phrases", [])})
+        for phrase, doc in zip(all_phrases, nlp.pipe(all_phrases)):
+            phrase_docs[phrase] = doc
+        for i, pat in enumerate(patterns):
+            key = str(i)
+            try:
+                if "phrases" in pat:
+                    self.matcher.add(key, [self._phrase_pattern(phrase_docs[p]) for p in pat["phrases"]])
+                elif "tokens" in pat:
+                    self.matcher.add(key, [_lemma_key(pat["tokens"])])
+                else:
+                    flags = 0 if pat.get("case") else re.IGNORECASE
+                    self.regexes[i] = re.compile(pat["regex"], flags)
+            except Exception as exc:  # spaCy reports bad token patterns as ValueError/MatchPatternError
+                detail = " ".join(str(exc).split())
+                raise PatternError(keys + (i,), f"invalid pattern: {detail[:300]}") from None
+
+    @staticmethod
+    def _phrase_pattern(doc) -> list:
+        # Match the lemma the phrase has in isolation or its own lower-cased spelling:
+        # "thanks" alone may lemmatise to "thank" or stay "thanks".
+        return [{"NORM": {"IN": sorted({t.norm_, t.lower_})}} for t in doc if not t.is_space]
+
+    def find(self, segment) -> list[Match]:
+        doc = segment.doc
+        found: list[Match] = []
+        for match_id, s, e in (self.matcher(doc) if len(self.matcher) else ()):
+            idx = int(doc.vocab.strings[match_id])
+            span = doc[s:e]
+            found.append(Match(segment.start + span.start_char, segment.start + span.end_char, segment, span, idx))
+        text = doc.text[:REGEX_TEXT_LIMIT]
+        for idx, rx in self.regexes.items():
+            for m in rx.finditer(text):
+                if m.end() == m.start():
+                    continue
+                span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                found.append(Match(segment.start + m.start(), segment.start + m.end(), segment, span, idx))
+        # Longest match first at each position, so overlaps keep the fuller phrase.
+        found.sort(key=lambda m: (m.start, -(m.end - m.start), m.pattern))
+        return found
+
+
+class Conditions:
+    """`when`/`unless` lists: a condition holds when all of its keys hold for a match."""
+
+    SUB_PATTERN_KEYS = ("sentence", "before", "draft")
+
+    def __init__(self, nlp, conditions: list, keys=()):
+        self.conditions = conditions
+        self.sub = {}
+        for i, cond in enumerate(conditions):
+            for key in self.SUB_PATTERN_KEYS:
+                if key in cond:
+                    self.sub[(i, key)] = Patterns(nlp, cond[key], keys + (i, key))
+
+    def __bool__(self):
+        return bool(self.conditions)
+
+    def any_holds(self, match: Match, segments) -> bool:
+        return any(self._holds(i, c, match, segments) for i, c in enumerate(self.conditions))
+
+    def all_hold(self, match: Match, segments) -> bool:
+        return all(self._holds(i, c, match, segments) for i, c in enumerate(self.conditions))
+
+    def _holds(self, i, cond, match: Match, segments) -> bool:
+        span = match.span
+        if span is None or len(span) == 0:
+            return False
+        head = nlp_mod.anchor(span)
+        for key, want in cond.items():
+            if key == "negated":
+                got = any(nlp_mod.is_negated(t) for t in {head, span[0]})
+            elif key == "hedged":
+                got = nlp_mod.is_hedged(head)
+            elif key == "question":
+                got = nlp_mod.is_question(head)
+            elif key == "dep":
+                got = head.dep_ in want
+            elif key == "pos":
+                got = head.pos_ in want
+            elif key == "head_lemma":
+                got = head.head is not head and head.head.norm_ in [w.lower() for w in want]
+            elif key == "child_lemma":
+                got = any(c.norm_ in [w.lower() for w in want] for c in head.children)
+            elif key == "child_dep":
+                got = any(c.dep_ in want for c in head.children)
+            elif key == "subject":
+                got = nlp_mod.subject_of(head) in [w.lower() for w in want]
+            elif key in self.SUB_PATTERN_KEYS:
+                got = self._sub_match(i, key, match, segments)
+            else:  # the schema rules this out
+                raise KeyError(key)
+            expected = want if isinstance(want, bool) else True
+            if bool(got) != expected:
+                return False
+        return True
+
+    def _sub_match(self, i, key, match: Match, segments) -> bool:
+        patterns = self.sub[(i, key)]
+        if key == "draft":
+            return any(patterns.find(seg) for seg in segments)
+        sent = match.span.sent
+        lo = match.segment.start + sent.start_char
+        hi = match.segment.start + sent.end_char
+        for other in patterns.find(match.segment):
+            if other.start >= lo and other.end <= hi:
+                if key == "sentence" or other.end <= match.start:
+                    return True
+        return False

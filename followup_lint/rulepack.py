@@ -1,0 +1,215 @@
+"""Loading rule packs: YAML files -> validated Rule objects.
+
+A pack is a folder of `*.yaml` rule files. Every file is checked against the published
+JSON Schema and then for what a schema cannot see (a regex that does not compile, an
+option a metric names but does not define, duplicate ids). Problems are RuleError with
+`path:line: what is wrong`, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from . import yamlsource
+from .yamlsource import YamlSourceError
+
+KINDS = ("thank-you", "check-in", "offer-update", "unknown")
+SETTINGS = ("corporate", "startup", "creative", "unknown")
+SEVERITIES = ("error", "warning", "info")
+REGEX_MAX_LEN = 2000
+
+
+class RuleError(YamlSourceError):
+    """A rule file that cannot be used."""
+
+
+@dataclass
+class Rule:
+    id: str
+    title: str
+    severity: str
+    type: str
+    message: str
+    rationale: str
+    weight: float = 10
+    applies_to: tuple = KINDS
+    settings: tuple = SETTINGS
+    regions: tuple = ("body",)
+    suggestion: str = ""
+    source: str = ""
+    options: dict = field(default_factory=dict)
+    per: str = "sentence"
+    patterns: list = field(default_factory=list)
+    when: list = field(default_factory=list)
+    unless: list = field(default_factory=list)
+    conditions: list = field(default_factory=list)
+    examples: dict = field(default_factory=dict)
+    path: str = ""
+    line: int = 1
+    pack: str = "builtin"
+    lines: dict = field(default_factory=dict, repr=False)   # key path -> line in `path`
+
+    def line_of(self, keys) -> int:
+        keys = tuple(keys)
+        while keys and keys not in self.lines:
+            keys = keys[:-1]
+        return self.lines.get(keys, self.line)
+
+    def option(self, value):
+        """A threshold written as a number or as the name of one of the rule's options."""
+        if isinstance(value, str):
+            return self.options[value]
+        return value
+
+    def with_overrides(self, overrides: dict) -> "Rule":
+        """A copy with config overrides (severity, weight, options) applied."""
+        import copy
+
+        rule = copy.copy(self)
+        rule.options = dict(self.options)
+        for key, value in overrides.items():
+            if key in ("severity", "weight"):
+                setattr(rule, key, value)
+            elif key != "enabled":
+                rule.options[key] = value
+        return rule
+
+
+@lru_cache(maxsize=1)
+def rule_schema() -> dict:
+    return json.loads(resources.files("followup_lint").joinpath("schema/rule.schema.json").read_text("utf-8"))
+
+
+def builtin_pack_dir() -> Path:
+    """The built-in rules: inside the wheel, or the repository's top-level rules/."""
+    packaged = Path(__file__).parent / "rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def _schema_validator():
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(rule_schema())
+
+
+def load_rule_file(path: Path, pack: str = "builtin", prefix: str = "") -> Rule:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(str(path), None, f"cannot read rule file: {exc}") from None
+    try:
+        located = yamlsource.load(text, str(path))
+    except YamlSourceError as exc:
+        raise RuleError(exc.path, exc.line, exc.message) from None
+    data = located.data
+    if not isinstance(data, dict):
+        raise RuleError(str(path), 1, "a rule file must be a mapping with id, title, type, ...")
+    errors = sorted(_schema_validator().iter_errors(data), key=lambda e: located.line(e.absolute_path))
+    if errors:
+        err = yamlsource.schema_error(located, _most_specific(errors[0]))
+        raise RuleError(err.path, err.line, err.message)
+    _check_semantics(data, located)
+    regions = data.get("region", "body")
+    rule_id = f"{prefix}{data['id']}"
+    return Rule(
+        id=rule_id,
+        title=data["title"],
+        severity=data["severity"],
+        type=data["type"],
+        message=data["message"],
+        rationale=" ".join(data["rationale"].split()),
+        weight=data.get("weight", 10),
+        applies_to=tuple(data.get("applies_to", KINDS)),
+        settings=tuple(data.get("settings", SETTINGS)),
+        regions=(regions,) if isinstance(regions, str) else tuple(regions),
+        suggestion=" ".join(data.get("suggestion", "").split()),
+        source=data.get("source", ""),
+        options=dict(data.get("options", {})),
+        per=data.get("per", "sentence"),
+        patterns=data.get("patterns", []),
+        when=data.get("when", []),
+        unless=data.get("unless", []),
+        conditions=data.get("conditions", []),
+        examples=data["examples"],
+        path=str(path),
+        line=located.line(("id",)),
+        pack=pack,
+        lines=located.lines,
+    )
+
+
+def _most_specific(error):
+    # oneOf/anyOf failures hide the useful message in their context.
+    while error.context:
+        error = min(error.context, key=lambda e: len(list(e.absolute_path)) * -1)
+    return error
+
+
+def _iter_patterns(data, keys=()):
+    """Yield (keys, pattern) for every pattern in a rule, conditions' patterns included."""
+    for i, pattern in enumerate(data.get("patterns", [])):
+        yield keys + ("patterns", i), pattern
+        for ckey in ("when", "unless"):
+            for j, cond in enumerate(pattern.get(ckey, [])):
+                for sub in ("sentence", "before", "draft"):
+                    for k, p in enumerate(cond.get(sub, [])):
+                        yield keys + ("patterns", i, ckey, j, sub, k), p
+    for ckey in ("when", "unless"):
+        for j, cond in enumerate(data.get(ckey, [])):
+            for sub in ("sentence", "before", "draft"):
+                for k, p in enumerate(cond.get(sub, [])):
+                    yield keys + (ckey, j, sub, k), p
+
+
+def _check_semantics(data: dict, located) -> None:
+    for keys, pattern in _iter_patterns(data):
+        if "regex" in pattern:
+            rx = pattern["regex"]
+            if len(rx) > REGEX_MAX_LEN:
+                raise located.error(keys + ("regex",), f"regex longer than {REGEX_MAX_LEN} characters")
+            try:
+                re.compile(rx)
+            except re.error as exc:
+                raise located.error(keys + ("regex",), f"regex does not compile: {exc}") from None
+    options = data.get("options", {})
+    for i, cond in enumerate(data.get("conditions", [])):
+        for key in ("above", "below", "min_words"):
+            value = cond.get(key)
+            if isinstance(value, str) and value not in options:
+                raise located.error(("conditions", i, key), f"{key}: {value!r} is not one of the rule's options ({', '.join(options) or 'none defined'})")
+        if "above" not in cond and "below" not in cond:
+            raise located.error(("conditions", i), "a metric condition needs `above:` or `below:`")
+    fmt_keys = set(options) | {"match", "sentence", "value", "limit", "kind", "setting", "mine", "other"}
+    for key in ("message", "suggestion"):
+        for name in re.findall(r"{(\w+)[^}]*}", data.get(key, "")):
+            if name not in fmt_keys:
+                raise located.error((key,), f"{key} uses {{{name}}}, which is not available (use one of: {', '.join(sorted(fmt_keys))})")
+
+
+def load_pack(folder: Path, pack: str = "builtin", prefix: str = "") -> list[Rule]:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise RuleError(str(folder), None, "rule pack folder not found")
+    rules: list[Rule] = []
+    seen: dict[str, Rule] = {}
+    for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+        if path.name == "pack.yaml":
+            continue
+        rule = load_rule_file(path, pack=pack, prefix=prefix)
+        if rule.id in seen:
+            raise RuleError(str(path), rule.line, f"duplicate rule id {rule.id!r} (also in {seen[rule.id].path})")
+        seen[rule.id] = rule
+        rules.append(rule)
+    return rules
+
+
+@lru_cache(maxsize=1)
+def builtin_rules() -> tuple:
+    return tuple(load_pack(builtin_pack_dir()))

@@ -1,0 +1,9 @@
+"""Rule types: the only Python that differs between kinds of rule.
+
+Each module exposes `check(rule: CompiledRule, parsed: ParsedDraft, ctx: Context) -> list[Hit]`.
+Everything that differs between two rules of one type lives in their YAML.
+"""
+
+from . import forbid, metric, require
+
+TYPES = {"forbid": forbid.check, "require": require.check, "metric": metric.check}

@@ -1,0 +1,59 @@
+"""Pieces shared by the rule types: hits and filtered pattern matches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Hit:
+    """A place a rule fired, before it becomes a located Finding."""
+
+    start: int
+    end: int
+    values: dict = field(default_factory=dict)   # for the message template
+    message: str | None = None                     # a pattern's or condition's own message
+
+
+def _as_tuple(value):
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def surviving_matches(rule, segments, ctx) -> list:
+    """Every match of the rule's patterns that its conditions let through, in text order."""
+    by_pattern: dict[int, list] = {}
+    for seg in segments:
+        for m in rule.patterns.find(seg):
+            pat = rule.spec.patterns[m.pattern]
+            if ctx.setting not in pat.get("settings", (ctx.setting,)):
+                continue
+            if "region" in pat and seg.region not in _as_tuple(pat["region"]):
+                continue
+            when, unless = rule.pattern_when[m.pattern], rule.pattern_unless[m.pattern]
+            if when and not when.all_hold(m, segments):
+                continue
+            if unless and unless.any_holds(m, segments):
+                continue
+            if rule.when and not rule.when.all_hold(m, segments):
+                continue
+            if rule.unless and rule.unless.any_holds(m, segments):
+                continue
+            by_pattern.setdefault(m.pattern, []).append(m)
+    out = []
+    for idx, matches in by_pattern.items():
+        need = rule.spec.patterns[idx].get("min_count", 1)
+        if len(matches) >= need:
+            out.extend(matches[need - 1:] if need > 1 else matches)
+    # Drop matches nested inside an earlier, longer one.
+    out.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept = []
+    for m in out:
+        if kept and m.start < kept[-1].end and m.end <= kept[-1].end:
+            continue
+        kept.append(m)
+    return kept
+
+
+def sentence_bounds(match):
+    sent = match.span.sent
+    return match.segment.start + sent.start_char, match.segment.start + sent.end_char

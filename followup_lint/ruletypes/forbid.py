@@ -1,0 +1,25 @@
+"""forbid: the draft must not say this. One hit per match, sentence (default) or draft."""
+
+from __future__ import annotations
+
+from .common import Hit, sentence_bounds, surviving_matches
+
+
+def check(rule, parsed, ctx) -> list[Hit]:
+    segments = parsed.segments(rule.spec.regions)
+    hits: list[Hit] = []
+    seen_sentences = set()
+    for m in surviving_matches(rule, segments, ctx):
+        sent = sentence_bounds(m) if m.span is not None else (m.start, m.end)
+        if rule.spec.per == "sentence":
+            if sent in seen_sentences:
+                continue
+            seen_sentences.add(sent)
+        pattern = rule.spec.patterns[m.pattern]
+        text = parsed.draft.text
+        hits.append(Hit(m.start, m.end,
+                        values={"match": text[m.start:m.end], "sentence": " ".join(text[sent[0]:sent[1]].split())},
+                        message=pattern.get("message")))
+        if rule.spec.per == "draft":
+            break
+    return hits

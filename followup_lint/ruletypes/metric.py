@@ -1,0 +1,100 @@
+"""metric: a measure of a region crosses a threshold (word count, reading grade, ...).
+
+Each condition names a metric, a bound (a number or one of the rule's options, so users
+can tune it under `rules:` in config) and optionally its own message. The rule fires
+once per condition that holds.
+"""
+
+from __future__ import annotations
+
+from .common import Hit
+
+_FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
+# Words that turn attention to the reader and their organisation.
+_OTHER_FOCUS = {"you", "your", "yours", "yourself", "team", "company", "organization", "organisation",
+                "they", "their", "group", "department", "firm", "school", "hospital", "clinic", "store"}
+
+
+def _words(segments):
+    return [(seg, t) for seg in segments for t in seg.doc if not (t.is_punct or t.is_space)]
+
+
+def words(segments, ctx, options):
+    toks = _words(segments)
+    limit = options.get("_limit")
+    if limit is not None and len(toks) > limit:
+        seg, first = toks[int(limit)]
+        seg_last, last = toks[-1]
+        return len(toks), (seg.start + first.idx, seg_last.start + last.idx + len(last)), {}
+    return len(toks), _whole(segments), {}
+
+
+def longest_sentence_words(segments, ctx, options):
+    best, where, text = 0, None, ""
+    for seg in segments:
+        for sent in seg.doc.sents:
+            n = sum(1 for t in sent if not (t.is_punct or t.is_space))
+            if n > best:
+                best, where, text = n, (seg.start + sent.start_char, seg.start + sent.end_char), sent.text
+    short = " ".join(text.split())
+    if len(short) > 80:
+        short = short[:77] + "…"
+    return best, where or _whole(segments), {"sentence": short}
+
+
+def grade(segments, ctx, options):
+    import textstat
+
+    text = "\n\n".join(seg.doc.text for seg in segments)
+    if not text.strip():
+        return 0.0, _whole(segments), {}
+    return round(textstat.flesch_kincaid_grade(text), 1), _whole(segments), {}
+
+
+def exclamations(segments, ctx, options):
+    return sum(seg.doc.text.count("!") for seg in segments), _whole(segments), {}
+
+
+def first_person_share(segments, ctx, options):
+    names = {n.lower() for n in (ctx.company, ctx.interviewer) if n}
+    mine = other = 0
+    for _, t in _words(segments):
+        low = t.lower_
+        if low in _FIRST_PERSON:
+            mine += 1
+        elif low in _OTHER_FOCUS or t.norm_ in _OTHER_FOCUS or low in names:
+            other += 1
+    share = mine / (mine + other) if mine + other else 0.0
+    return round(share, 2), _whole(segments), {"mine": mine, "other": other}
+
+
+METRICS = {f.__name__: f for f in (words, longest_sentence_words, grade, exclamations, first_person_share)}
+
+
+def _whole(segments):
+    if not segments:
+        return (0, 0)
+    first, last = segments[0], segments[-1]
+    return (first.start, last.start + len(last.doc.text))
+
+
+def check(rule, parsed, ctx) -> list[Hit]:
+    spec = rule.spec
+    segments = parsed.segments(spec.regions)
+    hits: list[Hit] = []
+    word_count = None
+    for cond in spec.conditions:
+        min_words = spec.option(cond.get("min_words", 0))
+        if min_words:
+            word_count = word_count if word_count is not None else len(_words(segments))
+            if word_count < min_words:
+                continue
+        above, below = cond.get("above"), cond.get("below")
+        limit = spec.option(above if above is not None else below)
+        options = dict(spec.options, _limit=limit if above is not None else None)
+        value, (start, end), extra = METRICS[cond["metric"]](segments, ctx, options)
+        crossed = value > limit if above is not None else value < limit
+        if crossed:
+            values = dict(spec.options, value=value, limit=limit, **extra)
+            hits.append(Hit(start, end, values=values, message=cond.get("message")))
+    return hits

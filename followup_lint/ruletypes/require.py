@@ -1,0 +1,17 @@
+"""require: the draft must say this somewhere in the rule's regions; fires once if not."""
+
+from __future__ import annotations
+
+from .common import Hit, surviving_matches
+
+
+def check(rule, parsed, ctx) -> list[Hit]:
+    segments = parsed.segments(rule.spec.regions)
+    if surviving_matches(rule, segments, ctx):
+        return []
+    # Point at the opening of the body: where the missing sentence belongs.
+    for seg in parsed.segments(("body",)) or segments:
+        for sent in seg.doc.sents:
+            if sent.text.strip():
+                return [Hit(seg.start + sent.start_char, seg.start + sent.end_char)]
+    return [Hit(0, 0)]

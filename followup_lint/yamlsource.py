@@ -1,0 +1,109 @@
+"""YAML loading that remembers where each value came from.
+
+Rule files, config files and front matter are written by people; when one is wrong the
+message must name the line. PyYAML's composed node tree carries positions, so we build
+the plain data and a map from each key path to its 1-based line in one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+
+class YamlSourceError(Exception):
+    def __init__(self, path: str, line: int | None, message: str):
+        super().__init__(message)
+        self.path, self.line, self.message = path, line, message
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Located:
+    """Parsed YAML data plus the line of every key path (tuple of keys/indexes)."""
+
+    data: object
+    path: str
+    lines: dict = field(default_factory=dict)
+    line_offset: int = 0
+
+    def line(self, keys=()) -> int:
+        """Line of the deepest known prefix of `keys` (the file's first line if none)."""
+        keys = tuple(keys)
+        while keys and keys not in self.lines:
+            keys = keys[:-1]
+        return self.lines.get(keys, 1) + self.line_offset
+
+    def error(self, keys, message: str) -> YamlSourceError:
+        return YamlSourceError(self.path, self.line(keys), message)
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+# YAML 1.1 reads `on`, `off`, `yes`, `no` as booleans; in our files they are words
+# (a rule's phrase list may well contain "no"). Keep only true/false.
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+def _walk(node, keys, lines):
+    lines.setdefault(keys, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            lines[keys + (key,)] = key_node.start_mark.line + 1
+            _walk(value_node, keys + (key,), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, keys + (i,), lines)
+
+
+def load(text: str, path: str, line_offset: int = 0) -> Located:
+    """Parse one YAML document. Raises YamlSourceError naming path:line on bad syntax."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise YamlSourceError(path, line, f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise YamlSourceError(path, None, f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    lines: dict = {}
+    if node is not None:
+        _walk(node, (), lines)
+    return Located(data, path, lines, line_offset)
+
+
+def schema_error(located: Located, error) -> YamlSourceError:
+    """Turn a jsonschema ValidationError into a one-line, located message."""
+    keys = tuple(error.absolute_path)
+    where = "/".join(str(k) for k in keys)
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        if extra:
+            keys = keys + (extra[0],)
+            allowed = ", ".join(sorted(error.schema.get("properties", {})))
+            msg = f"unknown key {extra[0]!r}" + (f" under {where!r}" if where else "")
+            return located.error(keys, f"{msg}; expected one of: {allowed}")
+    msg = error.message
+    if len(msg) > 200:
+        msg = msg[:200] + "…"
+    return located.error(keys, f"{where + ': ' if where else ''}{msg}")

@@ -1,0 +1,23 @@
+"""Every rule's YAML examples are its tests (like ESLint's RuleTester valid/invalid)."""
+
+import pytest
+
+from followup_lint.rulepack import builtin_rules
+from followup_lint.ruletest import examples_of, run_example
+
+CASES = [(rule, *ex) for rule in builtin_rules() for ex in examples_of(rule)]
+
+
+@pytest.mark.parametrize(
+    "rule,expect,index,text,context", CASES,
+    ids=[f"{r.id}-{e}-{i}" for r, e, i, _t, _c in CASES],
+)
+def test_example(linter, rule, expect, index, text, context):
+    result = run_example(linter, rule, expect, index, text, context)
+    assert result.ok, f"{rule.id} should {'fire' if expect == 'fires' else 'pass'} on: {text!r}\n  {result.detail}"
+
+
+def test_every_rule_has_enough_examples():
+    for rule in builtin_rules():
+        fires, passes = rule.examples["fires"], rule.examples["passes"]
+        assert len(fires) >= 4 and len(passes) >= 4, f"{rule.id}: needs at least 4 fires and 4 passes examples"
