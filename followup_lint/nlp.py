@@ -34,6 +34,7 @@ def load(exclude: tuple = DEFAULT_EXCLUDE):
 
     if not Language.has_factory("followup_lint_norm"):
         Language.component("followup_lint_norm", func=_lemma_norm)
+        Language.component("followup_lint_breaks", func=_line_breaks)
     for name in MODEL_PACKAGES:
         if importlib.util.find_spec(name) is None:
             continue
@@ -42,6 +43,8 @@ def load(exclude: tuple = DEFAULT_EXCLUDE):
         except Exception:  # a broken install: try the next candidate
             continue
         nlp.add_pipe("followup_lint_norm", last=True)
+        if "parser" in nlp.pipe_names:
+            nlp.add_pipe("followup_lint_breaks", before="parser")
         return nlp
     raise ModelMissing(INSTALL_HINT)
 
@@ -57,6 +60,17 @@ def _lemma_norm(doc):
     # PhraseMatcher compare one attribute natively instead of through a slow getter.
     for token in doc:
         token.norm_ = token.lemma_.lower()
+    return doc
+
+
+def _line_breaks(doc):
+    # prepare() has already joined hard-wrapped lines, so a line break that is left ends a
+    # paragraph, a list item or a line of an address: never the middle of a sentence. The
+    # parser keeps boundaries set before it runs.
+    for i in range(1, len(doc)):
+        prev = doc[i - 1]
+        if prev.is_space and "\n" in prev.text and not doc[i].is_space:
+            doc[i].is_sent_start = True
     return doc
 
 
@@ -94,7 +108,8 @@ def clause_chain(token):
         chain.append(token)
     # One step further for complements ("I'm not sure [I'm interested]"): the clause that
     # takes a ccomp/xcomp frames it.
-    if token.dep_ in ("ccomp", "xcomp") and token.head is not token:
+    if token.head is not token and (token.dep_ in ("ccomp", "xcomp") or (
+            token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("that", "whether") for c in token.children))):
         chain.extend(clause_chain(token.head))
     return chain
 
@@ -103,19 +118,26 @@ def _neg_child(token) -> bool:
     return any(c.dep_ == "neg" or (c.lower_ in _NEGATORS and c.dep_ in ("advmod", "det")) for c in token.children)
 
 
+def _negated_here(token) -> bool:
+    # A predicate adjective is negated through its copula: "I am not sure" puts "not" on "am".
+    return _neg_child(token) or (token.dep_ in ("acomp", "attr") and _neg_child(token.head))
+
+
 def is_negated(token) -> bool:
     """Is the word denied by a negation that governs it ("not interested", "never asked")?"""
     for t in clause_chain(token):
-        if _neg_child(t) or t.lower_ in ("no", "never") and t is not token and t.dep_ == "det":
+        if _negated_here(t) or t.lower_ in ("no", "never") and t is not token and t.dep_ == "det":
             return True
         if t is not token and t.norm_ in _HEDGE_WHEN_NEGATED:
-            break
+            break  # "not sure I'm interested" is doubt, which is_hedged answers
     return False
 
 
 def is_hedged(token) -> bool:
-    """Is the word under uncertainty ("I might be interested", "not sure I want it")?"""
+    """Is the word under uncertainty ("I might be interested", "not sure it's the right fit")?"""
     for t in clause_chain(token):
+        if t is not token and (t.norm_ in _HEDGE_HEADS or (t.norm_ in _HEDGE_WHEN_NEGATED and _negated_here(t))):
+            return True
         for c in t.children:
             if c.dep_ == "aux" and c.norm_ in _HEDGE_AUX:
                 return True
@@ -123,8 +145,10 @@ def is_hedged(token) -> bool:
                 return True
             if c.dep_ == "mark" and c.norm_ == "whether":
                 return True
-        if t is not token and (t.norm_ in _HEDGE_HEADS or (t.norm_ in _HEDGE_WHEN_NEGATED and _neg_child(t))):
-            return True
+            # The frame is a sibling: "I have become [unsure] [that the role is the right fit]".
+            if t is not token and c.dep_ in ("acomp", "attr") and (
+                    c.norm_ in _HEDGE_HEADS or (c.norm_ in _HEDGE_WHEN_NEGATED and _negated_here(c))):
+                return True
     return False
 
 

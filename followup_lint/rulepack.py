@@ -179,13 +179,16 @@ def _check_semantics(data: dict, located) -> None:
             except re.error as exc:
                 raise located.error(keys + ("regex",), f"regex does not compile: {exc}") from None
     options = data.get("options", {})
-    for i, cond in enumerate(data.get("conditions", [])):
+    measures = [(("conditions", i), c) for i, c in enumerate(data.get("conditions", []))]
+    measures += [(("conditions", i, "and", j), a) for i, c in enumerate(data.get("conditions", []))
+                 for j, a in enumerate(c.get("and", []))]
+    for keys, cond in measures:
         for key in ("above", "below", "min_words"):
             value = cond.get(key)
             if isinstance(value, str) and value not in options:
-                raise located.error(("conditions", i, key), f"{key}: {value!r} is not one of the rule's options ({', '.join(options) or 'none defined'})")
+                raise located.error(keys + (key,), f"{key}: {value!r} is not one of the rule's options ({', '.join(options) or 'none defined'})")
         if "above" not in cond and "below" not in cond:
-            raise located.error(("conditions", i), "a metric condition needs `above:` or `below:`")
+            raise located.error(keys, "a metric condition needs `above:` or `below:`")
     fmt_keys = set(options) | {"match", "sentence", "value", "limit", "kind", "setting", "mine", "other"}
     for key in ("message", "suggestion"):
         for name in re.findall(r"{(\w+)[^}]*}", data.get(key, "")):

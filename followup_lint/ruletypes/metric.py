@@ -16,7 +16,11 @@ _OTHER_FOCUS = {"you", "your", "yours", "yourself", "team", "company", "organiza
 
 
 def _words(segments):
-    return [(seg, t) for seg in segments for t in seg.doc if not (t.is_punct or t.is_space)]
+    return [(seg, t) for seg in segments for t in seg.doc if _is_word(t)]
+
+
+def _is_word(t) -> bool:
+    return not (t.is_punct or t.is_space or t.like_url or t.like_email)
 
 
 def words(segments, ctx, options):
@@ -33,7 +37,7 @@ def longest_sentence_words(segments, ctx, options):
     best, where, text = 0, None, ""
     for seg in segments:
         for sent in seg.doc.sents:
-            n = sum(1 for t in sent if not (t.is_punct or t.is_space))
+            n = sum(1 for t in sent if _is_word(t))
             if n > best:
                 best, where, text = n, (seg.start + sent.start_char, seg.start + sent.end_char), sent.text
     short = " ".join(text.split())
@@ -68,7 +72,13 @@ def first_person_share(segments, ctx, options):
     return round(share, 2), _whole(segments), {"mine": mine, "other": other}
 
 
-METRICS = {f.__name__: f for f in (words, longest_sentence_words, grade, exclamations, first_person_share)}
+def first_person_count(segments, ctx, options):
+    n = sum(1 for _, t in _words(segments) if t.lower_ in _FIRST_PERSON)
+    return n, _whole(segments), {}
+
+
+METRICS = {f.__name__: f for f in (words, longest_sentence_words, grade, exclamations, first_person_share,
+                                   first_person_count)}
 
 
 def _whole(segments):
@@ -76,6 +86,16 @@ def _whole(segments):
         return (0, 0)
     first, last = segments[0], segments[-1]
     return (first.start, last.start + len(last.doc.text))
+
+
+def _measure(spec, cond, segments, ctx):
+    """(crossed?, value, (start, end), extra) for one metric bound."""
+    above, below = cond.get("above"), cond.get("below")
+    limit = spec.option(above if above is not None else below)
+    options = dict(spec.options, _limit=limit if above is not None else None)
+    value, where, extra = METRICS[cond["metric"]](segments, ctx, options)
+    crossed = value > limit if above is not None else value < limit
+    return crossed, value, limit, where, extra
 
 
 def check(rule, parsed, ctx) -> list[Hit]:
@@ -89,12 +109,8 @@ def check(rule, parsed, ctx) -> list[Hit]:
             word_count = word_count if word_count is not None else len(_words(segments))
             if word_count < min_words:
                 continue
-        above, below = cond.get("above"), cond.get("below")
-        limit = spec.option(above if above is not None else below)
-        options = dict(spec.options, _limit=limit if above is not None else None)
-        value, (start, end), extra = METRICS[cond["metric"]](segments, ctx, options)
-        crossed = value > limit if above is not None else value < limit
-        if crossed:
+        crossed, value, limit, (start, end), extra = _measure(spec, cond, segments, ctx)
+        if crossed and all(_measure(spec, also, segments, ctx)[0] for also in cond.get("and", [])):
             values = dict(spec.options, value=value, limit=limit, **extra)
             hits.append(Hit(start, end, values=values, message=cond.get("message")))
     return hits
