@@ -165,6 +165,8 @@ _MAX_WEAK_WORDS = 2
 _GREETING_STOP = re.compile(r"[,:;!]+|[\u2014\u2013]|\s-\s|\.+(?=\s|$)")
 _TITLES = {"mr", "ms", "mrs", "mx", "dr", "prof", "sr", "jr", "st", "rev", "hon"}
 _MAX_GREETING_WORDS = 6  # words before the stop ("Dear Hiring Committee at Acme Corp,")
+# ... unless the stop ends the line: "Dear Principal Whitaker and members of the hiring committee,"
+_MAX_GREETING_LINE_WORDS = 12
 _MAX_GREETING_WORDS_DOT = 4  # "Hi Sam." but not "Morning meetings are the worst."
 
 
@@ -182,7 +184,14 @@ def greeting_length(line: str) -> int | None:
                 if len(before) > min(limit, _MAX_GREETING_WORDS_DOT):
                     return None
             elif len(before) > limit:
-                return None
+                whole_line = (
+                    strong
+                    and stop.end() == len(line)
+                    and stop.group()[-1] in ",:"
+                    and len(before) <= _MAX_GREETING_LINE_WORDS
+                )
+                if not whole_line:
+                    return None
             return stop.end()
         return len(line) if len(line.split()) <= limit else None
     # A bare name as salutation: "Ms. Okafor," / "Priya:" / "Hiring Team,"
@@ -205,7 +214,7 @@ thank you so much | thank you very much | thank you in advance | thank you kindl
 with thanks | with many thanks | with gratitude | with appreciation | gratefully | gratefully yours
 sincerely | sincerely yours | yours sincerely | yours truly | very truly yours | yours faithfully
 faithfully | yours | respectfully | respectfully yours | cordially | warmly | warmest | cheers
-talk soon | speak soon | talk to you soon | take care | thx | ty
+talk soon | speak soon | talk to you soon | take care | thx
 """
 _CLOSING_ALTERNATIVES = sorted(
     (c.strip() for c in re.split(r"[|\n]", _CLOSINGS) if c.strip()), key=len, reverse=True
@@ -313,7 +322,12 @@ def _follows_sign_off(line: str) -> bool:
         return True
     words = line.split()
     sentence = line.rstrip()[-1:] in (".", "?", "!") and len(words) > 2
-    return len(words) <= 8 and not sentence and not _SPEAKER.search(line)
+    if sentence or _SPEAKER.search(line):
+        return False
+    # A long title line is mostly capitalised: "Solicitor (England & Wales) | Attorney at Law (New York)"
+    alpha = [w for w in words if any(c.isalpha() for c in w)]
+    capitalised = sum(1 for w in alpha if w.lstrip("(\"'")[:1].isupper())
+    return len(words) <= 8 or (len(words) <= 14 and capitalised >= 0.6 * len(alpha))
 
 
 # --- putting it together -------------------------------------------------------------------
