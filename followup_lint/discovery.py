@@ -20,14 +20,15 @@ class DiscoveryError(Exception):
 def _git_ignored(directory: Path, files: list[Path]) -> set[Path]:
     if not files:
         return set()
+    absolute = {str(f.resolve()): f for f in files}
     try:
         proc = subprocess.run(["git", "-C", str(directory), "check-ignore", "--stdin", "-z"],
-                              input="\0".join(str(f) for f in files).encode(), capture_output=True, timeout=10)
+                              input="\0".join(absolute).encode(), capture_output=True, timeout=10)
     except (OSError, subprocess.SubprocessError):
         return set()
     if proc.returncode not in (0, 1):  # 128: not a git work tree
         return set()
-    return {Path(p) for p in proc.stdout.decode(errors="replace").split("\0") if p}
+    return {absolute[p] for p in proc.stdout.decode(errors="replace").split("\0") if p in absolute}
 
 
 def walk(directory: Path, excluded=lambda p: False) -> list[Path]:

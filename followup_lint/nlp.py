@@ -8,6 +8,7 @@ name these questions without knowing how they are answered.
 from __future__ import annotations
 
 import importlib
+import os
 import importlib.util
 import re
 from functools import lru_cache
@@ -35,7 +36,9 @@ def load(exclude: tuple = DEFAULT_EXCLUDE):
     if not Language.has_factory("followup_lint_norm"):
         Language.component("followup_lint_norm", func=_lemma_norm)
         Language.component("followup_lint_breaks", func=_line_breaks)
-    for name in MODEL_PACKAGES:
+    # FOLLOWUP_LINT_SPACY_MODEL names another installed model package (e.g. en_core_web_md).
+    override = os.environ.get("FOLLOWUP_LINT_SPACY_MODEL")
+    for name in (override,) if override else MODEL_PACKAGES:
         if importlib.util.find_spec(name) is None:
             continue
         try:

@@ -115,7 +115,10 @@ def load_rule_file(path: Path, pack: str = "builtin", prefix: str = "") -> Rule:
     if errors:
         err = yamlsource.schema_error(located, _most_specific(errors[0]))
         raise RuleError(err.path, err.line, err.message)
-    _check_semantics(data, located)
+    try:
+        _check_semantics(data, located)
+    except YamlSourceError as exc:
+        raise RuleError(exc.path, exc.line, exc.message) from None
     regions = data.get("region", "body")
     rule_id = f"{prefix}{data['id']}"
     return Rule(

@@ -81,6 +81,8 @@ def load(text: str, path: str, line_offset: int = 0) -> Located:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.context_mark and mark and exc.context_mark.line != mark.line:
+            problem += f" ({exc.context} that starts on line {exc.context_mark.line + 1 + line_offset})"
         raise YamlSourceError(path, line, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise YamlSourceError(path, None, f"invalid YAML: {exc}") from None
