@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 
 from .findings import Finding
-from .matching import Conditions, PatternError, Patterns
+from .matching import Conditions, FilteredPatterns, PatternError
 from .rulepack import RuleError, Rule
 from .ruletypes import TYPES
 
@@ -16,9 +16,7 @@ class CompiledRule:
     def __init__(self, spec: Rule, nlp):
         self.spec = spec
         try:
-            self.patterns = Patterns(nlp, spec.patterns) if spec.patterns else None
-            self.pattern_when = [Conditions(nlp, p.get("when", []), ("patterns", i, "when")) for i, p in enumerate(spec.patterns)]
-            self.pattern_unless = [Conditions(nlp, p.get("unless", []), ("patterns", i, "unless")) for i, p in enumerate(spec.patterns)]
+            self.patterns = FilteredPatterns(nlp, spec.patterns) if spec.patterns else None
             self.when = Conditions(nlp, spec.when, ("when",))
             self.unless = Conditions(nlp, spec.unless, ("unless",))
         except PatternError as exc:

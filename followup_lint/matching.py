@@ -119,18 +119,18 @@ class Conditions:
         for i, cond in enumerate(conditions):
             for key in self.SUB_PATTERN_KEYS:
                 if key in cond:
-                    self.sub[(i, key)] = Patterns(nlp, cond[key], keys + (i, key))
+                    self.sub[(i, key)] = FilteredPatterns(nlp, cond[key], keys + (i, key))
 
     def __bool__(self):
         return bool(self.conditions)
 
-    def any_holds(self, match: Match, segments) -> bool:
-        return any(self._holds(i, c, match, segments) for i, c in enumerate(self.conditions))
+    def any_holds(self, match: Match, segments, ctx=None) -> bool:
+        return any(self._holds(i, c, match, segments, ctx) for i, c in enumerate(self.conditions))
 
-    def all_hold(self, match: Match, segments) -> bool:
-        return all(self._holds(i, c, match, segments) for i, c in enumerate(self.conditions))
+    def all_hold(self, match: Match, segments, ctx=None) -> bool:
+        return all(self._holds(i, c, match, segments, ctx) for i, c in enumerate(self.conditions))
 
-    def _holds(self, i, cond, match: Match, segments) -> bool:
+    def _holds(self, i, cond, match: Match, segments, ctx) -> bool:
         span = match.span
         if span is None or len(span) == 0:
             return False
@@ -152,10 +152,12 @@ class Conditions:
                 got = any(c.norm_ in [w.lower() for w in want] for c in head.children)
             elif key == "child_dep":
                 got = any(c.dep_ in want for c in head.children)
+            elif key == "object":
+                got = any(c.dep_ in ("dobj", "dative") and c.lower_ in want for c in head.children)
             elif key == "subject":
                 got = nlp_mod.subject_of(head) in [w.lower() for w in want]
             elif key in self.SUB_PATTERN_KEYS:
-                got = self._sub_match(i, key, match, segments)
+                got = self._sub_match(i, key, match, segments, ctx)
             else:  # the schema rules this out
                 raise KeyError(key)
             expected = want if isinstance(want, bool) else True
@@ -163,15 +165,49 @@ class Conditions:
                 return False
         return True
 
-    def _sub_match(self, i, key, match: Match, segments) -> bool:
+    def _sub_match(self, i, key, match: Match, segments, ctx) -> bool:
         patterns = self.sub[(i, key)]
         if key == "draft":
-            return any(patterns.find(seg) for seg in segments)
+            return any(patterns.find(seg, segments, ctx) for seg in segments)
         sent = match.span.sent
         lo = match.segment.start + sent.start_char
         hi = match.segment.start + sent.end_char
-        for other in patterns.find(match.segment):
+        for other in patterns.find(match.segment, segments, ctx):
             if other.start >= lo and other.end <= hi:
                 if key == "sentence" or other.end <= match.start:
                     return True
         return False
+
+
+def _as_tuple(value):
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+class FilteredPatterns:
+    """Patterns whose matches pass their own `region`, `settings`, `when` and `unless`.
+
+    Used for a rule's patterns and for the patterns inside conditions alike, so a
+    condition can say "a deadline date, unless it sits in an if-clause".
+    """
+
+    def __init__(self, nlp, patterns: list, keys=("patterns",)):
+        self.specs = patterns
+        self.raw = Patterns(nlp, patterns, keys)
+        self.when = [Conditions(nlp, p.get("when", []), keys + (i, "when")) for i, p in enumerate(patterns)]
+        self.unless = [Conditions(nlp, p.get("unless", []), keys + (i, "unless")) for i, p in enumerate(patterns)]
+
+    def find(self, segment, segments, ctx=None) -> list[Match]:
+        out = []
+        for m in self.raw.find(segment):
+            spec = self.specs[m.pattern]
+            if ctx is not None and ctx.setting not in spec.get("settings", (ctx.setting,)):
+                continue
+            if "region" in spec and segment.region not in _as_tuple(spec["region"]):
+                continue
+            when, unless = self.when[m.pattern], self.unless[m.pattern]
+            if when and not when.all_hold(m, segments, ctx):
+                continue
+            if unless and unless.any_holds(m, segments, ctx):
+                continue
+            out.append(m)
+        return out

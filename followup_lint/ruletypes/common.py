@@ -15,28 +15,14 @@ class Hit:
     message: str | None = None                     # a pattern's or condition's own message
 
 
-def _as_tuple(value):
-    return (value,) if isinstance(value, str) else tuple(value)
-
-
 def surviving_matches(rule, segments, ctx) -> list:
     """Every match of the rule's patterns that its conditions let through, in text order."""
     by_pattern: dict[int, list] = {}
     for seg in segments:
-        for m in rule.patterns.find(seg):
-            pat = rule.spec.patterns[m.pattern]
-            if ctx.setting not in pat.get("settings", (ctx.setting,)):
+        for m in rule.patterns.find(seg, segments, ctx):
+            if rule.when and not rule.when.all_hold(m, segments, ctx):
                 continue
-            if "region" in pat and seg.region not in _as_tuple(pat["region"]):
-                continue
-            when, unless = rule.pattern_when[m.pattern], rule.pattern_unless[m.pattern]
-            if when and not when.all_hold(m, segments):
-                continue
-            if unless and unless.any_holds(m, segments):
-                continue
-            if rule.when and not rule.when.all_hold(m, segments):
-                continue
-            if rule.unless and rule.unless.any_holds(m, segments):
+            if rule.unless and rule.unless.any_holds(m, segments, ctx):
                 continue
             by_pattern.setdefault(m.pattern, []).append(m)
     out = []
