@@ -246,3 +246,17 @@ def test_sample_draft_from_readme():
     proc = _cli(str(SAMPLE))
     assert proc.returncode == 1
     assert "[pushy]" in proc.stdout and "score" in proc.stdout
+
+
+def test_encoded_eml_positions_count_in_decoded_body(tmp_path, monkeypatch):
+    import base64
+    monkeypatch.chdir(tmp_path)
+    body = "Hi Sam,\r\n\r\nThank you for the interview. I'm keen on the role.\r\nHave you made a decision yet?\r\n\r\nBest,\r\nJo\r\n"
+    eml = ("From: Jo <jo@example.org>\r\nTo: Sam <sam@example.org>\r\nSubject: Thanks\r\n"
+           "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+           + base64.encodebytes(body.encode()).decode().replace("\n", "\r\n"))
+    (tmp_path / "m.eml").write_text(eml, newline="")
+    doc = json.loads(run("--format", "json", "m.eml").output)
+    pushy = next(f for f in doc["files"][0]["findings"] if f["rule"] == "pushy")
+    assert pushy["decoded"] is True and "decoded" in pushy["message"]
+    assert (pushy["line"], pushy["column"]) == (4, 10)

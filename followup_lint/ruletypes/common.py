@@ -29,7 +29,7 @@ def surviving_matches(rule, segments, ctx) -> list:
     for idx, matches in by_pattern.items():
         need = rule.spec.patterns[idx].get("min_count", 1)
         if len(matches) >= need:
-            out.extend(matches[need - 1:] if need > 1 else matches)
+            out.extend(matches[need - 1:])  # with min_count N, the Nth and later occurrences
     # Drop matches nested inside an earlier, longer one.
     out.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept = []
