@@ -19,15 +19,18 @@ from .findings import FileReport
 class Linter:
     """Holds the pipeline, the compiled rules and the configuration for a run."""
 
-    def __init__(self, config=None, select=None, ignore=None, overrides=None):
+    def __init__(self, config=None, select=None, ignore=None, overrides=None, today=None):
         from . import nlp as nlp_mod
         from .engine import Engine
+        from .kinds import KindInferrer
 
         self.config = config or config_mod.Config()
         self.ruleset = config_mod.build_ruleset(self.config, select, ignore)
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+        self.today = today  # None: the local date at lint time
         self.nlp = nlp_mod.load()
         self.engine = Engine(self.nlp)
+        self.kinds = KindInferrer(self.nlp)
 
     def rules_for(self, draft: Draft, ctx) -> list:
         off = set(ctx.ignore) | self.config.ignored_for(draft.path)
@@ -38,18 +41,25 @@ class Linter:
 
         overrides = dict(self.overrides, **(context or {}))
         try:
-            ctx = context_mod.build(draft.front_matter, overrides, self.config.defaults)
+            ctx = context_mod.build(draft.front_matter, overrides, self.config.defaults,
+                                    headers=draft.headers, today=self.today)
         except context_mod.ContextError as exc:
-            key = str(exc).split(":", 1)[0]
-            line = draft.front_matter_lines.get(key)
+            line = draft.front_matter_lines.get(exc.key) if exc.key not in overrides else None
             where = f"{draft.path}:{line}" if line else draft.path
             return FileReport(path=draft.path, error=f"{where}: {exc}")
         parsed = ParsedDraft(draft, self.nlp)
+        evidence = []
+        if ctx.kind_source == "default":
+            inference = self.kinds.infer(parsed, ctx)
+            if inference.kind != "unknown":
+                ctx.kind, ctx.kind_source = inference.kind, "inferred"
+            evidence = inference.evidence
         findings = self.engine.check(parsed, ctx, self.rules_for(draft, ctx))
         points = scoring.score(findings)
         return FileReport(path=draft.path, kind=ctx.kind, kind_source=ctx.kind_source, score=points,
                           verdict=scoring.verdict(points, findings), findings=findings,
-                          notes=list(draft.notes), text=draft.text)
+                          notes=list(draft.notes), text=draft.text, kind_evidence=evidence,
+                          send_date=ctx.send_date.isoformat() if ctx.send_date else None)
 
     def lint_path(self, path, display: str | None = None, context: dict | None = None) -> FileReport:
         try:

@@ -81,6 +81,49 @@ def _list_rules(rules, fmt: str) -> str:
     return "".join(f"{r.id:<{width}}  {r.severity:<7}  {r.title}\n" for r in rules)
 
 
+def _run_fixes(paths, file_paths, linter_for, cfg_for, stdin_filename, unsafe, preview) -> None:
+    """--fix / --diff. Files are fixed in place and the run goes on to report what is left;
+    --diff prints what would change and exits (1 if anything would); a draft read from -
+    comes back fixed on stdout, as a formatter would give it."""
+    import difflib
+
+    from .fixes import fix_bytes, fix_file
+
+    def show_diff(out):
+        before, after = out.before.splitlines(keepends=True), out.after.splitlines(keepends=True)
+        for line in difflib.unified_diff(before, after, f"a/{out.path}", f"b/{out.path}"):
+            click.echo(line if line.endswith(("\n", "\r")) else line + "\n", nl=False)
+
+    outcomes = []
+    if "-" in paths:
+        name = stdin_filename or "<stdin>"
+        data = sys.stdin.buffer.read() if sys.stdin else b""
+        out = fix_bytes(linter_for(cfg_for(Path(stdin_filename or "."))), data, name, unsafe)
+        if preview:
+            if out.changed:
+                show_diff(out)
+        else:
+            sys.stdout.buffer.write(out.data if out.changed else data)
+            sys.stdout.flush()
+        outcomes.append(out)
+    for p in file_paths:
+        out = fix_file(linter_for(cfg_for(p)), p, str(p), unsafe, write=not preview)
+        if preview and out.changed:
+            show_diff(out)
+        outcomes.append(out)
+    for out in outcomes:
+        if out.refused:
+            click.echo(f"followup-lint: {out.path}: not fixed: {out.refused}", err=True)
+    changed = [o for o in outcomes if o.changed]
+    applied, more = sum(o.applied for o in changed), sum(o.unsafe_left for o in outcomes)
+    summary = f"{'Would fix' if preview else 'Fixed'} {applied} finding{'s' if applied != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}"
+    click.echo(summary + (f"; {more} more with --unsafe-fixes." if more else "."), err=True)
+    if preview:
+        sys.exit(EXIT_FINDINGS if changed else EXIT_OK)
+    if "-" in paths:
+        sys.exit(EXIT_OK)
+
+
 def _collect(paths, cfg_for) -> tuple[list, list]:
     """Expand paths to (draft files, error reports). Directories are walked recursively."""
     from .discovery import walk
@@ -105,7 +148,24 @@ def _collect(paths, cfg_for) -> tuple[list, list]:
 CONTEXT_OPTIONS = [
     click.option("--kind", type=click.Choice(["thank-you", "check-in", "offer-update", "unknown"]), help="What kind of follow-up the draft is (overrides front matter)."),
     click.option("--setting", type=click.Choice(["corporate", "startup", "creative", "unknown"]), help="The interview's setting (overrides front matter)."),
+    click.option("--interview-date", metavar="DATE", help="When the interview was (YYYY-MM-DD or e.g. 'Nov 3, 2026')."),
+    click.option("--reply-promised-by", metavar="DATE", help="The date by which they said you would hear back."),
+    click.option("--send-date", metavar="DATE", help="When the draft will be sent (default: front matter, the .eml Date, else today)."),
+    click.option("--today", metavar="DATE", help="Pin today's date, for reproducible runs of timing rules."),
 ]
+
+
+def _context_flags(kind, setting, interview_date, reply_promised_by, send_date, today):
+    """(overrides, today) from the context flags; a bad date is a usage error naming the flag."""
+    from .context import ContextError, parse_date
+
+    try:
+        overrides = {"kind": kind, "setting": setting, "interview_date": parse_date(interview_date, "--interview-date"),
+                     "reply_promised_by": parse_date(reply_promised_by, "--reply-promised-by"),
+                     "send_date": parse_date(send_date, "--send-date")}
+        return overrides, parse_date(today, "--today")
+    except ContextError as exc:
+        _fail(str(exc))
 
 
 def _with(options):
@@ -132,10 +192,14 @@ def _with(options):
 @click.option("--stdin-filename", help="Path to report (and find config for) when reading the draft from -.")
 @click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR=1).")
 @click.option("--quiet", "-q", is_flag=True, help="Only the finding lines: no source, notes, scores or summary.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes (word swaps that keep the meaning) to the files, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also delete offending sentences and add missing thank-you or interest sentences.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")
 @_with(CONTEXT_OPTIONS)
 @click.version_option(__version__, "--version", prog_name="followup-lint")
 def lint_command(paths, fmt, select, ignore, explain, list_rules, fail_under, exit_zero, output_file,
-                 config_path, stdin_filename, no_color, quiet, kind, setting):
+                 config_path, stdin_filename, no_color, quiet, fix, unsafe_fixes, diff, kind, setting, interview_date, reply_promised_by,
+                 send_date, today):
     """Lint job-interview follow-up email drafts (.txt, .md, .eml, or - for stdin)."""
     from . import config as config_mod
     from .rulepack import RuleError
@@ -179,13 +243,13 @@ def lint_command(paths, fmt, select, ignore, explain, list_rules, fail_under, ex
     from .draft import DraftError, read_bytes
     from .nlp import ModelMissing
 
-    overrides = {"kind": kind, "setting": setting}
+    overrides, today = _context_flags(kind, setting, interview_date, reply_promised_by, send_date, today)
     linters: dict = {}
 
     def linter_for(c):
         if id(c) not in linters:
             try:
-                linters[id(c)] = Linter(c, select_ids, ignore_ids, overrides)
+                linters[id(c)] = Linter(c, select_ids, ignore_ids, overrides, today=today)
             except ModelMissing as exc:
                 _fail(str(exc))
             except (config_mod.ConfigError, RuleError) as exc:
@@ -193,6 +257,11 @@ def lint_command(paths, fmt, select, ignore, explain, list_rules, fail_under, ex
         return linters[id(c)]
 
     from .findings import FileReport
+
+    if unsafe_fixes and not (fix or diff):
+        _fail("--unsafe-fixes goes with --fix or --diff")
+    if fix or diff:
+        _run_fixes(paths, file_paths, linter_for, cfg_for, stdin_filename, unsafe_fixes, diff)
 
     results = []
     try:
@@ -267,7 +336,60 @@ def eval_command(directory, fmt, select, ignore, verbose, config_path):
     sys.exit(EXIT_ERROR if result["errors"] else EXIT_OK)
 
 
-SUBCOMMANDS = {"eval": eval_command}
+@click.command("schedule", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("draft", required=False, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (for wait_days/max_days overrides).")
+@_with(CONTEXT_OPTIONS[2:])
+def schedule_command(draft, fmt, config_path, interview_date, reply_promised_by, send_date, today):
+    """When to send the thank-you and the earliest check-in, and what the check-in should
+    contain. Give --interview-date (and --reply-promised-by if they named a date), or a
+    DRAFT whose front matter has them: then it also says whether the draft is too early."""
+    import json
+
+    from . import config as config_mod
+    from . import context as context_mod
+    from .draft import DraftError, read_path
+    from .schedule import plan, render_text
+
+    overrides, today = _context_flags(None, None, interview_date, reply_promised_by, send_date, today)
+    cfg = _load_config(config_path, Path(draft or "."))
+    front, headers = {}, {}
+    if draft:
+        try:
+            d = read_path(draft)
+        except DraftError as exc:
+            _fail(str(exc))
+        front, headers = d.front_matter, d.headers
+    try:
+        ctx = context_mod.build(front, overrides, cfg.defaults, headers=headers, today=today)
+        rules = config_mod.build_ruleset(cfg).by_id
+    except context_mod.ContextError as exc:
+        _fail(f"{draft}: {exc}" if draft else str(exc))
+    except config_mod.ConfigError as exc:
+        _fail(str(exc))
+    if ctx.interview_date is None and ctx.reply_promised_by is None:
+        _fail("give --interview-date (or a draft whose front matter has interview_date)")
+    result = plan(ctx, rules, draft_path=draft)
+    click.echo(json.dumps(result.to_dict(), indent=2) if fmt == "json" else render_text(result), nl=fmt == "json")
+    if draft and result.draft.get("days_early", 0) > 0:
+        sys.exit(EXIT_FINDINGS)
+
+
+@click.command("lsp", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--stdio", is_flag=True, help="Talk LSP over stdin/stdout (the default; accepted because editors pass it).")
+@click.option("--log-file", type=click.Path(dir_okay=False), help="Append the server's log to this file.")
+def lsp_command(stdio, log_file):
+    """Run the language server: diagnostics as you type, explanations on hover and quick
+    fixes, for text, Markdown and email buffers. See the README for editor set-up."""
+    try:
+        from .lsp import serve
+    except ImportError as exc:
+        _fail(f"the language server needs the 'lsp' extra ({exc.name} is missing): pip install 'followup-lint[lsp]'")
+    serve(log_file=log_file)
+
+
+SUBCOMMANDS = {"eval": eval_command, "schedule": schedule_command, "lsp": lsp_command}
 
 
 def main(argv: list | None = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 
+from . import fixes
 from .findings import Finding
 from .matching import Conditions, FilteredPatterns, PatternError
 from .rulepack import RuleError, Rule
@@ -75,6 +76,7 @@ class Engine:
                     suggestion=render(spec.suggestion, values),
                     start=hit.start, end=hit.end, line=line, column=col, end_line=end_line, end_column=end_col,
                     region=draft.region_of(hit.start), decoded=decoded,
+                    fix=fixes.build(spec, hit, draft, ctx),
                 ))
         findings.sort(key=Finding.sort_key)
         return findings

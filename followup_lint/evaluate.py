@@ -95,6 +95,7 @@ def evaluate(directory: Path, linter) -> dict:
     unevaluated: dict[str, int] = {}
     scores, qualities, errors = [], [], []
     kinds_right = kinds_total = 0
+    inferred_right = inferred_total = 0
     for name in sorted(labels):
         label = labels[name]
         report = linter.lint_path(directory / name, display=name)
@@ -117,9 +118,12 @@ def evaluate(directory: Path, linter) -> dict:
         if "quality" in label:
             scores.append(report.score)
             qualities.append(label["quality"])
-        if label.get("kind") and report.kind_source != "default":
+        if label.get("kind"):
             kinds_total += 1
             kinds_right += report.kind == label["kind"]
+            if report.kind_source in ("inferred", "default"):
+                inferred_total += 1
+                inferred_right += report.kind == label["kind"]
     scored = [s.f1 for s in stats.values() if s.support and s.f1 is not None]
     return {
         "drafts": len(labels),
@@ -130,6 +134,8 @@ def evaluate(directory: Path, linter) -> dict:
         "macro_f1": sum(scored) / len(scored) if scored else None,
         "spearman": spearman(scores, qualities),
         "kind_accuracy": kinds_right / kinds_total if kinds_total else None,
+        "kind_accuracy_inferred": inferred_right / inferred_total if inferred_total else None,
+        "kind_inferred_count": inferred_total,
         "unevaluated_labels": unevaluated,
         "errors": errors,
     }
@@ -154,7 +160,8 @@ def render_text(result: dict, verbose: bool = False) -> str:
     out.append(f"drafts: {result['drafts']}   macro F1: {_fmt(result['macro_f1'])}   "
                f"Spearman(score, quality): {_fmt(result['spearman'])}")
     if result["kind_accuracy"] is not None:
-        out.append(f"kind accuracy: {_fmt(result['kind_accuracy'])}")
+        out.append(f"kind accuracy: {_fmt(result['kind_accuracy'])} "
+                   f"(inferred from the text on {result['kind_inferred_count']} drafts: {_fmt(result['kind_accuracy_inferred'])})")
     if result["unevaluated_labels"]:
         out.append("labels for rules not in this run: " + ", ".join(f"{k} ({v})" for k, v in sorted(result["unevaluated_labels"].items())))
     for e in result["errors"]:

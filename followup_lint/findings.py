@@ -39,6 +39,8 @@ class FileReport:
     findings: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     error: str | None = None
+    kind_evidence: list = field(default_factory=list)
+    send_date: str | None = None
     text: str | None = None  # the analysed text, for showing context; never serialised
 
     @property
@@ -52,6 +54,8 @@ class FileReport:
             "path": self.path,
             "kind": self.kind,
             "kind_source": self.kind_source,
+            "kind_evidence": list(self.kind_evidence),
+            "send_date": self.send_date,
             "score": self.score,
             "verdict": self.verdict,
             "findings": [],

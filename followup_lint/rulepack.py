@@ -48,6 +48,8 @@ class Rule:
     when: list = field(default_factory=list)
     unless: list = field(default_factory=list)
     conditions: list = field(default_factory=list)
+    timing: dict = field(default_factory=dict)
+    fix: dict | None = None     # the edit that fixes a finding (see fixes.py)
     examples: dict = field(default_factory=dict)
     path: str = ""
     line: int = 1
@@ -140,6 +142,8 @@ def load_rule_file(path: Path, pack: str = "builtin", prefix: str = "") -> Rule:
         when=data.get("when", []),
         unless=data.get("unless", []),
         conditions=data.get("conditions", []),
+        timing=data.get("timing", {}),
+        fix=data.get("fix"),
         examples=data["examples"],
         path=str(path),
         line=located.line(("id",)),
@@ -172,6 +176,7 @@ def _iter_patterns(data, keys=()):
 
 
 def _check_semantics(data: dict, located) -> None:
+    _check_fixes(data, located)
     for keys, pattern in _iter_patterns(data):
         if "regex" in pattern:
             rx = pattern["regex"]
@@ -192,11 +197,38 @@ def _check_semantics(data: dict, located) -> None:
                 raise located.error(keys + (key,), f"{key}: {value!r} is not one of the rule's options ({', '.join(options) or 'none defined'})")
         if "above" not in cond and "below" not in cond:
             raise located.error(keys, "a metric condition needs `above:` or `below:`")
-    fmt_keys = set(options) | {"match", "sentence", "value", "limit", "kind", "setting", "mine", "other"}
+    for key in ("earliest", "latest"):
+        for i, entry in enumerate(data.get("timing", {}).get(key, [])):
+            days = entry.get("days")
+            if isinstance(days, str) and days not in options:
+                raise located.error(("timing", key, i, "days"), f"days: {days!r} is not one of the rule's options ({', '.join(options) or 'none defined'})")
+    fmt_keys = set(options) | {"match", "sentence", "value", "limit", "kind", "setting", "mine", "other",
+                               "send_date", "send_date_source", "earliest", "latest", "days_early", "days_late", "anchor"}
     for key in ("message", "suggestion"):
         for name in re.findall(r"{(\w+)[^}]*}", data.get(key, "")):
             if name not in fmt_keys:
                 raise located.error((key,), f"{key} uses {{{name}}}, which is not available (use one of: {', '.join(sorted(fmt_keys))})")
+
+
+def _check_fixes(data: dict, located) -> None:
+    """What the schema cannot say about `fix:`: which rule types take which edits, and
+    that an insert template only names context values."""
+    from .fixes import TemplateError, check_template
+
+    found = [(("fix",), data["fix"])] if "fix" in data else []
+    found += [(("patterns", i, "fix"), p["fix"]) for i, p in enumerate(data.get("patterns", [])) if "fix" in p]
+    for keys, fix in found:
+        if "insert" in fix:
+            if data.get("type") != "require" or keys != ("fix",):
+                raise located.error(keys + ("insert",), "fix: insert is for a require rule's own fix: (it adds the missing sentence)")
+            try:
+                check_template(fix["insert"])
+            except TemplateError as exc:
+                raise located.error(keys + ("insert",), f"fix: insert {exc}") from None
+        elif data.get("type") != "forbid":
+            raise located.error(keys, "fix: replace/delete is for forbid rules (it edits the matched words)")
+        if "at" in fix and "insert" not in fix:
+            raise located.error(keys + ("at",), "fix: at only goes with insert")
 
 
 def load_pack(folder: Path, pack: str = "builtin", prefix: str = "") -> list[Rule]:

@@ -183,7 +183,8 @@ def test_kind_flag_and_front_matter_kind(drafts):
     doc = json.loads(run("--format", "json", "fm.txt").output)
     assert (doc["files"][0]["kind"], doc["files"][0]["kind_source"]) == ("check-in", "front matter")
     doc = json.loads(run("--format", "json", "bad.txt").output)
-    assert doc["files"][0]["kind"] == "unknown"
+    assert (doc["files"][0]["kind"], doc["files"][0]["kind_source"]) == ("check-in", "inferred")
+    assert doc["files"][0]["kind_evidence"]
 
 
 def test_eval_prints_numbers(tmp_path):

@@ -13,6 +13,8 @@ class Hit:
     end: int
     values: dict = field(default_factory=dict)   # for the message template
     message: str | None = None                     # a pattern's or condition's own message
+    fix: dict | None = None                        # a pattern's own `fix:` (else the rule's)
+    sentence: tuple | None = None                  # the sentence it is in, for `delete: sentence`
 
 
 def surviving_matches(rule, segments, ctx) -> list:

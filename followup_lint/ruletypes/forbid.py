@@ -19,7 +19,8 @@ def check(rule, parsed, ctx) -> list[Hit]:
         text = parsed.draft.text
         hits.append(Hit(m.start, m.end,
                         values={"match": text[m.start:m.end], "sentence": " ".join(text[sent[0]:sent[1]].split())},
-                        message=pattern.get("message")))
+                        message=pattern.get("message"), fix=pattern.get("fix"),
+                        sentence=sent if m.span is not None else None))
         if rule.spec.per == "draft":
             break
     return hits

@@ -1,0 +1,65 @@
+"""timing: is the draft sent at the right moment?
+
+A rule lists candidate bounds in YAML, each a number of days after a context date:
+
+    timing:
+      earliest:                      # the first bound whose date is known is used
+        - {after: reply_promised_by, days: 1}
+        - {after: interview_date, days: wait_days}     # a number or an option name
+      latest:
+        - {after: interview_date, days: max_days}
+
+It fires when the send date (front matter, a flag, an .eml Date header, else today) falls
+before `earliest` or after `latest`, and stays silent when no bound's date is known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .common import Hit
+
+
+def bound(rule_spec, entries, ctx) -> tuple[dt.date | None, dict | None]:
+    """The date of the first entry whose anchor date is known."""
+    for entry in entries or ():
+        anchor = getattr(ctx, entry["after"], None)
+        if anchor is not None:
+            return anchor + dt.timedelta(days=int(rule_spec.option(entry.get("days", 0)))), entry
+    return None, None
+
+
+def _where(parsed) -> tuple[int, int]:
+    # Point at the subject if there is one, else the opening sentence of the body.
+    draft = parsed.draft
+    for name in ("subject", "body"):
+        spans = draft.regions.get(name) or []
+        if spans:
+            start, end = spans[0]
+            text = draft.text[start:end]
+            cut = min((i for i in (text.find("\n"), text.find(". ")) if i > 0), default=len(text))
+            return start, start + cut
+    return 0, 0
+
+
+def _fmt(day: dt.date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def check(rule, parsed, ctx) -> list[Hit]:
+    spec = rule.spec
+    timing = spec.timing
+    send = ctx.send_date
+    if send is None:
+        return []
+    start, end = _where(parsed)
+    values = {"send_date": _fmt(send), "send_date_source": ctx.send_date_source}
+    earliest, entry = bound(spec, timing.get("earliest"), ctx)
+    if earliest is not None and send < earliest:
+        values.update(earliest=_fmt(earliest), days_early=(earliest - send).days, anchor=entry["after"].replace("_", " "))
+        return [Hit(start, end, values=values)]
+    latest, entry = bound(spec, timing.get("latest"), ctx)
+    if latest is not None and send > latest:
+        values.update(latest=_fmt(latest), days_late=(send - latest).days, anchor=entry["after"].replace("_", " "))
+        return [Hit(start, end, values=values)]
+    return []
