@@ -44,6 +44,8 @@ def render(template: str, values: dict) -> str:
 
 
 def applies(spec: Rule, ctx) -> bool:
+    if spec.requires_context and not any(getattr(ctx, name, None) for name in spec.requires_context):
+        return False
     return ctx.kind in spec.applies_to and ctx.setting in spec.settings
 
 

@@ -30,6 +30,36 @@ class Match:
         return self.span.text if self.span is not None else ""
 
 
+_NOT_A_NAME = {"mr", "mrs", "ms", "miss", "dr", "prof", "the", "and", "inc", "ltd", "llc", "plc", "co", "group",
+               "company", "of", "for", "senior", "junior", "lead", "head"}
+
+
+def context_terms(ctx, fields) -> list[str]:
+    """How a draft may refer to its context: "Dana Whitfield" as Dana or Whitfield, "Larkspur
+    Health" as Larkspur, "Patient Services Coordinator" as the coordinator role."""
+    terms: list[str] = []
+    for name in fields:
+        value = getattr(ctx, name, None)
+        if not value:
+            continue
+        terms.append(value)
+        words = [w for w in re.findall(r"[\w'&-]+", value) if len(w) >= 3 and w.lower() not in _NOT_A_NAME]
+        if name == "interviewer":
+            terms.extend(words)
+        elif name == "company" and words and len(words[0]) >= 4:
+            terms.append(words[0])
+        elif name == "role" and words:
+            terms.append(words[-1])
+    return sorted(set(terms), key=len, reverse=True)
+
+
+def context_regex(ctx, fields):
+    terms = context_terms(ctx, fields)
+    if not terms:
+        return None
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(t) for t in terms) + r")(?!\w)", re.IGNORECASE)
+
+
 class PatternError(ValueError):
     def __init__(self, keys, message):
         super().__init__(message)
@@ -65,6 +95,7 @@ class Patterns:
         self.patterns = patterns
         self.matcher = Matcher(nlp.vocab, validate=True)
         self.regexes: dict[int, re.Pattern] = {}
+        self.context: dict[int, tuple] = {}   # pattern index -> context fields it matches
         phrase_docs = {}
         all_phrases = sorted({p for pat in patterns for p in pat.get("phrases", [])})
         for phrase, doc in zip(all_phrases, nlp.pipe(all_phrases)):
@@ -72,7 +103,9 @@ class Patterns:
         for i, pat in enumerate(patterns):
             key = str(i)
             try:
-                if "phrases" in pat:
+                if "context" in pat:
+                    self.context[i] = tuple(pat["context"])
+                elif "phrases" in pat:
                     self.matcher.add(key, [self._phrase_pattern(phrase_docs[p]) for p in pat["phrases"]])
                 elif "tokens" in pat:
                     self.matcher.add(key, [_lemma_key(pat["tokens"])])
@@ -89,7 +122,7 @@ class Patterns:
         # "thanks" alone may lemmatise to "thank" or stay "thanks".
         return [{"NORM": {"IN": sorted({t.norm_, t.lower_})}} for t in doc if not t.is_space]
 
-    def find(self, segment) -> list[Match]:
+    def find(self, segment, ctx=None) -> list[Match]:
         doc = segment.doc
         found: list[Match] = []
         for match_id, s, e in (self.matcher(doc) if len(self.matcher) else ()):
@@ -101,6 +134,11 @@ class Patterns:
             for m in rx.finditer(text):
                 if m.end() == m.start():
                     continue
+                span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                found.append(Match(segment.start + m.start(), segment.start + m.end(), segment, span, idx))
+        for idx, fields in self.context.items():
+            rx = context_regex(ctx, fields) if ctx is not None else None
+            for m in (rx.finditer(text) if rx else ()):
                 span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
                 found.append(Match(segment.start + m.start(), segment.start + m.end(), segment, span, idx))
         # Longest match first at each position, so overlaps keep the fuller phrase.
@@ -198,7 +236,7 @@ class FilteredPatterns:
 
     def find(self, segment, segments, ctx=None) -> list[Match]:
         out = []
-        for m in self.raw.find(segment):
+        for m in self.raw.find(segment, ctx):
             spec = self.specs[m.pattern]
             if ctx is not None and ctx.setting not in spec.get("settings", (ctx.setting,)):
                 continue

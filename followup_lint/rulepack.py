@@ -51,6 +51,7 @@ class Rule:
     timing: dict = field(default_factory=dict)
     fix: dict | None = None     # the edit that fixes a finding (see fixes.py)
     examples: dict = field(default_factory=dict)
+    requires_context: tuple = ()
     path: str = ""
     line: int = 1
     pack: str = "builtin"
@@ -148,6 +149,7 @@ def load_rule_file(path: Path, pack: str = "builtin", prefix: str = "") -> Rule:
         path=str(path),
         line=located.line(("id",)),
         pack=pack,
+        requires_context=tuple(data.get("requires_context", ())),
         lines=located.lines,
     )
 
