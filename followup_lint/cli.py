@@ -17,6 +17,10 @@ import click
 from . import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# --fail-on score without --fail-under or a config's fail-under: below this a draft's
+# verdict is "rewrite".
+SCORE_GATE_DEFAULT = 60
+PROGRESS_MIN_FILES = 10
 
 
 def _use_color(no_color: bool, stream) -> bool:
@@ -180,13 +184,20 @@ def _with(options):
                epilog="Subcommands: `followup-lint eval DIR` scores the rules against a labelled corpus. "
                       "A draft named like a subcommand is reached as ./eval or after --.")
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text", show_default=True,
+              help="Output format: sarif for code scanning, github for annotations in GitHub Actions.")
+@click.option("--statistics", is_flag=True, help="Instead of the findings, count them per rule across all drafts (text or --format json).")
 @click.option("--select", multiple=True, help="Only these rules (comma-separated ids; a pack name selects its rules).")
 @click.option("--ignore", multiple=True, help="Skip these rules (comma-separated ids).")
 @click.option("--explain", metavar="RULE", help="Explain a rule: why, how to fix, examples.")
 @click.option("--list-rules", is_flag=True, help="List the rules (use --format json for JSON).")
 @click.option("--fail-under", type=click.FloatRange(0, 100), help="Exit 1 when a draft scores below this.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (2 still means an error).")
+@click.option("--fail-on", type=click.Choice(["finding", "score"]), default="finding", show_default=True,
+              help=f"finding: exit 1 on a warning/error or a score under --fail-under; score: only on the score "
+                   f"(--fail-under, else the config's fail-under, else {SCORE_GATE_DEFAULT}).")
+@click.option("--cache-dir", type=click.Path(file_okay=False), help="Where to cache results (default: FOLLOWUP_LINT_CACHE_DIR, else the user cache folder).")
+@click.option("--no-cache", is_flag=True, help="Lint every draft afresh; read and write no cache.")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here instead of stdout.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file instead of discovering one.")
 @click.option("--stdin-filename", help="Path to report (and find config for) when reading the draft from -.")
@@ -197,8 +208,8 @@ def _with(options):
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")
 @_with(CONTEXT_OPTIONS)
 @click.version_option(__version__, "--version", prog_name="followup-lint")
-def lint_command(paths, fmt, select, ignore, explain, list_rules, fail_under, exit_zero, output_file,
-                 config_path, stdin_filename, no_color, quiet, fix, unsafe_fixes, diff, kind, setting, interview_date, reply_promised_by,
+def lint_command(paths, fmt, statistics, select, ignore, explain, list_rules, fail_under, exit_zero, fail_on,
+                 cache_dir, no_cache, output_file, config_path, stdin_filename, no_color, quiet, fix, unsafe_fixes, diff, kind, setting, interview_date, reply_promised_by,
                  send_date, today):
     """Lint job-interview follow-up email drafts (.txt, .md, .eml, or - for stdin)."""
     from . import config as config_mod
@@ -221,6 +232,8 @@ def lint_command(paths, fmt, select, ignore, explain, list_rules, fail_under, ex
     if list_rules:
         click.echo(_list_rules(ruleset.rules, fmt), nl=False)
         return
+    if statistics and fmt not in ("text", "json"):
+        _fail("--statistics prints text or JSON; drop --format sarif/github")
     if not paths:
         _fail("no drafts given; try `followup-lint draft.txt`, a folder, or - for stdin (see --help)")
 
@@ -263,6 +276,27 @@ def lint_command(paths, fmt, select, ignore, explain, list_rules, fail_under, ex
     if fix or diff:
         _run_fixes(paths, file_paths, linter_for, cfg_for, stdin_filename, unsafe_fixes, diff)
 
+    from . import cache as cache_mod
+
+    rulesets: dict = {id(cfg): ruleset.rules}
+
+    def rules_for(c):
+        if id(c) not in rulesets:
+            try:
+                rulesets[id(c)] = config_mod.build_ruleset(c, select_ids, ignore_ids).rules
+            except (config_mod.ConfigError, RuleError) as exc:
+                _fail(str(exc))
+        return rulesets[id(c)]
+
+    stream_is_file = output_file is not None
+    show_source = fmt == "text" and not statistics and not stream_is_file and sys.stdout.isatty()
+    store = None if no_cache else cache_mod.Cache(cache_mod.resolve_dir(cache_dir),
+                                                  warn=lambda m: click.echo(f"followup-lint: {m}", err=True))
+    cached = cache_mod.CachedLinting(store, linter_for, rules_for, overrides, today, need_text=show_source)
+    # Progress only where a person watches it: never into a pipe, a file, or machine output.
+    progress = (fmt == "text" and len(file_paths) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
+                and (stream_is_file or sys.stdout.isatty()))
+
     results = []
     try:
         if "-" in paths:
@@ -273,23 +307,31 @@ def lint_command(paths, fmt, select, ignore, explain, list_rules, fail_under, ex
                 results.append(linter_for(cfg_for(Path(stdin_filename or "."))).lint_draft(draft))
             except DraftError as exc:
                 results.append(FileReport(path=name, error=str(exc)))
-        for p in file_paths:
-            results.append(linter_for(cfg_for(p)).lint_path(p, display=str(p)))
+        if progress:
+            with click.progressbar(file_paths, label="Linting", file=sys.stderr) as bar:
+                results.extend(cached.lint_path(cfg_for(p), p, display=str(p)) for p in bar)
+        else:
+            results.extend(cached.lint_path(cfg_for(p), p, display=str(p)) for p in file_paths)
     except RuleError as exc:  # a pattern that only fails when compiled against the pipeline
         _fail(str(exc))
     results.extend(reports)
 
     from .formats import render
 
-    stream_is_file = output_file is not None
     color = not stream_is_file and fmt == "text" and _use_color(no_color, sys.stdout)
-    show_source = fmt == "text" and not stream_is_file and sys.stdout.isatty()
-    text = render(fmt, results, show_source=show_source, color=color, quiet=quiet)
+    if statistics:
+        from .formats.statistics import render as render_statistics
+
+        text = render_statistics(results, fmt=fmt)
+    else:
+        used = {id(c): c for c in map(cfg_for, file_paths)}
+        in_effect = [r for c in (cfg, *used.values()) for r in rules_for(c)]  # SARIF describes them
+        text = render(fmt, results, show_source=show_source, color=color, quiet=quiet, rules=in_effect)
     if output_file:
         Path(output_file).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
-    if fmt != "text":
+    if fmt != "text" or statistics:
         for r in results:
             if r.error is not None:
                 click.echo(r.error, err=True)
@@ -299,7 +341,9 @@ def lint_command(paths, fmt, select, ignore, explain, list_rules, fail_under, ex
         sys.exit(EXIT_ERROR)
     if exit_zero:
         sys.exit(EXIT_OK)
-    failed = any(r.failed for r in results)
+    failed = fail_on == "finding" and any(r.failed for r in results)
+    if fail_on == "score" and threshold is None:
+        threshold = SCORE_GATE_DEFAULT
     if threshold is not None:
         failed = failed or any(r.score is not None and r.score < threshold for r in results)
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)

@@ -6,6 +6,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_results_cache(tmp_path_factory):
+    """Every CLI run in the suite, in process or in a subprocess, caches results in a
+    folder of its own, never in the user's cache."""
+    old = os.environ.get("FOLLOWUP_LINT_CACHE_DIR")
+    os.environ["FOLLOWUP_LINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("results-cache"))
+    yield
+    if old is None:
+        os.environ.pop("FOLLOWUP_LINT_CACHE_DIR", None)
+    else:
+        os.environ["FOLLOWUP_LINT_CACHE_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def linter():
     """One Linter with the built-in rules and no user config, shared by the suite: the
