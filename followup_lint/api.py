@@ -58,7 +58,7 @@ class Linter:
         points = scoring.score(findings)
         return FileReport(path=draft.path, kind=ctx.kind, kind_source=ctx.kind_source, score=points,
                           verdict=scoring.verdict(points, findings), findings=findings,
-                          notes=list(draft.notes), text=draft.text, kind_evidence=evidence,
+                          notes=list(draft.notes) + parsed.notes, text=draft.text, kind_evidence=evidence,
                           send_date=ctx.send_date.isoformat() if ctx.send_date else None)
 
     def lint_path(self, path, display: str | None = None, context: dict | None = None) -> FileReport:

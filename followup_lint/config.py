@@ -7,6 +7,7 @@ rule id is checked, and a mistake names the file and line.
 
 from __future__ import annotations
 
+import copy
 import fnmatch
 import json
 import os
@@ -21,6 +22,10 @@ from .rulepack import RuleError, builtin_rules, load_pack
 from .yamlsource import YamlSourceError
 
 CONFIG_NAMES = (".followup-lint.yaml", ".followup-lint.yml")
+# The project word list for the spelling rule: next to the config file (or in the working
+# directory when there is none), one word a line, `#` starts a comment.
+WORDS_FILE = ".followup-lint-words.txt"
+PUBLIC_LANGUAGETOOL = "https://api.languagetool.org"
 
 
 class ConfigError(YamlSourceError):
@@ -39,6 +44,9 @@ class Config:
     rules: dict = field(default_factory=dict)
     defaults: dict = field(default_factory=dict)     # context defaults: setting, kind
     fail_under: float | None = None
+    words: list = field(default_factory=list)         # spelling: accepted words
+    language: str | None = None                        # spelling/grammar: en-US | en-GB | None (both)
+    grammar: dict | None = None                        # LanguageTool settings; None: no grammar check
     _line: object = None                               # callable(keys) -> line
 
     def line(self, keys) -> int | None:
@@ -121,9 +129,52 @@ def load(path: Path | None) -> Config:
         rules=dict(data.get("rules", {})),
         defaults={k: data[k] for k in ("setting", "kind") if k in data},
         fail_under=data.get("fail-under"),
+        words=list(data.get("words", [])),
+        language=data.get("language"),
+        grammar=_grammar_settings(data.get("grammar"), path, line),
         _line=line,
     )
     return cfg
+
+
+def _grammar_settings(data, path: Path, line) -> dict | None:
+    """The grammar: table checked for what the schema cannot say: a server is named, and
+    the public API is used only when its own flag says so."""
+    if data is None:
+        return None
+    public = data.get("send-drafts-to-public-languagetool", False)
+    server = data.get("server")
+    if server and "languagetool.org" in server.lower() and not public:
+        raise ConfigError(str(path), line(("grammar", "server")),
+                          f"grammar: server {server!r} is the public LanguageTool API, which sends your drafts "
+                          "over the internet; set `send-drafts-to-public-languagetool: true` to accept that, "
+                          "or run your own server (see README: Spelling and grammar)")
+    if not server and not public:
+        raise ConfigError(str(path), line(("grammar",)),
+                          "grammar: name your LanguageTool server (`server: http://localhost:8081`), or set "
+                          "`send-drafts-to-public-languagetool: true` to send drafts to languagetool.org")
+    if server and public and "languagetool.org" not in server.lower():
+        raise ConfigError(str(path), line(("grammar", "server")),
+                          "grammar: give either your own `server:` or `send-drafts-to-public-languagetool: true`, not both")
+    settings = dict(data)
+    settings["server"] = server or PUBLIC_LANGUAGETOOL
+    return settings
+
+
+def project_words(cfg: Config) -> frozenset:
+    """Lower-cased words from `words:` and the project word list beside the config."""
+    words = {w.strip().lower() for w in cfg.words if w.strip()}
+    path = cfg.root / WORDS_FILE
+    if path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(str(path), None, f"cannot read the word list: {exc}") from None
+        for line in text.splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                words.update(w.lower() for w in line.split())
+    return frozenset(words)
 
 
 def _from_pyproject(text: str, path: Path):
@@ -200,6 +251,7 @@ def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None =
     _known(ignore or [], by_id, cli, ())
     chosen = select if select else cfg.select
     dropped = set(cfg.ignore) | set(ignore or [])
+    words = project_words(cfg) if any(r.type == "spelling" for r in rules) else frozenset()
     out = []
     for rule in rules:
         if chosen and "ALL" not in chosen and not matches_any(rule.id, chosen):
@@ -210,6 +262,13 @@ def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None =
         if overrides.get("enabled") is False:
             continue
         out.append(rule.with_overrides(overrides) if overrides else rule)
+    spelling_on = any(r.type == "spelling" for r in out)
+    for i, rule in enumerate(out):
+        if rule.type in ("spelling", "grammar"):
+            rule = copy.copy(rule)
+            rule.project = {"words": words, "language": cfg.language, "grammar": cfg.grammar,
+                            "spelling_runs": spelling_on}
+            out[i] = rule
     return RuleSet(out, {r.id: r for r in out})
 
 

@@ -22,6 +22,9 @@ class ParsedDraft:
         self.draft = draft
         self.nlp = nlp
         self._segments: dict[str, list[Segment]] = {}
+        # Remarks a rule type makes about the whole draft ("spelling not checked: ...");
+        # the report carries them as notes.
+        self.notes: list[str] = []
 
     def parse(self, regions) -> None:
         todo = [(name, s, e) for name in regions if name not in self._segments

@@ -22,6 +22,8 @@ KINDS = ("thank-you", "check-in", "offer-update", "unknown")
 SETTINGS = ("corporate", "startup", "creative", "unknown")
 SEVERITIES = ("error", "warning", "info")
 REGEX_MAX_LEN = 2000
+# Message fields only some rule types fill in.
+TYPE_FIELDS = {"spelling": {"suggestion"}, "grammar": {"suggestion", "rule_id", "lt_message"}}
 
 
 class RuleError(YamlSourceError):
@@ -49,9 +51,12 @@ class Rule:
     unless: list = field(default_factory=list)
     conditions: list = field(default_factory=list)
     timing: dict = field(default_factory=dict)
+    requires_context: tuple = ()
     fix: dict | None = None     # the edit that fixes a finding (see fixes.py)
     examples: dict = field(default_factory=dict)
-    requires_context: tuple = ()
+    # Config values a rule type reads beyond its own options (spelling: words, language;
+    # grammar: the LanguageTool server). Set by config.build_ruleset.
+    project: dict = field(default_factory=dict, repr=False)
     path: str = ""
     line: int = 1
     pack: str = "builtin"
@@ -144,12 +149,12 @@ def load_rule_file(path: Path, pack: str = "builtin", prefix: str = "") -> Rule:
         unless=data.get("unless", []),
         conditions=data.get("conditions", []),
         timing=data.get("timing", {}),
+        requires_context=tuple(data.get("requires_context", ())),
         fix=data.get("fix"),
         examples=data["examples"],
         path=str(path),
         line=located.line(("id",)),
         pack=pack,
-        requires_context=tuple(data.get("requires_context", ())),
         lines=located.lines,
     )
 
@@ -206,6 +211,7 @@ def _check_semantics(data: dict, located) -> None:
                 raise located.error(("timing", key, i, "days"), f"days: {days!r} is not one of the rule's options ({', '.join(options) or 'none defined'})")
     fmt_keys = set(options) | {"match", "sentence", "value", "limit", "kind", "setting", "mine", "other",
                                "send_date", "send_date_source", "earliest", "latest", "days_early", "days_late", "anchor"}
+    fmt_keys |= TYPE_FIELDS.get(data.get("type"), set())
     for key in ("message", "suggestion"):
         for name in re.findall(r"{(\w+)[^}]*}", data.get(key, "")):
             if name not in fmt_keys:

@@ -1,0 +1,263 @@
+"""spelling: words that are not English and look like a slip of one that is.
+
+A word is reported only when the dictionary does not know it (nor a regular form of it),
+nothing marks it as a name or a term, and a known word lies one or two edits away: that
+word is the suggestion. Unknown words with nothing near them are more likely jargon or a
+name than a typo, and are left alone.
+
+Never checked: capitalised words inside a sentence (names, products), proper nouns the
+tagger finds at the start of one, names given in context (interviewer, company, role) and
+any capitalised word used elsewhere in the draft (greeting, signature), words with
+capitals inside or all in capitals (acronyms), words touching digits, URLs, emails, file
+names, `code`, text-speak (too-casual's business), foreign phrases, and the user's words
+(config `words:` and the project word list). British spellings are accepted unless
+`language: en-US` is set; `language: en-GB` flags the American ones.
+
+Rule options read here come from the config through Rule.project: `words` (a set),
+`language` (None, "en-US" or "en-GB").
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..dictionary import english
+from .common import Hit
+
+# Letters with apostrophes inside ("don't", "Whitfield's"); hyphens split words.
+_WORD = re.compile(r"(?<![\w@/#.\\])[^\W\d_]+(?:['’][^\W\d_]+)*(?![\w@/\\]|['’]?\.[^\W\d_])")
+_MASKS = re.compile(
+    r"(?:https?://|www\.)\S+"                     # URLs
+    r"|\S+@\S+\.\w+"                              # emails
+    r"|`[^`\n]*`"                                 # code
+    r"|\b[\w-]+\.(?:com|org|net|io|co|uk|edu|gov|ai|dev|app|pdf|docx?|xlsx?|pptx?|txt|md|csv|png|jpe?g)\b",
+    re.I)
+_ELONGATED = re.compile(r"(\w)\1\1")
+_MIXED_CASE = re.compile(r".[A-Z]")
+
+# Missing apostrophes: clear slips with one right answer.
+_CONTRACTIONS = {
+    "dont": "don't", "didnt": "didn't", "doesnt": "doesn't", "isnt": "isn't", "arent": "aren't",
+    "wasnt": "wasn't", "werent": "weren't", "havent": "haven't", "hasnt": "hasn't", "hadnt": "hadn't",
+    "couldnt": "couldn't", "wouldnt": "wouldn't", "shouldnt": "shouldn't", "cant": "can't", "wont": "won't",
+    "im": "I'm", "ive": "I've", "youre": "you're", "theyre": "they're", "thats": "that's", "whats": "what's",
+    "theres": "there's", "youve": "you've", "youll": "you'll", "theyve": "they've", "weve": "we've",
+    "shes": "she's", "wouldve": "would've", "couldve": "could've", "shouldve": "should've",
+}
+# Text-speak is too-casual's finding; spelling stays out of its way.
+_TEXT_SPEAK = {
+    "thx", "thnx", "tnx", "lol", "lmao", "rofl", "omg", "ttyl", "brb", "idk", "tbh", "imho", "imo", "smh",
+    "pls", "plz", "cya", "lmk", "tmrw", "tmr", "rly", "btw", "def", "ty", "tysm", "nvm", "obv", "probs",
+    "ppl", "msg", "txt", "cuz", "coz", "bc", "gonna", "wanna", "gotta", "kinda", "sorta", "dunno", "yeah",
+    "yep", "yup", "nope", "nah", "hiya", "heya", "xoxo", "haha", "hehe", "gon", "na", "ur", "yrs", "hrs",
+    "mins", "convo", "pic", "pics", "fam", "bro", "dude",
+    "fwd", "fw", "cc", "bcc",   # mail markers ("Fwd: ...")
+}
+# Prefixes written with a hyphen ("pre-screen", "co-lead"): the part before it is no word.
+_HYPHEN_PREFIXES = {"pre", "post", "re", "co", "non", "multi", "self", "anti", "sub", "ex", "mid", "semi",
+                    "inter", "cross", "bi", "tri", "de", "un", "over", "under", "mis", "micro", "macro"}
+# Function words of the languages a draft is most often in when it is not English; none
+# is also an English word. They mark a foreign phrase ("Suite à notre entretien") and,
+# in bulk, a draft in another language.
+_FOREIGN = {
+    "French": {"à", "notre", "votre", "nous", "vous", "avec", "pour", "dans", "est", "une", "des", "merci",
+               "je", "suis", "sommes", "êtes", "très", "mais", "aussi", "cette", "été", "avoir", "être",
+               "bonjour", "cordialement", "entretien", "poste", "les", "du", "et", "au", "aux", "qui", "que"},
+    "Spanish": {"gracias", "para", "por", "con", "muy", "una", "los", "las", "del", "estoy", "nuestro",
+                "nuestra", "usted", "entrevista", "puesto", "saludos", "atentamente", "estimado", "estimada",
+                "el", "y", "es", "que", "en", "su", "sus", "pero", "también", "mucho", "muchas"},
+    "German": {"und", "ist", "ich", "nicht", "mit", "für", "ein", "eine", "dem", "auf", "bei", "wir", "vielen",
+               "dank", "ihr", "ihre", "ihnen", "sehr", "geehrte", "geehrter", "grüßen", "freundlichen",
+               "gespräch", "stelle", "das", "der", "die", "zu", "den", "auch", "über", "wäre", "würde"},
+    "Italian": {"grazie", "della", "sono", "che", "il", "di", "per", "una", "colloquio", "gentile", "cordiali",
+                "saluti", "molto", "anche", "questa", "nel", "alla", "non", "e"},
+    "Portuguese": {"obrigado", "obrigada", "muito", "não", "uma", "para", "com", "nosso", "nossa", "entrevista",
+                   "atenciosamente", "prezado", "prezada", "você", "vaga", "os", "as", "do", "da", "em"},
+    "Dutch": {"het", "een", "niet", "voor", "bedankt", "dank", "ik", "wij", "met", "gesprek", "vriendelijke",
+              "groet", "graag", "zijn", "ook", "van", "en", "op"},
+}
+_FOREIGN_ONLY = set().union(*_FOREIGN.values()) - {"die", "den", "do", "as", "in", "on", "an", "e", "y", "a", "is"}
+_FOREIGN_WINDOW = 3          # words either side of a foreign function word that count as foreign
+_NOT_ENGLISH_MIN_WORDS = 12
+_NOT_ENGLISH_MAX_KNOWN = 0.6  # share of known English words below which a draft may be foreign
+_NOT_ENGLISH_MIN_FOREIGN = 0.15
+# Cost caps per draft: suggestions at edit distance two take milliseconds each.
+MAX_FAR_SEARCHES = 8
+MAX_FINDINGS = 25
+
+_NAME_REGIONS = ("greeting", "sign-off", "signature", "quoted")
+_CAPITALISED = re.compile(r"\b[A-Z][^\W\d_]+")
+
+
+def check(rule, parsed, ctx) -> list[Hit]:
+    project = getattr(rule.spec, "project", None) or {}
+    language = project.get("language")
+    user_words = project.get("words") or frozenset()
+    dictionary = english()
+    draft = parsed.draft
+    segments = parsed.segments(rule.spec.regions)
+    names = _names(draft, ctx, segments)
+
+    candidates = []          # (start, end, word, lower, foreign)
+    english_known = total = 0
+    foreign_counts = {lang: 0 for lang in _FOREIGN}
+    for seg in segments:
+        text = draft.text[seg.start:seg.start + len(seg.doc.text)]
+        masked = _MASKS.sub(lambda m: " " * len(m.group(0)), text)
+        starts = _sentence_starts(seg.doc)
+        tokens = {t.idx: t for t in seg.doc}
+        words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(masked)]
+        lowers = [w.lower().replace("’", "'") for _, _, w in words]
+        foreign_at = [i for i, low in enumerate(lowers) if low in _FOREIGN_ONLY]
+        for i, (s, e, word) in enumerate(words):
+            low = lowers[i]
+            if len(low) >= 2 and word.isalpha() and word.islower():
+                total += 1
+                english_known += dictionary.known(low)
+                for lang, vocab in _FOREIGN.items():
+                    foreign_counts[lang] += low in vocab
+            if _skip(word, low, s, seg, starts, tokens, names, user_words):
+                continue
+            if low in _HYPHEN_PREFIXES and masked[e:e + 1] == "-":
+                continue
+            foreign = any(abs(i - j) <= _FOREIGN_WINDOW for j in foreign_at)
+            candidates.append((seg.start + s, seg.start + e, word, low, foreign))
+
+    if total >= _NOT_ENGLISH_MIN_WORDS and english_known / total < _NOT_ENGLISH_MAX_KNOWN:
+        lang, n = max(foreign_counts.items(), key=lambda kv: kv[1])
+        if n / total >= _NOT_ENGLISH_MIN_FOREIGN:
+            parsed.notes.append(f"spelling not checked: the draft looks like {lang}, and the spelling "
+                                f"rule knows English only")
+            return []
+
+    hits: list[Hit] = []
+    far_searches = 0
+    for start, end, word, low, foreign in candidates:
+        if len(hits) >= MAX_FINDINGS:
+            break
+        verdict = _judge(dictionary, low, language, foreign)
+        if verdict is None:
+            continue
+        kind, suggestions = verdict
+        if kind == "unknown":
+            suggestions = dictionary.near(low)
+            if not suggestions and far_searches < MAX_FAR_SEARCHES and len(low) >= 4:
+                far_searches += 1
+                suggestions = dictionary.far(low)
+            if not suggestions:
+                continue  # nothing near: jargon or a name, not a slip
+        best = _cased(word, suggestions[0])
+        message = None
+        if kind == "variant":
+            message = (f"{word!r} is the {'British' if language == 'en-US' else 'American'} spelling; "
+                       f"this project writes {language}: {best!r}.")
+        hits.append(Hit(start, end, values={"match": word, "suggestion": best}, message=message,
+                        fix={"replace": best, "safe": len(suggestions) == 1}))
+    return hits
+
+
+def _judge(dictionary, low, language, foreign):
+    """None if the word is fine, else ("unknown", []) or ("variant" | "contraction", [fix])."""
+    if low in _CONTRACTIONS:
+        return "contraction", [_CONTRACTIONS[low]]
+    base = _base(low)
+    if base is None:
+        return None
+    if dictionary.known(base) or dictionary.derived(base):
+        return _variant(dictionary, base, language)
+    british = dictionary.british_form_of(base)
+    if british is not None:
+        return ("variant", [british]) if language == "en-US" else None
+    if foreign or base in _TEXT_SPEAK or _ELONGATED.search(base):
+        return None
+    return "unknown", []
+
+
+def _variant(dictionary, base, language):
+    if language == "en-US" and base in dictionary.strict_british:
+        return "variant", [dictionary.strict_british[base]]
+    if language == "en-GB" and base in dictionary.strict_american:
+        return "variant", [dictionary.strict_american[base]]
+    return None
+
+
+def _base(low: str) -> str | None:
+    """The word to look up: possessives dropped, a contraction reduced to its known head;
+    None when there is nothing to check."""
+    if "'" not in low:
+        return low
+    if low.endswith("'s") or low.endswith("s'"):
+        low = low[:-2] if low.endswith("'s") else low[:-1]
+    if "'" not in low:
+        return low
+    english_ = english()
+    if english_.known(low):
+        return None
+    head, _, tail = low.rpartition("'")
+    if tail == "t" and head.endswith("n") and english_.known(head[:-1]):
+        return None                                       # shouldn't, mustn't
+    if tail in ("re", "ve", "ll", "d", "m", "s") and "'" not in head:
+        return head
+    return low
+
+
+def _skip(word, low, start, seg, starts, tokens, names, user_words) -> bool:
+    if len(low) < 3 and low not in _CONTRACTIONS:
+        return True
+    if low in user_words or _possessor(low) in user_words:
+        return True
+    if word.isupper() or _MIXED_CASE.search(word.rstrip("s")) or re.fullmatch(r"[A-Z]{2,}s", word):
+        return True       # acronyms (SQL, KPIs), product names (HubSpot, iPhone)
+    if low in names or _possessor(low) in names:
+        return True
+    if word[0].isupper():
+        if start not in starts and seg.region != "subject":
+            return True   # a capital inside a sentence: a name or a product
+        token = tokens.get(start)
+        if token is not None and token.pos_ == "PROPN":
+            return True
+    return False
+
+
+def _possessor(low: str) -> str:
+    return low[:-2] if low.endswith("'s") else low
+
+
+def _sentence_starts(doc) -> set:
+    """Offsets of the first word of each sentence (and of each line, for lists)."""
+    out = set()
+    for sent in doc.sents:
+        for t in sent:
+            if t.is_alpha:
+                out.add(t.idx)
+                break
+    for t in doc:
+        if t.is_alpha and (t.i == 0 or "\n" in doc[t.i - 1].text or doc[t.i - 1].text in ("-", "*", "•", '"', "“", "(")):
+            out.add(t.idx)
+    return out
+
+
+def _names(draft, ctx, segments) -> set:
+    """Lower-cased words that name someone or something in this draft."""
+    out = set()
+    for value in (ctx.interviewer, ctx.company, ctx.role):
+        if value:
+            out.update(w.lower() for w in re.findall(r"[^\W\d_]+", value))
+    for region in _NAME_REGIONS:
+        for s, e in draft.regions.get(region, []):
+            out.update(m.group(0).lower() for m in _CAPITALISED.finditer(draft.text[s:e]))
+    for seg in segments:
+        starts = _sentence_starts(seg.doc)
+        for t in seg.doc:
+            if t.text[:1].isupper() and t.is_alpha and (t.idx not in starts or t.pos_ == "PROPN") \
+                    and seg.region != "subject":
+                out.add(t.lower_)
+    return out
+
+
+def _cased(original: str, suggestion: str) -> str:
+    if suggestion[:1].isupper():
+        return suggestion   # "I'm"
+    if original[:1].isupper():
+        return suggestion[:1].upper() + suggestion[1:]
+    return suggestion
