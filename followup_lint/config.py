@@ -161,7 +161,7 @@ def _grammar_settings(data, path: Path, line) -> dict | None:
     return settings
 
 
-def project_words(cfg: Config) -> frozenset:
+def project_words(cfg: Config) -> tuple:
     """Lower-cased words from `words:` and the project word list beside the config."""
     words = {w.strip().lower() for w in cfg.words if w.strip()}
     path = cfg.root / WORDS_FILE
@@ -174,7 +174,8 @@ def project_words(cfg: Config) -> frozenset:
             line = line.split("#", 1)[0].strip()
             if line:
                 words.update(w.lower() for w in line.split())
-    return frozenset(words)
+    # Sorted, not a set: run fingerprints (the results cache) must not depend on hash order.
+    return tuple(sorted(words))
 
 
 def _from_pyproject(text: str, path: Path):
@@ -251,7 +252,7 @@ def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None =
     _known(ignore or [], by_id, cli, ())
     chosen = select if select else cfg.select
     dropped = set(cfg.ignore) | set(ignore or [])
-    words = project_words(cfg) if any(r.type == "spelling" for r in rules) else frozenset()
+    words = project_words(cfg) if any(r.type == "spelling" for r in rules) else ()
     out = []
     for rule in rules:
         if chosen and "ALL" not in chosen and not matches_any(rule.id, chosen):

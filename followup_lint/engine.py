@@ -78,7 +78,7 @@ class Engine:
                     suggestion=render(spec.suggestion, values),
                     start=hit.start, end=hit.end, line=line, column=col, end_line=end_line, end_column=end_col,
                     region=draft.region_of(hit.start), decoded=decoded,
-                    fix=fixes.build(spec, hit, draft, ctx),
+                    fix=fixes.build(spec, hit, draft, ctx), source_rule=hit.source_rule,
                 ))
         findings.sort(key=Finding.sort_key)
         return findings

@@ -24,6 +24,7 @@ class Finding:
     decoded: bool = False   # position counts within a decoded (base64/QP/HTML) body
     title: str = ""
     fix: dict | None = None
+    source_rule: str | None = None  # grammar: LanguageTool's rule id (EN_A_VS_AN); else None
 
     def sort_key(self):
         return (self.line, self.column, SEVERITY_ORDER[self.severity], self.rule)

@@ -23,7 +23,7 @@ SETTINGS = ("corporate", "startup", "creative", "unknown")
 SEVERITIES = ("error", "warning", "info")
 REGEX_MAX_LEN = 2000
 # Message fields only some rule types fill in.
-TYPE_FIELDS = {"spelling": {"suggestion"}, "grammar": {"suggestion", "rule_id", "lt_message"}}
+TYPE_FIELDS = {"spelling": {"suggestion"}, "grammar": {"rule_id", "lt_message", "replacement", "advice"}}
 
 
 class RuleError(YamlSourceError):

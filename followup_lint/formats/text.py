@@ -38,13 +38,19 @@ def _excerpt(finding, lines, color) -> list[str]:
 def render(reports, show_source: bool = False, color: bool = False, quiet: bool = False, **_options) -> str:
     out: list[str] = []
     counts = {"error": 0, "warning": 0, "info": 0}
+    # A note every draft of a run shares ("grammar check skipped: no server ...") is said
+    # once, after the drafts, instead of once per draft.
+    readable = [r for r in reports if r.error is None]
+    everywhere = [n for n in dict.fromkeys(readable[0].notes) if all(n in r.notes for r in readable)] \
+        if len(readable) > 1 else []
     for report in reports:
         if report.error is not None:
             out.append(f"{report.error}" if report.error.startswith(report.path) else f"{report.path}: {report.error}")
             continue
         lines = _source_lines(report.text) if show_source and report.text else []
         for note in ([] if quiet else report.notes):
-            out.append(f"{report.path}: note: {note}")
+            if note not in everywhere:
+                out.append(f"{report.path}: note: {note}")
         for f in report.findings:
             counts[f.severity] += 1
             sev = _style(f.severity, color, fg=_SEVERITY_COLOUR[f.severity], bold=True)
@@ -57,6 +63,8 @@ def render(reports, show_source: bool = False, color: bool = False, quiet: bool 
             verdict = _style(report.verdict, color, fg=_VERDICT_COLOUR.get(report.verdict), bold=True)
             how = f", {report.kind_source}" if report.kind != "unknown" else ""
             out.append(f"{report.path}: score {report.score}/100 ({verdict}) · kind: {report.kind}{how}")
+    if not quiet:
+        out.extend(f"note: {note} (all {len(readable)} drafts)" for note in everywhere)
     if not quiet and len(reports) > 0:
         n = sum(counts.values())
         parts = [f"{v} {k}{'s' if v != 1 else ''}" for k, v in counts.items() if v]

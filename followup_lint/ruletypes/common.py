@@ -15,6 +15,7 @@ class Hit:
     message: str | None = None                     # a pattern's or condition's own message
     fix: dict | None = None                        # a pattern's own `fix:` (else the rule's)
     sentence: tuple | None = None                  # the sentence it is in, for `delete: sentence`
+    source_rule: str | None = None                 # an outside checker's own rule id (LanguageTool's)
 
 
 def surviving_matches(rule, segments, ctx) -> list:

@@ -92,7 +92,7 @@ _CAPITALISED = re.compile(r"\b[A-Z][^\W\d_]+")
 def check(rule, parsed, ctx) -> list[Hit]:
     project = getattr(rule.spec, "project", None) or {}
     language = project.get("language")
-    user_words = project.get("words") or frozenset()
+    user_words = set(project.get("words") or ())
     dictionary = english()
     draft = parsed.draft
     segments = parsed.segments(rule.spec.regions)
@@ -146,6 +146,8 @@ def check(rule, parsed, ctx) -> list[Hit]:
                 suggestions = dictionary.far(low)
             if not suggestions:
                 continue  # nothing near: jargon or a name, not a slip
+        if low.endswith("'s") and _base(low) == low[:-2]:
+            end, word = end - 2, word[:-2]       # the possessive is not part of the slip
         best = _cased(word, suggestions[0])
         message = None
         if kind == "variant":
