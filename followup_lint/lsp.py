@@ -11,8 +11,8 @@ What an editor gets:
   * hover on a finding: the rule's rationale, the better wording and the fix on offer;
   * code actions: each finding's fix (safe ones preferred, unsafe ones say so), "Ignore RULE
     for this draft" (front matter `ignore:`), and "Apply all safe fixes" (source.fixAll);
-  * a `followupLint/stats` request `{lintRuns, modelLoaded, openDocuments}`, so tests and
-    curious users can see that edits are coalesced.
+  * a `followupLint/stats` request `{lintRuns, lintSeconds, modelLoaded, openDocuments}`,
+    so tests and curious users can see that edits are coalesced and where the time goes.
 
 Scheduling: one worker thread lints one document version at a time. A change that arrives
 while a lint runs replaces the version waiting for that document, so a burst of edits costs
@@ -32,6 +32,7 @@ import asyncio
 import logging
 import os
 import re
+import time
 from bisect import bisect_right
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -147,6 +148,7 @@ class FollowupLintServer(LanguageServer):
         self.results: dict[str, Result] = {}
         self.settings = Settings()
         self.lint_runs = 0
+        self.lint_seconds = 0.0
         self.model_loaded = False
         self._pending: dict[str, Doc] = {}
         self._wake: asyncio.Event | None = None
@@ -256,10 +258,17 @@ class FollowupLintServer(LanguageServer):
         return self._linters[key], signature
 
     def _lint(self, doc: Doc) -> Result:
+        started = time.perf_counter()
+        try:
+            return self._lint_doc(doc)
+        finally:
+            self.lint_runs += 1
+            self.lint_seconds += time.perf_counter() - started
+
+    def _lint_doc(self, doc: Doc) -> Result:
         from .nlp import ModelMissing
         from .rulepack import RuleError
 
-        self.lint_runs += 1
         positions = Positions(doc.text, self._encoding())
         try:
             linter, signature = self._linter_for(doc)
@@ -526,7 +535,8 @@ def create_server() -> FollowupLintServer:
 
     @server.feature(STATS_REQUEST)
     def stats(ls: FollowupLintServer, params=None):
-        return {"lintRuns": ls.lint_runs, "modelLoaded": ls.model_loaded, "openDocuments": len(ls.docs)}
+        return {"lintRuns": ls.lint_runs, "lintSeconds": round(ls.lint_seconds, 4), "modelLoaded": ls.model_loaded,
+                "openDocuments": len(ls.docs)}
 
     @server.feature(lsp.SHUTDOWN)
     def shutdown(ls: FollowupLintServer, params=None):
