@@ -62,9 +62,16 @@ def resolve_dir(option: str | None = None) -> Path:
 # --- what a report depends on ----------------------------------------------------------
 
 
+def _plain(obj):
+    # Sets in sorted order: their iteration order changes from one process to the next.
+    if isinstance(obj, (set, frozenset)):
+        return sorted(obj, key=repr)
+    return repr(obj)
+
+
 def _digest(obj) -> str:
     try:
-        text = json.dumps(obj, sort_keys=True, default=repr, ensure_ascii=False)
+        text = json.dumps(obj, sort_keys=True, default=_plain, ensure_ascii=False)
     except TypeError:  # keys of mixed types cannot be sorted
         text = repr(obj)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

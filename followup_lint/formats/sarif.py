@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -26,6 +27,12 @@ def _artifact(path: str) -> dict:
     if os.path.isabs(path):
         return {"uri": Path(path).as_uri()}
     return {"uri": quote(Path(path).as_posix(), safe="/"), "uriBaseId": SRCROOT}
+
+
+def _name(title: str) -> str:
+    # SARIF wants `name` readable and distinct from the opaque `id`, even ignoring case:
+    # "Don't press for a decision" -> DontPressForADecision.
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", title.replace("'", "")) if part)
 
 
 def _help(rule) -> dict:
@@ -44,7 +51,7 @@ def _help(rule) -> dict:
 def _descriptor(rule) -> dict:
     return {
         "id": rule.id,
-        "name": rule.id,
+        "name": _name(rule.title),
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.rationale},
         "help": _help(rule),
