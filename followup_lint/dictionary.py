@@ -28,6 +28,8 @@ _FUNCTION_WORDS = {
 # Words that are also suffixes: "public" + "ally" is the slip "publically".
 _SUFFIX_WORDS = {"ally", "able", "less", "ness", "ment", "ship", "hood", "ward", "wards", "wise", "full",
                  "some", "like", "ably", "ings", "tion", "sion", "ance", "ence", "ful"}
+# Particles that make nouns of verbs: "lookup", "handoff", "printout", "checkin".
+_PARTICLES = {"up", "ups", "out", "outs", "in", "ins", "off", "offs", "down", "downs", "on", "ons", "over", "overs"}
 _PREFIXES = ("re", "un", "pre", "co", "non", "multi", "sub", "over", "under", "cross", "self", "anti",
              "inter", "micro", "post", "out", "up", "de", "mis", "semi", "cyber", "meta", "tele", "e")
 _VOWELS = set("aeiou")
@@ -147,6 +149,10 @@ class EnglishDictionary:
         return False
 
     def _compound(self, word: str) -> bool:
+        for particle in _PARTICLES:
+            head = word[: -len(particle)]
+            if word.endswith(particle) and len(head) >= 3 and self.counts.get(head, 0) >= _COMPOUND_MIN_COUNT:
+                return True
         # Halves of four letters or more: short ones make slips look like compounds
         # ("post" + "ion", "use" + "full").
         for i in range(4, len(word) - 3):

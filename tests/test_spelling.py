@@ -81,6 +81,12 @@ def test_missing_apostrophes_and_run_together_words(only_spelling):
     assert words_flagged(report) == [("didnt", "didn't"), ("thankyou", "thank you")]
 
 
+def test_foreign_phrases_and_particle_compounds_pass_but_adjacent_slips_do_not(only_spelling):
+    assert words_flagged(lint(only_spelling, "The cacio e pepe was superb and I enjoyed the NDC lookups.")) == []
+    assert words_flagged(lint(only_spelling, "I definately recieve the schedule on Mondays.")) == [
+        ("definately", "definitely"), ("recieve", "receive")]
+
+
 def test_suggestion_fix_is_safe_only_when_there_is_one_candidate(only_spelling):
     [one] = lint(only_spelling, "I definately enjoyed it.").findings
     assert one.fix["safe"] is True and one.fix["edits"][0]["replacement"] == "definitely"

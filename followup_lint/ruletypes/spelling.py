@@ -77,6 +77,8 @@ _FOREIGN = {
               "groet", "graag", "zijn", "ook", "van", "en", "op"},
 }
 _FOREIGN_ONLY = set().union(*_FOREIGN.values()) - {"die", "den", "do", "as", "in", "on", "an", "e", "y", "a", "is"}
+_CONNECTORS = {"e", "y", "di", "de", "du", "au", "aux", "en", "al", "la", "le", "del", "della", "von", "van",
+               "der", "da", "do", "et", "und", "à", "sur", "con"}
 _FOREIGN_WINDOW = 3          # words either side of a foreign function word that count as foreign
 _NOT_ENGLISH_MIN_WORDS = 12
 _NOT_ENGLISH_MAX_KNOWN = 0.6  # share of known English words below which a draft may be foreign
@@ -99,6 +101,7 @@ def check(rule, parsed, ctx) -> list[Hit]:
     names = _names(draft, ctx, segments)
 
     candidates = []          # (start, end, word, lower, foreign)
+    seg_words = {}           # segment start -> its lower-cased words, for phrase checks
     english_known = total = 0
     foreign_counts = {lang: 0 for lang in _FOREIGN}
     for seg in segments:
@@ -108,6 +111,7 @@ def check(rule, parsed, ctx) -> list[Hit]:
         tokens = {t.idx: t for t in seg.doc}
         words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(masked)]
         lowers = [w.lower().replace("’", "'") for _, _, w in words]
+        seg_words[seg.start] = lowers
         foreign_at = [i for i, low in enumerate(lowers) if low in _FOREIGN_ONLY]
         for i, (s, e, word) in enumerate(words):
             low = lowers[i]
@@ -121,7 +125,7 @@ def check(rule, parsed, ctx) -> list[Hit]:
             if low in _HYPHEN_PREFIXES and masked[e:e + 1] == "-":
                 continue
             foreign = any(abs(i - j) <= _FOREIGN_WINDOW for j in foreign_at)
-            candidates.append((seg.start + s, seg.start + e, word, low, foreign))
+            candidates.append((seg.start + s, seg.start + e, word, low, foreign, (seg.start, i)))
 
     if total >= _NOT_ENGLISH_MIN_WORDS and english_known / total < _NOT_ENGLISH_MAX_KNOWN:
         lang, n = max(foreign_counts.items(), key=lambda kv: kv[1])
@@ -130,10 +134,10 @@ def check(rule, parsed, ctx) -> list[Hit]:
                                 f"rule knows English only")
             return []
 
-    hits: list[Hit] = []
+    found = []               # (start, end, word, kind, suggestions, position)
     far_searches = 0
-    for start, end, word, low, foreign in candidates:
-        if len(hits) >= MAX_FINDINGS:
+    for start, end, word, low, foreign, position in candidates:
+        if len(found) >= MAX_FINDINGS + 5:
             break
         verdict = _judge(dictionary, low, language, foreign)
         if verdict is None:
@@ -148,6 +152,22 @@ def check(rule, parsed, ctx) -> list[Hit]:
                 continue  # nothing near: jargon or a name, not a slip
         if low.endswith("'s") and _base(low) == low[:-2]:
             end, word = end - 2, word[:-2]       # the possessive is not part of the slip
+        found.append((start, end, word, kind, suggestions, position))
+
+    # Unknown words joined by a Romance or Germanic connector ("cacio e pepe", "pain au
+    # chocolat") are a phrase from another language, not two slips.
+    unknown = sorted(f[5] for f in found if f[3] == "unknown")
+    phrase = set()
+    for p, q in zip(unknown, unknown[1:]):
+        between = seg_words[p[0]][p[1] + 1:q[1]]
+        if p[0] == q[0] and 1 <= len(between) <= 2 and all(w in _CONNECTORS for w in between):
+            phrase.update((p, q))
+    hits: list[Hit] = []
+    for start, end, word, kind, suggestions, position in found:
+        if position in phrase:
+            continue
+        if len(hits) >= MAX_FINDINGS:
+            break
         best = _cased(word, suggestions[0])
         message = None
         if kind == "variant":
