@@ -3,6 +3,9 @@
 
 import asyncio
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -300,3 +303,83 @@ async def test_email_buffer_with_an_encoded_body(client: LanguageClient, workspa
     actions = await code_actions(client, uri, pushy)
     assert not actions  # never an edit into an encoded body, and no front matter in an email
     close(client, uri)
+
+
+# --- the README's Neovim set-up, in a real (headless) Neovim --------------------------------
+
+NVIM_CHECK = r"""
+local out = {}
+local function say(s) table.insert(out, s) end
+local buf = vim.api.nvim_get_current_buf()
+local function findings()
+  local n = 0
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    if d.severity ~= vim.diagnostic.severity.HINT then n = n + 1 end
+  end
+  return n
+end
+say("appeared " .. tostring(vim.wait(120000, function() return findings() > 0 end, 100)))
+local target
+for _, d in ipairs(vim.diagnostic.get(buf)) do
+  say(string.format("diag %d:%d %d %s", d.lnum + 1, d.col + 1, d.severity, d.message))
+  if d.severity == vim.diagnostic.severity.WARN then target = d end
+end
+-- K on the finding, as a user would, then read the floating window
+vim.api.nvim_win_set_cursor(0, { target.lnum + 1, target.col })
+vim.api.nvim_feedkeys("K", "x", false)
+local float
+vim.wait(20000, function()
+  for _, w in ipairs(vim.api.nvim_list_wins()) do
+    if vim.api.nvim_win_get_config(w).relative ~= "" then float = w return true end
+  end
+end, 50)
+if float then
+  say("hover " .. table.concat(vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(float), 0, -1, false), " "))
+  vim.api.nvim_win_close(float, true)
+end
+-- the quick fix that removes the sentence, applied by Neovim itself
+local params = vim.lsp.util.make_range_params()
+params.context = { diagnostics = vim.lsp.diagnostic.get_line_diagnostics(buf) }
+for _, response in pairs(vim.lsp.buf_request_sync(buf, "textDocument/codeAction", params, 20000) or {}) do
+  for _, action in ipairs(response.result or {}) do
+    say("action " .. action.title)
+    if action.title:find("^Remove the sentence") then vim.lsp.util.apply_workspace_edit(action.edit, "utf-16") end
+  end
+end
+say("line " .. vim.api.nvim_buf_get_lines(buf, target.lnum, target.lnum + 1, false)[1])
+say("cleared " .. tostring(vim.wait(60000, function() return findings() == 0 end, 100)))
+-- the error-format route: the command line's text output into the quickfix list
+vim.o.errorformat = vim.env.ERRORFORMAT
+vim.cmd("silent cexpr system('followup-lint --quiet draft.txt')")
+for _, item in ipairs(vim.fn.getqflist()) do say(string.format("qf %s %d:%d %s", item.type, item.lnum, item.col, item.text)) end
+local f = io.open(vim.env.CHECK_OUT, "w")
+f:write(table.concat(out, "\n") .. "\n")
+f:close()
+vim.cmd("qa!")
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("nvim") is None, reason="Neovim is not installed (apt-get install neovim)")
+async def test_readme_neovim_snippet_in_headless_neovim(tmp_path):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme[readme.index("**Neovim**"):]
+    (tmp_path / "init.lua").write_text(re.search(r"```lua\n(.*?)```", section, re.S).group(1))
+    errorformat = re.search(r"The error format is\s+`([^`]+)`", readme).group(1)
+    (tmp_path / "check.lua").write_text(NVIM_CHECK)
+    draft = tmp_path / "draft.txt"
+    draft.write_text("Dear Ms. Okafor,\n\nThank you for the tour of the lab; I am very interested in the role. "
+                     "Have you made a decision yet? Happy to send references.\n\nBest regards,\nJun\n")
+    env = {**os.environ, "PATH": f"{BIN.parent}{os.pathsep}{os.environ.get('PATH', '')}",
+           "CHECK_OUT": str(tmp_path / "out.txt"), "ERRORFORMAT": errorformat, "NO_COLOR": "1"}
+    proc = await asyncio.to_thread(subprocess.run, ["nvim", "--headless", "-u", "init.lua", "draft.txt",
+                                                    "-c", "luafile check.lua"],
+                                   cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    out = (tmp_path / "out.txt").read_text() if (tmp_path / "out.txt").exists() else ""
+    assert "appeared true" in out, (out, proc.stderr)
+    assert "diag 3:79 2 'made a decision' puts the interviewer on the spot" in out
+    assert "hover **pushy** · Don't press for a decision" in out and "Why it matters:" in out
+    assert "action Ignore pushy for this draft (front matter)" in out
+    assert "line Thank you for the tour of the lab; I am very interested in the role. Happy to send references." in out
+    assert "cleared true" in out
+    assert "qf w 3:79 [pushy] 'made a decision' puts the interviewer on the spot" in out
