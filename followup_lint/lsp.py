@@ -102,7 +102,7 @@ class Result:
 
 
 class Positions:
-    """Offsets into a text <-> LSP positions, columns in the negotiated code units."""
+    """Offsets into a text -> LSP positions, columns in the negotiated code units."""
 
     def __init__(self, text: str, encoding: str):
         self.text = text
@@ -128,17 +128,6 @@ class Positions:
     def line_range(self, line: int) -> lsp.Range:
         line = min(max(line, 0), len(self.starts) - 1)
         return self.range(self.starts[line], self._line_end(line))
-
-    def offset(self, pos: lsp.Position) -> int:
-        if pos.line >= len(self.starts):
-            return len(self.text)
-        start, end = self.starts[pos.line], self._line_end(pos.line)
-        units = 0
-        for i in range(start, end):
-            if units >= pos.character:
-                return i
-            units += self.units(self.text[i])
-        return end
 
 
 class FollowupLintServer(LanguageServer):
@@ -181,7 +170,9 @@ class FollowupLintServer(LanguageServer):
 
     async def _worker(self) -> None:
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._pool, self._warm)
+        problem = await loop.run_in_executor(self._pool, self._warm)
+        if problem:
+            self._show_error(problem)
         while True:
             await self._wake.wait()
             self._wake.clear()
@@ -198,17 +189,21 @@ class FollowupLintServer(LanguageServer):
                 self.results[uri] = result
                 self._publish(result)
 
-    def _warm(self) -> None:
-        """Load the spaCy pipeline and compile the rules once, off the event loop."""
-        from .nlp import ModelMissing
+    def _warm(self) -> str | None:
+        """Load the spaCy pipeline and compile the rules once, off the event loop; say what
+        went wrong, if anything (the caller shows it: only the loop may talk to the client)."""
+        from .nlp import ModelMissing, load
 
         try:
-            self._linter_for(None)[0].lint_draft(read_text("Dear Sam,\n\nThank you.\n\nBest,\nJo\n", "warm-up.txt"))
-            self.model_loaded = True
+            load()
         except ModelMissing as exc:
-            self._show_error(str(exc))
+            return str(exc)
+        self.model_loaded = True
+        try:
+            self._linter_for(None)[0].lint_draft(read_text("Dear Sam,\n\nThank you.\n\nBest,\nJo\n", "warm-up.txt"))
         except Exception as exc:  # a broken config: the drafts' diagnostics will say so
-            log.info("warm-up skipped: %s", exc)
+            log.info("rule warm-up skipped: %s", exc)
+        return None
 
     async def _poll_configs(self) -> None:
         # Clients that do not send workspace/didChangeWatchedFiles (e.g. Neovim 0.7) still

@@ -305,6 +305,32 @@ async def test_email_buffer_with_an_encoded_body(client: LanguageClient, workspa
     close(client, uri)
 
 
+
+@pytest_lsp.fixture(scope="module", config=CONFIG)
+async def utf8_client(lsp_client: LanguageClient, workspace):
+    """A second server: a client that prefers UTF-8 positions and starts with settings."""
+    lsp_client.initialized = await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=types.ClientCapabilities(general=types.GeneralClientCapabilities(
+            position_encodings=[types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16])),
+        root_uri=workspace.as_uri(), initialization_options={"ignore": ["pushy"], "scoreDiagnostic": False}))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_initialization_options_and_utf8_positions(utf8_client: LanguageClient):
+    assert utf8_client.initialized.capabilities.position_encoding == types.PositionEncodingKind.Utf8
+    uri = "untitled:Untitled-1"  # never saved: the language id says it is Markdown
+    text = "Hi Zoë,\n\nThank you for the café tour 😊; I'm keen on the role. Have you decided?\n\nBest,\nJo\n"
+    utf8_client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=uri, language_id="markdown", version=1, text=text)))
+    (emoji,) = await diagnostics(utf8_client, uri, 1)  # pushy ignored, no score hint
+    line = text.split("\n")[2]
+    assert emoji.code == "too-casual"
+    assert emoji.range.start.character == len(line[:line.index("😊")].encode("utf-8"))
+    assert emoji.range.end.character - emoji.range.start.character == 4  # one emoji, four bytes
+    close(utf8_client, uri)
+
+
 # --- the README's Neovim set-up, in a real (headless) Neovim --------------------------------
 
 NVIM_CHECK = r"""
