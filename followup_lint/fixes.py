@@ -282,10 +282,16 @@ def ignore_rule(draft, rule_id: str) -> dict | None:
     line = raw[s:e]
     colon = line.index(":") + 1
     value = re.sub(r"\s+#.*$", "", line[colon:]).rstrip()
-    if value.strip().startswith("["):
+    bare = value.strip()
+    if bare.startswith("["):
+        if not bare.endswith("]"):
+            return None  # a list spread over lines: leave it to the user
         close = s + colon + value.rindex("]")
         inside = raw[s + colon + value.index("[") + 1:close]
         return _raw_fix(draft, title, close, close, (", " if inside.strip() else "") + rule_id)
+    if bare[:1] in "\"'" and len(bare) > 1 and bare[-1] == bare[0]:
+        close = s + colon + len(value) - 1  # "too-long" -> "too-long, pushy": still a comma list
+        return _raw_fix(draft, title, close, close, f", {rule_id}")
     if value.strip() in ("", "~", "null"):
         items = []
         for ls, le in lines[key_line:]:

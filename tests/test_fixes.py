@@ -192,6 +192,7 @@ BODY = "Hi Sam,\n\nThank you for the chat. I'm keen on the role. Have you made a
     ("---\nignore:\n  - too-long\nkind: check-in\n---\n", "---\nignore:\n  - too-long\n  - pushy\nkind: check-in\n---\n"),
     ("---\nignore: too-long  # long on purpose\n---\n", "---\nignore: too-long, pushy  # long on purpose\n---\n"),
     ("---\nignore:\n---\n", "---\nignore: [pushy]\n---\n"),
+    ("---\nignore: \"too-long\"\n---\n", "---\nignore: \"too-long, pushy\"\n---\n"),
 ])
 def test_ignore_rule_edits_front_matter(linter, front, expected):
     draft, report = lint(linter, front + BODY)
@@ -201,6 +202,11 @@ def test_ignore_rule_edits_front_matter(linter, front, expected):
     out = fixed(draft, fix)
     assert out == expected + BODY
     assert "pushy" not in {f.rule for f in lint(linter, out)[1].findings}
+
+
+def test_ignore_rule_leaves_a_list_spread_over_lines_alone(linter):
+    draft, _ = lint(linter, "---\nignore: [too-long,\n  self-focused]\n---\n" + BODY)
+    assert fixes.ignore_rule(draft, "pushy") is None
 
 
 def test_ignore_rule_keeps_crlf_and_skips_email(linter):
