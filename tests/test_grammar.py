@@ -80,7 +80,7 @@ def test_match_becomes_a_finding_with_languagetool_rule_id_and_fix(grammar_linte
     assert f.source_rule == "ENGLISH_WORD_REPEAT_RULE"
     assert "ENGLISH_WORD_REPEAT_RULE" in f.message
     assert f.fix["safe"] is True and f.fix["edits"][0]["replacement"] == "for"
-    assert f.suggestion == "Write 'for'."
+    assert f.suggestion.startswith("Write 'for'. To leave one of LanguageTool's rules out")
     assert report.to_dict()["findings"][[x.rule for x in report.findings].index("grammar")]["source_rule"] == \
         "ENGLISH_WORD_REPEAT_RULE"
 

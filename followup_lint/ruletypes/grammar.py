@@ -84,7 +84,7 @@ def _hits(matches, base: int, text: str, spelling_runs: bool) -> list[Hit]:
         advice = ""
         if replacements:
             advice = f"Write {replacements[0]!r}" + (
-                f" (or {', '.join(repr(r) for r in replacements[1:3])})" if len(replacements) > 1 else "") + "."
+                f" (or {', '.join(repr(r) for r in replacements[1:3])})" if len(replacements) > 1 else "") + ". "
         out.append(Hit(
             base + start, base + end,
             values={"match": text[start:end], "rule_id": m.rule_id, "lt_message": m.message.strip(),
