@@ -63,10 +63,11 @@ def resolve_dir(option: str | None = None) -> Path:
 
 
 def _plain(obj):
-    # Sets in sorted order: their iteration order changes from one process to the next.
+    # What differs from one process to the next must not reach a key: a set's order, an
+    # object's address.
     if isinstance(obj, (set, frozenset)):
         return sorted(obj, key=repr)
-    return repr(obj)
+    return re.sub(r" at 0x[0-9A-Fa-f]+", "", repr(obj))
 
 
 def _digest(obj) -> str:
@@ -293,7 +294,7 @@ class CachedLinting:
         except DraftError as exc:
             return FileReport(path=display, error=str(exc))
         report = self.linter_for(cfg).lint_draft(draft)
-        if key is not None and report.error is None:
+        if key is not None:  # an error here (a bad front-matter date) depends on the key's inputs too
             self.cache.put(key, report)
         return report
 

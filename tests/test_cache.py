@@ -254,10 +254,27 @@ def test_a_torn_entry_is_a_miss_and_an_unwritable_folder_warns(project):
     assert "results are not cached" in result.stderr and "--no-cache" in result.stderr
 
 
-def test_run_fingerprint_is_the_same_in_every_process():
-    """Keys must not depend on hash randomisation (set order) or anything else per-process."""
-    code = ("from followup_lint import cache, config; c = config.Config(root=config.Path('.'));"
+def test_run_fingerprint_is_the_same_in_every_process(project):
+    """Keys must not depend on hash randomisation (set order), object addresses or anything
+    else that differs between processes, for a config with a pack and overrides too."""
+    (project / ".followup-lint.yaml").write_text("packs: [./house]\nignore: [self-focused]\nper-file-ignores: {'old/*': [too-long]}\n"
+                                                 "rules:\n  too-long: {max_words: 90}\n")
+    code = ("from pathlib import Path; from followup_lint import cache, config;"
+            "c = config.load(config.discover(Path('a.txt')));"
             "print(cache.run_fingerprint(c, config.build_ruleset(c).rules, {'kind': 'check-in', 'x': {'a', 'b', 'c', 'd'}}, None))")
-    keys = {subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+    keys = {subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in (1, 2, 3)}
     assert len(keys) == 1 and len(keys.pop().strip()) == 64
+
+
+def test_a_context_error_is_cached_like_a_report(tmp_path, monkeypatch):
+    # An unreadable file is reported without the model; a bad context value is found by the
+    # Linter, and is as deterministic as a report.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "farewell.txt").write_text("---\nkind: farewell\n---\nHi Sam,\n\nThank you.\n")
+    cache_dir = tmp_path / "cache"
+    runs = [CliRunner().invoke(lint_command, ["--cache-dir", str(cache_dir), "farewell.txt"], env={"NO_COLOR": "1"})
+            for _ in range(2)]
+    assert [r.exit_code for r in runs] == [2, 2]
+    assert runs[0].output == runs[1].output and "farewell.txt:2: kind: 'farewell'" in runs[0].output
+    assert len(_entries(cache_dir)) == 1
