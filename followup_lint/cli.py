@@ -181,7 +181,8 @@ def _with(options):
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]},
-               epilog="Subcommands: `followup-lint eval DIR` scores the rules against a labelled corpus. "
+               epilog="Subcommands: `followup-lint eval DIR` scores the rules against a labelled corpus; "
+                      "`followup-lint rules test|new|schema|packs` writes and tests your own rules. "
                       "A draft named like a subcommand is reached as ./eval or after --.")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text", show_default=True,
@@ -433,7 +434,9 @@ def lsp_command(stdio, log_file):
     serve(log_file=log_file)
 
 
-SUBCOMMANDS = {"eval": eval_command, "schedule": schedule_command, "lsp": lsp_command}
+from .rules_cli import rules_group  # noqa: E402  (after the commands it sits beside)
+
+SUBCOMMANDS = {"eval": eval_command, "schedule": schedule_command, "lsp": lsp_command, "rules": rules_group}
 
 
 def main(argv: list | None = None) -> None:

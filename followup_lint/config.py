@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import yamlsource
-from .rulepack import RuleError, builtin_rules, load_pack
+from .rulepack import builtin_rules
 from .yamlsource import YamlSourceError
 
 CONFIG_NAMES = (".followup-lint.yaml", ".followup-lint.yml")
@@ -225,16 +225,23 @@ def _known(ids, rules_by_id, cfg: Config, keys) -> None:
 
 def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None = None) -> RuleSet:
     """The rules this run uses: built-in + packs, config overrides, select/ignore."""
+    from . import packs as packs_mod
+
     rules = list(builtin_rules())
-    for pack in cfg.packs:
-        folder = (cfg.root / pack).resolve()
-        name = folder.name
+    builtin_ids = {r.id for r in rules}
+    loaded: dict = {}
+    for i, entry in enumerate(cfg.packs):
         try:
-            rules.extend(load_pack(folder, pack=name, prefix=f"{name}/"))
-        except RuleError as exc:
-            if exc.message == "rule pack folder not found":
-                raise ConfigError(cfg.path or "config", cfg.line(("packs",)), f"rule pack folder not found: {folder}") from None
-            raise
+            pack = packs_mod.resolve(entry, cfg.root)
+        except packs_mod.PackNotFound as exc:
+            raise ConfigError(cfg.path or "config", cfg.line(("packs", i)), str(exc)) from None
+        if pack.name in loaded or pack.name in builtin_ids:
+            other = f"the pack in {loaded[pack.name].folder}" if pack.name in loaded else "a built-in rule"
+            raise ConfigError(cfg.path or "config", cfg.line(("packs", i)),
+                              f"pack name {pack.name!r} ({pack.folder}) is already taken by {other}; "
+                              f"give one of them another `name:` in its pack.yaml")
+        loaded[pack.name] = pack
+        rules.extend(pack.rules())
     by_id = {r.id: r for r in rules}
     for rid in cfg.rules:
         if rid not in by_id:
@@ -243,6 +250,12 @@ def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None =
         if unknown:
             opts = ", ".join(["severity", "weight", "enabled", *by_id[rid].options])
             raise ConfigError(cfg.path or "config", cfg.line(("rules", rid, unknown[0])), f"rule {rid!r} has no option {unknown[0]!r}; it takes: {opts}")
+        for key, value in cfg.rules[rid].items():
+            default = by_id[rid].options.get(key)
+            if isinstance(default, (int, float)) and not isinstance(default, bool) and (
+                    isinstance(value, bool) or not isinstance(value, (int, float))):
+                raise ConfigError(cfg.path or "config", cfg.line(("rules", rid, key)),
+                                  f"rule {rid!r}: {key} takes a number (it is {default} unless set), not {value!r}")
     _known(cfg.select or [], by_id, cfg, ("select",))
     _known(cfg.ignore, by_id, cfg, ("ignore",))
     for glob, ids in cfg.per_file_ignores.items():

@@ -6,7 +6,7 @@ import string
 
 from . import fixes
 from .findings import Finding
-from .matching import Conditions, FilteredPatterns, PatternError
+from .matching import Conditions, FilteredPatterns, PatternError, RegexTimeout, regex_budget
 from .rulepack import RuleError, Rule
 from .ruletypes import TYPES
 
@@ -67,7 +67,15 @@ class Engine:
             if not applies(spec, ctx):
                 continue
             rule = self.compiled(spec)
-            for hit in TYPES[spec.type](rule, parsed, ctx):
+            try:
+                with regex_budget():
+                    hits = list(TYPES[spec.type](rule, parsed, ctx))
+            except RegexTimeout as exc:
+                # One slow rule must not cost the draft its other findings: skip it, say where.
+                parsed.notes.append(f"{spec.path}:{spec.line_of(exc.keys)}: rule {spec.id!r} skipped for this draft: "
+                                    f"{exc}; simplify the pattern (docs/writing-rules.md: regular expressions)")
+                continue
+            for hit in hits:
                 values = dict(spec.options, kind=ctx.kind, setting=ctx.setting, **hit.values)
                 message = render(hit.message or spec.message, values)
                 line, col, decoded = draft.locate(hit.start)

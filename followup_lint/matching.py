@@ -8,6 +8,10 @@ grammatical role?). Rule types combine these; they never look at raw strings the
 from __future__ import annotations
 
 import re
+import signal
+import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from . import nlp as nlp_mod
@@ -15,6 +19,96 @@ from . import nlp as nlp_mod
 # Regexes run on a region at most this long; drafts are short and user packs are
 # untrusted, so a pathological pattern cannot grind through a pasted novel.
 REGEX_TEXT_LIMIT = 20_000
+# Seconds of regex matching one rule may spend on one draft. A sane pattern needs well
+# under a millisecond on a follow-up email; regex_guard.py refuses the exponential shapes,
+# and this caps the slow polynomial ones (`\w+!` is quadratic on a long run of letters).
+REGEX_BUDGET = 0.5
+
+
+class RegexTimeout(Exception):
+    """A rule's regexes used up their time on this draft."""
+
+    def __init__(self, keys, pattern: str, budget: float):
+        super().__init__(f"regex `{pattern}` ran past the {budget:g} s a rule may spend on one draft")
+        self.keys, self.pattern, self.budget = keys, pattern, budget
+
+
+class _Alarm(Exception):
+    pass
+
+
+_local = threading.local()
+
+
+@contextmanager
+def regex_budget(seconds: float = None):
+    """Regexes matched inside share one time budget (the engine opens one per rule and
+    draft); when it runs out, RegexTimeout names the pattern."""
+    previous = getattr(_local, "budget", None)
+    _local.budget = _Budget(REGEX_BUDGET if seconds is None else seconds)
+    try:
+        yield _local.budget
+    finally:
+        _local.budget = previous
+
+
+class _Budget:
+    def __init__(self, seconds: float):
+        self.seconds, self.used = seconds, 0.0
+
+    def finditer(self, rx: re.Pattern, text: str, keys) -> list:
+        left = self.seconds - self.used
+        if left <= 0:
+            raise RegexTimeout(keys, rx.pattern, self.seconds)
+        start = time.perf_counter()
+        alarm = _arm(left)
+        try:
+            found = list(rx.finditer(text))
+        except _Alarm:
+            raise RegexTimeout(keys, rx.pattern, self.seconds) from None
+        finally:
+            _disarm(alarm)
+            self.used += time.perf_counter() - start
+        if self.used > self.seconds:
+            # Off the main thread nothing can interrupt `re`; stop after the fact.
+            raise RegexTimeout(keys, rx.pattern, self.seconds)
+        return found
+
+
+def _on_alarm(signum, frame):
+    if getattr(_local, "armed", False):
+        raise _Alarm()
+
+
+def _arm(seconds: float):
+    """Interrupt a runaway match with SIGALRM: `re` checks for signals while it
+    backtracks. Only on the main thread of a POSIX process, and only when nobody else
+    uses the alarm, so an embedding program's own timer is never disturbed."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        previous = signal.getsignal(signal.SIGALRM)
+        if previous not in (signal.SIG_DFL, None) or signal.getitimer(signal.ITIMER_REAL) != (0.0, 0.0):
+            return None
+        signal.signal(signal.SIGALRM, _on_alarm)
+    except (ValueError, OSError):
+        return None
+    _local.armed = True
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    return (previous,)
+
+
+def _disarm(armed) -> None:
+    if armed is None:
+        return
+    _local.armed = False
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    signal.signal(signal.SIGALRM, armed[0] if armed[0] is not None else signal.SIG_DFL)
+
+
+def _finditer(rx: re.Pattern, text: str, keys) -> list:
+    budget = getattr(_local, "budget", None)
+    return budget.finditer(rx, text, keys) if budget is not None else list(rx.finditer(text))
 
 
 @dataclass
@@ -93,6 +187,7 @@ class Patterns:
         from spacy.matcher import Matcher
 
         self.patterns = patterns
+        self.keys = tuple(keys)
         self.matcher = Matcher(nlp.vocab, validate=True)
         self.regexes: dict[int, re.Pattern] = {}
         self.context: dict[int, tuple] = {}   # pattern index -> context fields it matches
@@ -131,7 +226,7 @@ class Patterns:
             found.append(Match(segment.start + span.start_char, segment.start + span.end_char, segment, span, idx))
         text = doc.text[:REGEX_TEXT_LIMIT]
         for idx, rx in self.regexes.items():
-            for m in rx.finditer(text):
+            for m in _finditer(rx, text, self.keys + (idx, "regex")):
                 if m.end() == m.start():
                     continue
                 span = doc.char_span(m.start(), m.end(), alignment_mode="expand")

@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from . import yamlsource
+from . import regex_guard, yamlsource
 from .yamlsource import YamlSourceError
 
 KINDS = ("thank-you", "check-in", "offer-update", "unknown")
@@ -193,6 +193,14 @@ def _check_semantics(data: dict, located) -> None:
                 re.compile(rx)
             except re.error as exc:
                 raise located.error(keys + ("regex",), f"regex does not compile: {exc}") from None
+            _check_regex_risk(rx, 0 if pattern.get("case") else re.IGNORECASE, located, keys + ("regex",))
+        for j, token in enumerate(pattern.get("tokens", [])):
+            for tkeys, rx in _token_regexes(token, keys + ("tokens", j)):
+                try:
+                    re.compile(rx)
+                except (re.error, TypeError) as exc:
+                    raise located.error(tkeys, f"REGEX does not compile: {exc}") from None
+                _check_regex_risk(rx, 0, located, tkeys)
     options = data.get("options", {})
     measures = [(("conditions", i), c) for i, c in enumerate(data.get("conditions", []))]
     measures += [(("conditions", i, "and", j), a) for i, c in enumerate(data.get("conditions", []))
@@ -216,6 +224,68 @@ def _check_semantics(data: dict, located) -> None:
         for name in re.findall(r"{(\w+)[^}]*}", data.get(key, "")):
             if name not in fmt_keys:
                 raise located.error((key,), f"{key} uses {{{name}}}, which is not available (use one of: {', '.join(sorted(fmt_keys))})")
+    for keys, template in _templates(data):
+        _check_template_fields(template, located, keys)
+
+
+def _check_regex_risk(rx: str, flags: int, located, keys) -> None:
+    try:
+        regex_guard.check(rx, flags)
+    except regex_guard.RegexRisk as exc:
+        raise located.error(keys, f"regex refused: {exc}") from None
+
+
+def _token_regexes(token, keys):
+    """(keys, regex) for each spaCy REGEX predicate in one token pattern: `{TEXT: {REGEX: ...}}`."""
+    if not isinstance(token, dict):
+        return
+    for attr, value in token.items():
+        if isinstance(value, dict):
+            for op, arg in value.items():
+                if op == "REGEX":
+                    yield keys + (attr, op), arg
+                elif isinstance(arg, dict):  # {_: {extension: {REGEX: ...}}}
+                    yield from _token_regexes({op: arg}, keys + (attr,))
+
+
+def _templates(data: dict):
+    """Every string the engine fills in with str.format: messages, suggestions, fix texts."""
+    for key in ("message", "suggestion"):
+        if key in data:
+            yield (key,), data[key]
+    for i, pattern in enumerate(data.get("patterns", [])):
+        if "message" in pattern:
+            yield ("patterns", i, "message"), pattern["message"]
+    for i, cond in enumerate(data.get("conditions", [])):
+        if "message" in cond:
+            yield ("conditions", i, "message"), cond["message"]
+    fixes = [(("fix",), data.get("fix"))] + [(("patterns", i, "fix"), p.get("fix")) for i, p in enumerate(data.get("patterns", []))]
+    for keys, fix in fixes:
+        for key in ("insert", "title"):
+            if fix and isinstance(fix.get(key), str):
+                yield keys + (key,), fix[key]
+
+
+# `{name}`, `{name!r}`, `{name:.0%}`: a field names a value and may format it, nothing more.
+# Attribute and index access (`{match.__class__}`) would let a rule file read the
+# program's internals, and a huge width (`{match:>999999999}`) would exhaust memory.
+_SAFE_SPEC = re.compile(r"[<>^=]?[+\- ]?#?0?\d{0,3},?(\.\d{1,2})?[a-z%]?")
+
+
+def _check_template_fields(template: str, located, keys) -> None:
+    import string
+
+    try:
+        fields = [(name, conv, spec) for _lit, name, spec, conv in string.Formatter().parse(template) if name is not None]
+    except ValueError as exc:
+        raise located.error(keys, f"{exc}; write {{{{ and }}}} for literal braces") from None
+    for name, conv, spec in fields:
+        if not re.fullmatch(r"\w+", name):
+            raise located.error(keys, f"{{{name}}}: a field is a plain name like {{match}}; attributes and indexes are not allowed")
+        if conv not in (None, "r", "s"):
+            raise located.error(keys, f"{{{name}!{conv}}}: only !r and !s conversions are allowed")
+        if spec and not _SAFE_SPEC.fullmatch(spec):
+            raise located.error(keys, f"{{{name}:{spec}}}: use a short format such as :.0% or :>3")
 
 
 def _check_fixes(data: dict, located) -> None:

@@ -25,9 +25,17 @@ def examples_of(rule):
                 yield expect, i, ex["text"], dict(ex.get("context", {}))
 
 
+# `followup-lint rules new` writes examples starting with this; they fail until replaced,
+# so a scaffolded rule cannot pass its tests by accident (a require rule fires on any text
+# that lacks its phrases, placeholder text included).
+PLACEHOLDER = "TODO"
+
+
 def run_example(linter, rule, expect, index, text, context) -> ExampleResult:
     from .draft import DraftError, read_text
 
+    if text.lstrip().startswith(PLACEHOLDER):
+        return ExampleResult(rule.id, expect, index, text, False, "placeholder (it starts with TODO): replace it with a real draft")
     try:
         draft = read_text(text, f"{rule.id}.example.txt")
     except DraftError as exc:
