@@ -34,8 +34,14 @@ BAD = "Hi Sam,\n\nHave you made a decision yet? I need an answer ASAP.\n\nThanks
 MIDDLING = GOOD.replace("If it would help, I'm happy to send", "Could you let me know by Friday? I can send")
 
 
+IDENTITY = {"GIT_AUTHOR_NAME": "Jun Park", "GIT_AUTHOR_EMAIL": "jun@example.org",
+            "GIT_COMMITTER_NAME": "Jun Park", "GIT_COMMITTER_EMAIL": "jun@example.org"}
+
+
 def _git(cwd, *args, check=True):
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=check)
+    # A machine without a git identity (a fresh CI box) can still commit.
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=check,
+                          env={**os.environ, **IDENTITY})
 
 
 def _snapshot(dest: Path) -> str:
@@ -73,8 +79,7 @@ def env(tmp_path_factory):
         **os.environ,
         "PRE_COMMIT_HOME": str(base / "pre-commit-home"),   # a fresh hook environment
         "FOLLOWUP_LINT_CACHE_DIR": str(base / "results-cache"),
-        "GIT_AUTHOR_NAME": "Jun Park", "GIT_AUTHOR_EMAIL": "jun@example.org",
-        "GIT_COMMITTER_NAME": "Jun Park", "GIT_COMMITTER_EMAIL": "jun@example.org",
+        **IDENTITY,
         "NO_COLOR": "1",
     }
 
