@@ -43,6 +43,15 @@ def render(template: str, values: dict) -> str:
         return template
 
 
+def _trim(hit, text: str) -> None:
+    """Keep spans off surrounding white space: a span ending between "\r" and "\n" would
+    put its end on a different line than the same draft with "\n" endings."""
+    while hit.end > hit.start and text[hit.end - 1].isspace():
+        hit.end -= 1
+    while hit.start < hit.end and text[hit.start].isspace():
+        hit.start += 1
+
+
 def applies(spec: Rule, ctx) -> bool:
     if spec.requires_context and not any(getattr(ctx, name, None) for name in spec.requires_context):
         return False
@@ -76,6 +85,7 @@ class Engine:
                                     f"{exc}; simplify the pattern (docs/writing-rules.md: regular expressions)")
                 continue
             for hit in hits:
+                _trim(hit, draft.text)
                 values = dict(spec.options, kind=ctx.kind, setting=ctx.setting, **hit.values)
                 message = render(hit.message or spec.message, values)
                 line, col, decoded = draft.locate(hit.start)

@@ -223,19 +223,19 @@ class Patterns:
         for match_id, s, e in (self.matcher(doc) if len(self.matcher) else ()):
             idx = int(doc.vocab.strings[match_id])
             span = doc[s:e]
-            found.append(Match(segment.start + span.start_char, segment.start + span.end_char, segment, span, idx))
+            found.append(Match(segment.at(span.start_char), segment.at(span.end_char), segment, span, idx))
         text = doc.text[:REGEX_TEXT_LIMIT]
         for idx, rx in self.regexes.items():
             for m in _finditer(rx, text, self.keys + (idx, "regex")):
                 if m.end() == m.start():
                     continue
                 span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-                found.append(Match(segment.start + m.start(), segment.start + m.end(), segment, span, idx))
+                found.append(Match(segment.at(m.start()), segment.at(m.end()), segment, span, idx))
         for idx, fields in self.context.items():
             rx = context_regex(ctx, fields) if ctx is not None else None
             for m in (rx.finditer(text) if rx else ()):
                 span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-                found.append(Match(segment.start + m.start(), segment.start + m.end(), segment, span, idx))
+                found.append(Match(segment.at(m.start()), segment.at(m.end()), segment, span, idx))
         # Longest match first at each position, so overlaps keep the fuller phrase.
         found.sort(key=lambda m: (m.start, -(m.end - m.start), m.pattern))
         return found
@@ -303,8 +303,8 @@ class Conditions:
         if key == "draft":
             return any(patterns.find(seg, segments, ctx) for seg in segments)
         sent = match.span.sent
-        lo = match.segment.start + sent.start_char
-        hi = match.segment.start + sent.end_char
+        lo = match.segment.at(sent.start_char)
+        hi = match.segment.at(sent.end_char)
         for other in patterns.find(match.segment, segments, ctx):
             if other.start >= lo and other.end <= hi:
                 if key == "sentence" or other.end <= match.start:

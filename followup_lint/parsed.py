@@ -12,6 +12,31 @@ class Segment:
     region: str
     start: int      # offset of doc's first character in Draft.text
     doc: object     # spacy.tokens.Doc
+    end: int = 0    # offset just past the segment in Draft.text
+    offsets: list | None = None   # doc character index -> offset from `start`, when they differ
+
+    def at(self, i: int) -> int:
+        """The Draft.text offset of character `i` of the doc (or of its end, i == len)."""
+        return self.start + (self.offsets[i] if self.offsets is not None else i)
+
+
+def unify_line_breaks(text: str) -> tuple[str, list | None]:
+    """`text` with CRLF and lone CR written as "\n", and where each character came from.
+
+    The parser is sensitive to white space: a draft saved with Windows line endings must
+    parse exactly like the same draft with "\n", or findings would differ between them.
+    """
+    if "\r" not in text:
+        return text, None
+    out, offsets, i = [], [], 0
+    while i < len(text):
+        if text[i] == "\r" and i + 1 < len(text) and text[i + 1] == "\n":
+            i += 1  # drop the CR of a CRLF; the LF stands for both
+        out.append("\n" if text[i] == "\r" else text[i])
+        offsets.append(i)
+        i += 1
+    offsets.append(len(text))
+    return "".join(out), offsets
 
 
 class ParsedDraft:
@@ -31,9 +56,10 @@ class ParsedDraft:
                 for s, e in self.draft.regions.get(name, [])]
         for name in regions:
             self._segments.setdefault(name, [])
-        texts = [nlp_mod.prepare(self.draft.text[s:e]) for _, s, e in todo]
-        for (name, s, _), doc in zip(todo, self.nlp.pipe(texts)):
-            self._segments[name].append(Segment(name, s, doc))
+        unified = [unify_line_breaks(self.draft.text[s:e]) for _, s, e in todo]
+        texts = [nlp_mod.prepare(text) for text, _ in unified]
+        for (name, s, e), (_, offsets), doc in zip(todo, unified, self.nlp.pipe(texts)):
+            self._segments[name].append(Segment(name, s, doc, e, offsets))
 
     def segments(self, regions) -> list[Segment]:
         self.parse(regions)

@@ -45,4 +45,4 @@ def surviving_matches(rule, segments, ctx) -> list:
 
 def sentence_bounds(match):
     sent = match.span.sent
-    return match.segment.start + sent.start_char, match.segment.start + sent.end_char
+    return match.segment.at(sent.start_char), match.segment.at(sent.end_char)

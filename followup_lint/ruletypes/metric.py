@@ -29,7 +29,7 @@ def words(segments, ctx, options):
     if limit is not None and len(toks) > limit:
         seg, first = toks[int(limit)]
         seg_last, last = toks[-1]
-        return len(toks), (seg.start + first.idx, seg_last.start + last.idx + len(last)), {}
+        return len(toks), (seg.at(first.idx), seg_last.at(last.idx + len(last))), {}
     return len(toks), _whole(segments), {}
 
 
@@ -39,7 +39,7 @@ def longest_sentence_words(segments, ctx, options):
         for sent in seg.doc.sents:
             n = sum(1 for t in sent if _is_word(t))
             if n > best:
-                best, where, text = n, (seg.start + sent.start_char, seg.start + sent.end_char), sent.text
+                best, where, text = n, (seg.at(sent.start_char), seg.at(sent.end_char)), sent.text
     short = " ".join(text.split())
     if len(short) > 80:
         short = short[:77] + "…"
@@ -85,7 +85,7 @@ def _whole(segments):
     if not segments:
         return (0, 0)
     first, last = segments[0], segments[-1]
-    return (first.start, last.start + len(last.doc.text))
+    return (first.start, last.end)
 
 
 def _measure(spec, cond, segments, ctx):

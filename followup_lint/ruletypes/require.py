@@ -13,5 +13,5 @@ def check(rule, parsed, ctx) -> list[Hit]:
     for seg in parsed.segments(("body",)) or segments:
         for sent in seg.doc.sents:
             if sent.text.strip():
-                return [Hit(seg.start + sent.start_char, seg.start + sent.end_char)]
+                return [Hit(seg.at(sent.start_char), seg.at(sent.end_char))]
     return [Hit(0, 0)]

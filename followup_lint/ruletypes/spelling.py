@@ -105,7 +105,7 @@ def check(rule, parsed, ctx) -> list[Hit]:
     english_known = total = 0
     foreign_counts = {lang: 0 for lang in _FOREIGN}
     for seg in segments:
-        text = draft.text[seg.start:seg.start + len(seg.doc.text)]
+        text = seg.doc.text  # doc offsets; seg.at() maps them back to the draft
         masked = _MASKS.sub(lambda m: " " * len(m.group(0)), text)
         starts = _sentence_starts(seg.doc)
         tokens = {t.idx: t for t in seg.doc}
@@ -125,7 +125,7 @@ def check(rule, parsed, ctx) -> list[Hit]:
             if low in _HYPHEN_PREFIXES and masked[e:e + 1] == "-":
                 continue
             foreign = any(abs(i - j) <= _FOREIGN_WINDOW for j in foreign_at)
-            candidates.append((seg.start + s, seg.start + e, word, low, foreign, (seg.start, i)))
+            candidates.append((seg.at(s), seg.at(e), word, low, foreign, (seg.start, i)))
 
     if total >= _NOT_ENGLISH_MIN_WORDS and english_known / total < _NOT_ENGLISH_MAX_KNOWN:
         lang, n = max(foreign_counts.items(), key=lambda kv: kv[1])
