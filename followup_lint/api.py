@@ -63,7 +63,7 @@ class Linter:
 
     def lint_path(self, path, display: str | None = None, context: dict | None = None) -> FileReport:
         try:
-            draft = read_path(path, display=display)
+            draft = read_path(path, display=display, max_bytes=self.config.max_file_size)
         except DraftError as exc:
             return FileReport(path=display or str(path), error=str(exc))
         return self.lint_draft(draft, context)

@@ -29,7 +29,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__
-from .draft import DEFAULT_MAX_BYTES, DraftError, format_for, read_bytes, read_path
+from .draft import DraftError, format_for, read_bytes, read_path
 from .findings import FileReport, Finding
 
 ENV_VAR = "FOLLOWUP_LINT_CACHE_DIR"
@@ -273,7 +273,7 @@ class CachedLinting:
         data = key = None
         if self.cache is not None:
             try:
-                if os.stat(path).st_size <= DEFAULT_MAX_BYTES:
+                if os.stat(path).st_size <= cfg.max_file_size:
                     data = Path(path).read_bytes()
             except OSError:
                 pass  # read_path below says what is wrong
@@ -284,13 +284,13 @@ class CachedLinting:
                 self.hits += 1
                 if self.need_text:  # the source lines under each finding on a terminal
                     try:
-                        hit.text = self._read(path, display, data).text
+                        hit.text = self._read(path, display, data, cfg.max_file_size).text
                     except DraftError:
                         pass
                 return hit
         self.misses += 1
         try:
-            draft = self._read(path, display, data)
+            draft = self._read(path, display, data, cfg.max_file_size)
         except DraftError as exc:
             return FileReport(path=display, error=str(exc))
         report = self.linter_for(cfg).lint_draft(draft)
@@ -299,8 +299,8 @@ class CachedLinting:
         return report
 
     @staticmethod
-    def _read(path, display, data):
+    def _read(path, display, data, max_bytes):
         # The bytes that were hashed are the bytes linted, even if the file changes meanwhile.
         if data is None:
-            return read_path(path, display=display)
-        return read_bytes(data, display, format=format_for(os.fspath(path)), max_bytes=DEFAULT_MAX_BYTES)
+            return read_path(path, display=display, max_bytes=max_bytes)
+        return read_bytes(data, display, format=format_for(os.fspath(path)), max_bytes=max_bytes)

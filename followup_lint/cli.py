@@ -85,12 +85,26 @@ def _list_rules(rules, fmt: str) -> str:
     return "".join(f"{r.id:<{width}}  {r.severity:<7}  {r.title}\n" for r in rules)
 
 
+def _read_stdin(name: str, max_bytes: int) -> bytes:
+    """The draft piped in on -, at most one byte over the limit (so it can be refused)."""
+    from .draft import DraftError
+
+    if sys.stdin is None:  # started with stdin closed (`<&-`), not an empty pipe
+        raise DraftError(name, "stdin is closed, so - has nothing to read; "
+                               "pipe a draft in (`followup-lint - < draft.txt`) or name the file")
+    try:
+        return sys.stdin.buffer.read(max_bytes + 1)
+    except OSError as exc:
+        raise DraftError(name, f"cannot read stdin: {exc.strerror or exc}") from None
+
+
 def _run_fixes(paths, file_paths, linter_for, cfg_for, stdin_filename, unsafe, preview) -> None:
     """--fix / --diff. Files are fixed in place and the run goes on to report what is left;
     --diff prints what would change and exits (1 if anything would); a draft read from -
     comes back fixed on stdout, as a formatter would give it."""
     import difflib
 
+    from .draft import DraftError
     from .fixes import fix_bytes, fix_file
 
     def show_diff(out):
@@ -101,7 +115,10 @@ def _run_fixes(paths, file_paths, linter_for, cfg_for, stdin_filename, unsafe, p
     outcomes = []
     if "-" in paths:
         name = stdin_filename or "<stdin>"
-        data = sys.stdin.buffer.read() if sys.stdin else b""
+        try:
+            data = _read_stdin(name, cfg_for(Path(stdin_filename or ".")).max_file_size)
+        except DraftError as exc:
+            _fail(str(exc))
         out = fix_bytes(linter_for(cfg_for(Path(stdin_filename or "."))), data, name, unsafe)
         if preview:
             if out.changed:
@@ -138,11 +155,13 @@ def _collect(paths, cfg_for) -> tuple[list, list]:
         p = Path(raw)
         if p.is_dir():
             cfg = cfg_for(p)
-            found = walk(p, excluded=cfg.excluded)
-            if not found:
+            problems: list = []
+            found = walk(p, excluded=cfg.excluded, problems=problems)
+            errors.extend(FileReport(path=where, error=f"{where}: {why}") for where, why in problems)
+            if not found and not problems:
                 errors.append(FileReport(path=raw, error=f"{raw}: no drafts (.txt, .md, .eml) found in this directory"))
             files.extend(found)
-        elif not p.exists():
+        elif not os.path.lexists(p):  # a broken or looping symlink is read, and says so
             errors.append(FileReport(path=raw, error=f"{raw}: no such file or directory"))
         else:
             files.append(p)
@@ -184,7 +203,7 @@ def _with(options):
                epilog="Subcommands: `followup-lint eval DIR` scores the rules against a labelled corpus; "
                       "`followup-lint rules test|new|schema|packs` writes and tests your own rules. "
                       "A draft named like a subcommand is reached as ./eval or after --.")
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))  # unreadable: reported per file
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text", show_default=True,
               help="Output format: sarif for code scanning, github for annotations in GitHub Actions.")
 @click.option("--statistics", is_flag=True, help="Instead of the findings, count them per rule across all drafts (text or --format json).")
@@ -302,9 +321,9 @@ def lint_command(paths, fmt, statistics, select, ignore, explain, list_rules, fa
     try:
         if "-" in paths:
             name = stdin_filename or "<stdin>"
-            data = sys.stdin.buffer.read() if sys.stdin else b""
             try:
-                draft = read_bytes(data, name)
+                limit = cfg_for(Path(stdin_filename or ".")).max_file_size
+                draft = read_bytes(_read_stdin(name, limit), name, max_bytes=limit)
                 results.append(linter_for(cfg_for(Path(stdin_filename or "."))).lint_draft(draft))
             except DraftError as exc:
                 results.append(FileReport(path=name, error=str(exc)))
@@ -382,7 +401,7 @@ def eval_command(directory, fmt, select, ignore, verbose, config_path):
 
 
 @click.command("schedule", context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("draft", required=False, type=click.Path())
+@click.argument("draft", required=False, type=click.Path(readable=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (for wait_days/max_days overrides).")
 @_with(CONTEXT_OPTIONS[2:])
@@ -402,7 +421,7 @@ def schedule_command(draft, fmt, config_path, interview_date, reply_promised_by,
     front, headers = {}, {}
     if draft:
         try:
-            d = read_path(draft)
+            d = read_path(draft, max_bytes=cfg.max_file_size)
         except DraftError as exc:
             _fail(str(exc))
         front, headers = d.front_matter, d.headers

@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from . import yamlsource
+from .draft import DEFAULT_MAX_BYTES
 from .rulepack import builtin_rules
 from .yamlsource import YamlSourceError
 
@@ -47,6 +48,7 @@ class Config:
     words: list = field(default_factory=list)         # spelling: accepted words
     language: str | None = None                        # spelling/grammar: en-US | en-GB | None (both)
     grammar: dict | None = None                        # LanguageTool settings; None: no grammar check
+    max_file_size: int = DEFAULT_MAX_BYTES             # bytes; a larger draft file is refused
     _line: object = None                               # callable(keys) -> line
 
     def line(self, keys) -> int | None:
@@ -65,8 +67,8 @@ class Config:
         return out
 
     def excluded(self, path: Path) -> bool:
-        try:
-            rel = path.resolve().relative_to(self.root.resolve()).as_posix()
+        try:  # realpath, not resolve(): a symlink loop must not raise here
+            rel = Path(os.path.realpath(path)).relative_to(self.root.resolve()).as_posix()
         except ValueError:
             rel = path.as_posix()
         return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g) or rel.startswith(g.rstrip("/") + "/")
@@ -79,7 +81,7 @@ def config_schema() -> dict:
 
 
 def discover(start: Path) -> Path | None:
-    start = start.resolve()
+    start = Path(os.path.realpath(start))  # not resolve(): a symlink loop must not raise here
     directory = start if start.is_dir() else start.parent
     for d in (directory, *directory.parents):
         for name in CONFIG_NAMES:
@@ -132,9 +134,20 @@ def load(path: Path | None) -> Config:
         words=list(data.get("words", [])),
         language=data.get("language"),
         grammar=_grammar_settings(data.get("grammar"), path, line),
+        max_file_size=_size(data.get("max-file-size", DEFAULT_MAX_BYTES)),
         _line=line,
     )
     return cfg
+
+
+def _size(value) -> int:
+    """Bytes from 2000000, "2MB", "500 KB" or "1.5MiB" (the schema has checked the form)."""
+    if isinstance(value, int):
+        return value
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kKmM]?)(i?)[bB]?\s*", value)
+    number, unit, binary = float(m.group(1)), m.group(2).lower(), m.group(3)
+    scale = {"": 1, "k": 1000, "m": 1000**2}[unit] if not binary else {"": 1, "k": 1024, "m": 1024**2}[unit]
+    return max(int(number * scale), 1)
 
 
 def _grammar_settings(data, path: Path, line) -> dict | None:

@@ -17,6 +17,7 @@ How `text` relates to the file:
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
 from bisect import bisect_right
@@ -163,23 +164,35 @@ def read_path(
     try:
         with open(fs_path, "rb") as fh:
             data = fh.read(max_bytes + 1)  # never slurp a huge file just to refuse it
+            if len(data) > max_bytes:
+                raise DraftError(shown, too_big(max_bytes, os.fstat(fh.fileno()).st_size))
     except FileNotFoundError:
+        if os.path.islink(fs_path):
+            target = os.readlink(fs_path)
+            raise DraftError(shown, f"broken symbolic link: it points to {target}, which does not exist") from None
         raise DraftError(shown, "no such file; check the path") from None
     except PermissionError:
         raise DraftError(shown, "permission denied; check the file's permissions") from None
     except IsADirectoryError:
         raise DraftError(shown, "is a directory, not a draft file") from None
     except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise DraftError(shown, "symbolic link loop (the links lead in a circle); check where it points") from None
         raise DraftError(shown, f"cannot read the file: {e.strerror or e}") from None
     return read_bytes(data, shown, format=format_for(fs_path), max_bytes=max_bytes)
+
+
+def too_big(max_bytes: int, size: int | None = None) -> str:
+    what = f"is {size:,} bytes, over" if size is not None and size > max_bytes else "is larger than"
+    return (f"{what} the {max_bytes:,}-byte limit for a draft; is it the right file? "
+            "(`max-file-size:` in the config raises the limit)")
 
 
 def read_bytes(data: bytes, path: str, *, format: str | None = None, max_bytes: int | None = None) -> Draft:
     """Read a draft from bytes; the format follows the suffix of `path` unless given."""
     fmt = format or format_for(path)
     if max_bytes is not None and len(data) > max_bytes:
-        limit = f"larger than the {max_bytes:,}-byte limit for a draft; is this the right file?"
-        raise DraftError(path, limit)
+        raise DraftError(path, too_big(max_bytes))
     if fmt == "eml":
         from .eml import read_eml  # imported here: eml builds on this module
 
@@ -201,8 +214,15 @@ def format_for(path: str) -> str:
     return {".eml": "eml", ".md": "md", ".markdown": "md"}.get(suffix, "txt")
 
 
-def decode_bytes(data: bytes) -> tuple[str, str, list[str]]:
-    """(text, encoding, notes): UTF-8 (BOM dropped), UTF-16/32 with a BOM, else Windows-1252."""
+def decode_bytes(data: bytes, detect: bool = True) -> tuple[str, str, list[str]]:
+    """(text, encoding, notes): UTF-8 (BOM dropped), UTF-16/32 with a BOM, else a fallback.
+
+    The fallback is Windows-1252, what Notepad and Outlook on a Western Windows save,
+    unless charset detection finds the draft's other letters are all in one non-Latin
+    script (Cyrillic, Greek, Japanese...). Detection alone guesses wrong on Western text
+    more often than not, and Windows-1252 never reads Cyrillic; together they are right
+    most often (bench/charset_fallback.py measures it). The note says which was used.
+    """
     for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
                           (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
@@ -211,6 +231,10 @@ def decode_bytes(data: bytes) -> tuple[str, str, list[str]]:
             except UnicodeDecodeError:
                 note = f"not valid {encoding.upper()}: damaged characters were replaced"
                 return data.decode(encoding, "replace"), encoding, [note]
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        text, encoding = utf16
+        return text, encoding, [f"read as {encoding.upper()}: the file has no byte-order mark"]
     encoding = "utf-8"
     if data.startswith(codecs.BOM_UTF8):
         data, encoding = data[len(codecs.BOM_UTF8):], "utf-8-sig"
@@ -218,11 +242,85 @@ def decode_bytes(data: bytes) -> tuple[str, str, list[str]]:
         return data.decode("utf-8"), encoding, []
     except UnicodeDecodeError as e:
         line = len(re.findall(rb"\r\n|\r|\n", data[: e.start])) + 1
+    advice = "; if letters look wrong, save the file as UTF-8"
+    detected = detect_script_encoding(data) if detect else None
+    if detected:
+        text, codec = detected
+        return text, codec, [f"read as {_ENCODING_NAMES.get(codec, codec)} (detected): not valid UTF-8 (line {line}){advice}"]
     try:
-        return data.decode("cp1252"), "cp1252", [f"read as Windows-1252: not valid UTF-8 (line {line})"]
+        return data.decode("cp1252"), "cp1252", [f"read as Windows-1252: not valid UTF-8 (line {line}){advice}"]
     except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
-        note = f"read as Latin-1: not valid UTF-8 or Windows-1252 (line {line})"
+        note = f"read as Latin-1: not valid UTF-8 or Windows-1252 (line {line}){advice}"
         return data.decode("latin-1"), "latin-1", [note]
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 saved without a BOM (some Windows tools): text whose every other byte is NUL.
+
+    Latin text in UTF-16 has a NUL in the high byte of almost every character and almost
+    never in the low byte; binary data has NULs anywhere.
+    """
+    if b"\x00" not in data[:4096] or len(data) % 2:
+        return None
+    sample = data[:4096]
+    units = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    for high, low, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if high >= units * 0.5 and low <= units * 0.01:
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            return (text, codec) if "\x00" not in text else None
+    return None
+
+
+_ENCODING_NAMES = {
+    "cp1250": "Windows-1250", "cp1251": "Windows-1251", "cp1253": "Windows-1253", "cp1254": "Windows-1254",
+    "cp1255": "Windows-1255", "cp1256": "Windows-1256", "cp1257": "Windows-1257", "cp1258": "Windows-1258",
+    "cp932": "Shift_JIS (Windows-31J)", "shift_jis": "Shift_JIS", "shift_jis_2004": "Shift_JIS",
+    "euc_jp": "EUC-JP", "euc_jis_2004": "EUC-JP", "cp949": "EUC-KR (Windows-949)", "euc_kr": "EUC-KR",
+    "gb2312": "GB2312", "gbk": "GBK", "gb18030": "GB18030", "big5": "Big5", "big5hkscs": "Big5-HKSCS",
+    "koi8_r": "KOI8-R", "koi8_u": "KOI8-U", "iso8859_5": "ISO-8859-5", "iso8859_7": "ISO-8859-7",
+}
+# Scripts a Western fallback cannot produce; Japanese mixes kanji and kana, Korean hangul and hanja.
+_SCRIPT_FAMILY = {"CYRILLIC": "CYRILLIC", "GREEK": "GREEK", "ARABIC": "ARABIC", "HEBREW": "HEBREW",
+                  "THAI": "THAI", "CJK": "EAST ASIAN", "HIRAGANA": "EAST ASIAN", "KATAKANA": "EAST ASIAN",
+                  "HANGUL": "EAST ASIAN"}
+
+
+def detect_script_encoding(data: bytes) -> tuple[str, str] | None:
+    """(text, codec) when charset detection reads the non-ASCII letters as one non-Latin
+    script; None otherwise (then Windows-1252 is the better guess)."""
+    try:
+        import charset_normalizer
+    except ImportError:  # a core dependency, but never worth a crash: Windows-1252 stands
+        return None
+    import unicodedata
+
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        return None
+    text = str(best)
+    families = set()
+    for ch in {c for c in text if ord(c) > 127 and c.isalpha()}:
+        name = unicodedata.name(ch, "")
+        families.add(next((f for prefix, f in _SCRIPT_FAMILY.items() if name.startswith(prefix)), "OTHER"))
+    if len(families) != 1 or "OTHER" in families:
+        return None
+    try:
+        codec = codecs.lookup(best.encoding).name
+        if data.decode(codec) != text:  # what a fix would write back must read the same
+            return None
+    except (LookupError, UnicodeDecodeError):
+        return None
+    return text, codec
+
+
+# Control characters no text editor writes (tab, line breaks and form feed are text).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\x80-\x9f]")
+# spaCy's parser refuses longer texts (nlp.max_length); a region this long is not an email.
+MAX_REGION_CHARS = 1_000_000
 
 
 def check_readable(text: str, path: str) -> None:
@@ -231,6 +329,20 @@ def check_readable(text: str, path: str) -> None:
         raise DraftError(path, "binary file, not a draft (it contains NUL bytes)")
     if not text.strip():
         raise DraftError(path, "empty draft: nothing to check")
+    sample = text[:65536]
+    controls = len(_CONTROL.findall(sample))
+    if controls > 8 and controls > len(sample) * 0.05:
+        raise DraftError(path, f"binary file, not a draft ({controls:,} control characters in its first "
+                               f"{len(sample):,} characters)")
+
+
+def check_regions(regions: dict, path: str) -> None:
+    """Refuse a region too long to analyse, whatever the byte limit lets through."""
+    for name, ranges in regions.items():
+        for s, e in ranges:
+            if e - s > MAX_REGION_CHARS:
+                raise DraftError(path, f"the {name} is {e - s:,} characters long, more than the "
+                                       f"{MAX_REGION_CHARS:,} followup-lint can analyse; is it the right file?")
 
 
 def _read_plain(raw: str, path: str, fmt: str, encoding: str, notes: list[str]) -> Draft:
@@ -250,6 +362,7 @@ def _read_plain(raw: str, path: str, fmt: str, encoding: str, notes: list[str]) 
         if value:
             regions["subject"] = [value]
     regions.update(split_regions(text, body_start))
+    check_regions(regions, path)
     return Draft(path=path, format=fmt, text=text, regions=regions, front_matter=front_matter,
                  front_matter_lines=fm_lines, headers=headers, notes=notes, encoding=encoding,
                  file_text=raw if text != raw else None)
@@ -275,7 +388,7 @@ def parse_front_matter(text: str, path: str, starts: list[int], notes: list[str]
     for s, e in lines:
         if _FM_CLOSE.match(text[s:e]):
             mapping, key_lines = _load_yaml(text, yaml_start, s, path, starts, notes)
-            return mapping, key_lines, (first[0], e), _next_line_start(text, e)
+            return mapping, key_lines, trim(text, first[0], e), _next_line_start(text, e)
     notes.append("the '---' on line 1 is never closed by another '---' line, "
                  "so it was read as text, not front matter")
     return {}, {}, None, 0

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from email.message import Message
 from html.parser import HTMLParser
 
-from .draft import Draft, DraftError, Piece, decode_bytes, line_starts
+from .draft import Draft, DraftError, Piece, check_regions, decode_bytes, line_starts
 from .regions import LINE_BREAK, Range, blank_out, iter_lines, split_regions, trim
 
 VERBATIM_ENCODINGS = ("", "7bit", "8bit", "binary")
@@ -47,8 +47,10 @@ def read_eml(data: bytes, path: str) -> Draft:
     notes: list[str] = []
     msg = email.message_from_bytes(data, policy=email.policy.default)
     headers = header_values(msg, notes)
-    notes.extend(defect_notes(msg))
-    body = find_body(msg, data, notes)
+    body_notes: list[str] = []
+    body = find_body(msg, data, body_notes)
+    notes.extend(defect_notes(msg))  # after decoding the body: damaged base64 is found then
+    notes.extend(body_notes)
 
     in_place = body is not None and body.kind != "html" and body.cte in VERBATIM_ENCODINGS
     built = (_build_verbatim(data, body) if in_place else None) or _build_decoded(data, body)
@@ -62,6 +64,7 @@ def read_eml(data: bytes, path: str) -> Draft:
     if subject:
         regions["subject"] = subject
     regions.update(split_regions(text, *body_range))
+    check_regions(regions, path)
     return Draft(path=path, format="eml", text=text, regions=regions, headers=headers, notes=notes,
                  pieces=pieces, encoding=encoding, file_text=raw if raw != text else None)
 
@@ -71,7 +74,7 @@ def _refuse_unreadable(data: bytes, path: str) -> None:
     _, body_start = header_block(data.decode("latin-1"))
     if b"\x00" in (data[:body_start] if body_start else data):
         raise DraftError(path, "binary file, not a draft (it contains NUL bytes)")
-    if not decode_bytes(data)[0].strip():
+    if not decode_bytes(data, detect=False)[0].strip():
         raise DraftError(path, "empty draft: nothing to check")
 
 
@@ -249,7 +252,7 @@ def _after_blank_line(raw: str, pos: int) -> bool:
 
 def _build_decoded(data: bytes, body: Body | None):
     """The file's header block, then the decoded body as a piece of its own."""
-    raw, encoding, _ = decode_bytes(data)
+    raw, encoding, _ = decode_bytes(data, detect=False)  # the body is decoded already
     header_end, body_start = header_block(raw)
     text = raw[:body_start]
     if text and text[-1] not in "\r\n":

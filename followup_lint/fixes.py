@@ -344,7 +344,7 @@ def fix_bytes(linter, data: bytes, display: str, unsafe: bool = False, fmt: str 
 
     out = FixOutcome(display)
     try:
-        draft = read_bytes(data, display, format=fmt)
+        draft = read_bytes(data, display, format=fmt, max_bytes=linter.config.max_file_size)
     except DraftError:
         return out  # the lint reports why it cannot be read
     reason = not_fixable(draft, data)

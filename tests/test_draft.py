@@ -115,7 +115,7 @@ def test_utf8_bom_is_dropped_and_takes_no_column():
 def test_cp1252_fallback_with_note():
     draft = read("cp1252.txt")
     assert draft.encoding == "cp1252"
-    assert draft.notes == ["read as Windows-1252: not valid UTF-8 (line 3)"]
+    assert draft.notes == ["read as Windows-1252: not valid UTF-8 (line 3); if letters look wrong, save the file as UTF-8"]
     assert regions(draft)["body"] == "Thank you for yesterday\u2019s interview \u2013 it was a pleasure."
 
 
@@ -500,7 +500,7 @@ def test_permission_denied(tmp_path, monkeypatch):
 def test_size_limit(tmp_path):
     path = tmp_path / "big.txt"
     path.write_bytes(b"Hi Sam,\n" + b"a" * 100)
-    with pytest.raises(DraftError, match=r"big.txt: larger than the 50-byte limit for a draft"):
+    with pytest.raises(DraftError, match=r"big.txt: is 108 bytes, over the 50-byte limit for a draft"):
         read_path(path, display="big.txt", max_bytes=50)
     assert read_path(path, max_bytes=200).format == "txt"
 
