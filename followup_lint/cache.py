@@ -298,6 +298,101 @@ class CachedLinting:
             self.cache.put(key, report)
         return report
 
+    def lint_many(self, items, jobs: int | None = 1, parallel_init=None, progress=None) -> list[FileReport]:
+        """Lint [(cfg, path, display)] in input order: cache hits first, then the misses in
+        batches (one nlp.pipe call each) or, with jobs > 1, in worker processes."""
+        from . import parallel
+
+        results: list = [None] * len(items)
+        misses = []   # (index, cfg, display, data, key, draft)
+        for i, (cfg, path, display) in enumerate(items):
+            data = key = None
+            if self.cache is not None:
+                try:
+                    if os.stat(path).st_size <= cfg.max_file_size:
+                        data = Path(path).read_bytes()
+                except OSError:
+                    pass
+            if data is not None:
+                key = entry_key(self._run(cfg), display, data)
+                hit = self.cache.get(key)
+                if hit is not None:
+                    self.hits += 1
+                    if self.need_text:
+                        try:
+                            hit.text = self._read(path, display, data, cfg.max_file_size).text
+                        except DraftError:
+                            pass
+                    results[i] = hit
+                    if progress:
+                        progress(1)
+                    continue
+            if data is None:
+                try:
+                    if os.stat(path).st_size <= cfg.max_file_size:
+                        data = Path(path).read_bytes()
+                except OSError:
+                    pass
+            misses.append((i, cfg, path, display, data, key))
+        self.misses += len(misses)
+        if jobs is None:
+            jobs = parallel.auto_jobs(len(misses))
+        if jobs > 1 and parallel_init is not None and len(misses) > parallel.BATCH:
+            self._lint_in_workers(misses, results, jobs, parallel_init, progress)
+        else:
+            for start in range(0, len(misses), parallel.BATCH):
+                self._lint_batch(misses[start:start + parallel.BATCH], results, progress)
+        return results
+
+    def _finish(self, results, i, key, report, progress):
+        if key is not None:
+            self.cache.put(key, report)
+        if not self.need_text:
+            report.text = None  # reports of a big run should not hold every draft
+        results[i] = report
+        if progress:
+            progress(1)
+
+    def _lint_batch(self, batch, results, progress):
+        by_cfg: dict = {}
+        for i, cfg, path, display, data, key in batch:
+            try:
+                draft = self._read(path, display, data, cfg.max_file_size)
+            except DraftError as exc:
+                self._finish(results, i, key, FileReport(path=display, error=str(exc)), progress)
+                continue
+            by_cfg.setdefault(id(cfg), (cfg, []))[1].append((i, key, draft))
+        for cfg, entries in by_cfg.values():
+            reports = self.linter_for(cfg).lint_drafts([d for _, _, d in entries])
+            for (i, key, _), report in zip(entries, reports):
+                self._finish(results, i, key, report, progress)
+
+    def _lint_in_workers(self, misses, results, jobs, init_args, progress):
+        from . import parallel
+
+        chunks, where = [], []
+        for start in range(0, len(misses), parallel.BATCH):
+            part = misses[start:start + parallel.BATCH]
+            chunk = []
+            for i, cfg, path, display, data, key in part:
+                if data is None:  # unreadable or too big: let the reader say why, here
+                    try:
+                        self._read(path, display, data, cfg.max_file_size)
+                    except DraftError as exc:
+                        self._finish(results, i, key, FileReport(path=display, error=str(exc)), progress)
+                        continue
+                chunk.append((cfg.path, display, data, format_for(os.fspath(path)), cfg.max_file_size))
+                where.append((i, key))
+            chunks.append(chunk)
+        slots = iter(where)
+        self.stages = {}
+        for reports, stages in parallel.run_workers(chunks, jobs, init_args):
+            for k, v in stages.items():
+                self.stages[k] = self.stages.get(k, 0.0) + v
+            for report in reports:
+                i, key = next(slots)
+                self._finish(results, i, key, report, progress)
+
     @staticmethod
     def _read(path, display, data, max_bytes):
         # The bytes that were hashed are the bytes linted, even if the file changes meanwhile.

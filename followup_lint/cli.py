@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -21,6 +22,18 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 # verdict is "rewrite".
 SCORE_GATE_DEFAULT = 60
 PROGRESS_MIN_FILES = 10
+
+
+def _print_stages(linters, cached, total: float) -> None:
+    """FOLLOWUP_LINT_STAGES=1: where the time went (bench/run.py prints this split)."""
+    stages: dict = {}
+    for source in [*(l.stages for l in linters), getattr(cached, "stages", {})]:
+        for k, v in source.items():
+            stages[k] = stages.get(k, 0.0) + v
+    accounted = sum(stages.values())
+    for name, secs in sorted(stages.items(), key=lambda kv: -kv[1]):
+        click.echo(f"stage {name:<16} {secs:8.3f}s", err=True)
+    click.echo(f"stage {'other':<16} {max(total - accounted, 0):8.3f}s  (start-up, reading, cache, report)", err=True)
 
 
 def _use_color(no_color: bool, stream) -> bool:
@@ -217,6 +230,8 @@ def _with(options):
               help=f"finding: exit 1 on a warning/error or a score under --fail-under; score: only on the score "
                    f"(--fail-under, else the config's fail-under, else {SCORE_GATE_DEFAULT}).")
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="Where to cache results (default: FOLLOWUP_LINT_CACHE_DIR, else the user cache folder).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Worker processes for large runs (default: one per core from 150 drafts up, else 1).")
 @click.option("--no-cache", is_flag=True, help="Lint every draft afresh; read and write no cache.")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here instead of stdout.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file instead of discovering one.")
@@ -229,9 +244,10 @@ def _with(options):
 @_with(CONTEXT_OPTIONS)
 @click.version_option(__version__, "--version", prog_name="followup-lint")
 def lint_command(paths, fmt, statistics, select, ignore, explain, list_rules, fail_under, exit_zero, fail_on,
-                 cache_dir, no_cache, output_file, config_path, stdin_filename, no_color, quiet, fix, unsafe_fixes, diff, kind, setting, interview_date, reply_promised_by,
+                 cache_dir, jobs, no_cache, output_file, config_path, stdin_filename, no_color, quiet, fix, unsafe_fixes, diff, kind, setting, interview_date, reply_promised_by,
                  send_date, today):
     """Lint job-interview follow-up email drafts (.txt, .md, .eml, or - for stdin)."""
+    started = time.perf_counter()
     from . import config as config_mod
     from .rulepack import RuleError
 
@@ -327,11 +343,13 @@ def lint_command(paths, fmt, statistics, select, ignore, explain, list_rules, fa
                 results.append(linter_for(cfg_for(Path(stdin_filename or "."))).lint_draft(draft))
             except DraftError as exc:
                 results.append(FileReport(path=name, error=str(exc)))
+        items = [(cfg_for(p), p, str(p)) for p in file_paths]
+        init = (select_ids, ignore_ids, overrides, today, config_path)
         if progress:
-            with click.progressbar(file_paths, label="Linting", file=sys.stderr) as bar:
-                results.extend(cached.lint_path(cfg_for(p), p, display=str(p)) for p in bar)
+            with click.progressbar(length=len(items), label="Linting", file=sys.stderr) as bar:
+                results.extend(cached.lint_many(items, jobs, init, progress=bar.update))
         else:
-            results.extend(cached.lint_path(cfg_for(p), p, display=str(p)) for p in file_paths)
+            results.extend(cached.lint_many(items, jobs, init))
     except RuleError as exc:  # a pattern that only fails when compiled against the pipeline
         _fail(str(exc))
     results.extend(reports)
@@ -351,6 +369,8 @@ def lint_command(paths, fmt, statistics, select, ignore, explain, list_rules, fa
         Path(output_file).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+    if os.environ.get("FOLLOWUP_LINT_STAGES"):
+        _print_stages(linters.values(), cached, time.perf_counter() - started)
     if fmt != "text" or statistics:
         for r in results:
             if r.error is not None:

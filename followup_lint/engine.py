@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import string
+import time
+from collections import defaultdict
 
 from . import fixes
 from .findings import Finding
@@ -61,6 +63,7 @@ def applies(spec: Rule, ctx) -> bool:
 class Engine:
     def __init__(self, nlp):
         self.nlp = nlp
+        self.stages: dict = defaultdict(float)   # the Linter shares its own
         self._compiled: dict[int, CompiledRule] = {}
 
     def compiled(self, spec: Rule) -> CompiledRule:
@@ -76,6 +79,7 @@ class Engine:
             if not applies(spec, ctx):
                 continue
             rule = self.compiled(spec)
+            started = time.perf_counter()
             try:
                 with regex_budget():
                     hits = list(TYPES[spec.type](rule, parsed, ctx))
@@ -84,6 +88,9 @@ class Engine:
                 parsed.notes.append(f"{spec.path}:{spec.line_of(exc.keys)}: rule {spec.id!r} skipped for this draft: "
                                     f"{exc}; simplify the pattern (docs/writing-rules.md: regular expressions)")
                 continue
+            finally:
+                # Which part of "rules" time each rule type takes (spelling and grammar apart).
+                self.stages[f"rules:{spec.type}"] += time.perf_counter() - started
             for hit in hits:
                 _trim(hit, draft.text)
                 values = dict(spec.options, kind=ctx.kind, setting=ctx.setting, **hit.values)

@@ -180,15 +180,84 @@ def _lower_values(value):
     return value
 
 
+class _MatcherHub:
+    """One spaCy Matcher holding the token and phrase patterns of every rule, condition and
+    kind cue. A doc is matched once and the result kept on the doc, so each token's
+    predicates are computed once instead of once per rule (the matcher was half of the
+    lint time with a matcher per rule)."""
+
+    def __init__(self, vocab):
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        self.vocab = vocab
+        self.matcher = Matcher(vocab, validate=True)
+        # Phrase lists are exact sequences of lower-cased lemmas: a hash lookup per token
+        # (PhraseMatcher), not a predicate per pattern per token (Matcher).
+        self.phrases = PhraseMatcher(vocab, attr="NORM")
+        self.version = 0   # bumped on every add: results cached on a doc are then stale
+
+    def add(self, specs: list) -> str:
+        key = f"p{self.version}"
+        self.matcher.add(key, specs)  # validates first; a bad pattern raises before it is added
+        self.version += 1
+        return key
+
+    def add_phrases(self, phrase_docs: list) -> str:
+        """Each phrase matches its lemmas in isolation or its own lower-cased spelling, token
+        by token ("thanks" alone may lemmatise to "thank" or stay "thanks")."""
+        from itertools import product
+
+        from spacy.tokens import Doc
+
+        key = f"p{self.version}"
+        variants = {}
+        for doc in phrase_docs:
+            options = [sorted({t.norm_, t.lower_}) for t in doc if not t.is_space]
+            words = [t.text for t in doc if not t.is_space]
+            for combo in product(*options):
+                variants[(tuple(words), combo)] = None
+        docs = []
+        for words, norms in variants:
+            d = Doc(self.vocab, words=list(words))
+            for token, norm in zip(d, norms):
+                token.norm_ = norm
+            docs.append(d)
+        self.phrases.add(key, docs)
+        self.version += 1
+        return key
+
+    def matches(self, doc) -> dict:
+        cached = doc.user_data.get("followup_lint_matches")
+        if cached is not None and cached[0] is self and cached[1] == self.version:
+            return cached[2]
+        out: dict = {}
+        strings = doc.vocab.strings
+        for matcher in (self.matcher, self.phrases):
+            if len(matcher):
+                for match_id, start, end in matcher(doc):
+                    out.setdefault(strings[match_id], []).append((start, end))
+        doc.user_data["followup_lint_matches"] = (self, self.version, out)
+        return out
+
+
+_HUBS: dict = {}
+
+
+def _hub(nlp) -> _MatcherHub:
+    key = id(nlp.vocab)
+    if key not in _HUBS or _HUBS[key][0] is not nlp.vocab:
+        _HUBS[key] = (nlp.vocab, _MatcherHub(nlp.vocab))
+    return _HUBS[key][1]
+
+
 class Patterns:
     """A compiled list of patterns; `find(segment)` yields Matches in text order."""
 
     def __init__(self, nlp, patterns: list, keys=("patterns",)):
-        from spacy.matcher import Matcher
-
         self.patterns = patterns
         self.keys = tuple(keys)
-        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.hub = _hub(nlp)
+        self.token_keys: dict[int, str] = {}  # pattern index -> its key in the shared matcher
         self.regexes: dict[int, re.Pattern] = {}
         self.context: dict[int, tuple] = {}   # pattern index -> context fields it matches
         phrase_docs = {}
@@ -196,14 +265,13 @@ class Patterns:
         for phrase, doc in zip(all_phrases, nlp.pipe(all_phrases)):
             phrase_docs[phrase] = doc
         for i, pat in enumerate(patterns):
-            key = str(i)
             try:
                 if "context" in pat:
                     self.context[i] = tuple(pat["context"])
                 elif "phrases" in pat:
-                    self.matcher.add(key, [self._phrase_pattern(phrase_docs[p]) for p in pat["phrases"]])
+                    self.token_keys[i] = self.hub.add_phrases([phrase_docs[p] for p in pat["phrases"]])
                 elif "tokens" in pat:
-                    self.matcher.add(key, [_lemma_key(pat["tokens"])])
+                    self.token_keys[i] = self.hub.add([_lemma_key(pat["tokens"])])
                 else:
                     flags = 0 if pat.get("case") else re.IGNORECASE
                     self.regexes[i] = re.compile(pat["regex"], flags)
@@ -211,19 +279,14 @@ class Patterns:
                 detail = " ".join(str(exc).split())
                 raise PatternError(keys + (i,), f"invalid pattern: {detail[:300]}") from None
 
-    @staticmethod
-    def _phrase_pattern(doc) -> list:
-        # Match the lemma the phrase has in isolation or its own lower-cased spelling:
-        # "thanks" alone may lemmatise to "thank" or stay "thanks".
-        return [{"NORM": {"IN": sorted({t.norm_, t.lower_})}} for t in doc if not t.is_space]
-
     def find(self, segment, ctx=None) -> list[Match]:
         doc = segment.doc
         found: list[Match] = []
-        for match_id, s, e in (self.matcher(doc) if len(self.matcher) else ()):
-            idx = int(doc.vocab.strings[match_id])
-            span = doc[s:e]
-            found.append(Match(segment.at(span.start_char), segment.at(span.end_char), segment, span, idx))
+        shared = self.hub.matches(doc) if self.token_keys else {}
+        for idx, key in self.token_keys.items():
+            for s, e in shared.get(key, ()):
+                span = doc[s:e]
+                found.append(Match(segment.at(span.start_char), segment.at(span.end_char), segment, span, idx))
         text = doc.text[:REGEX_TEXT_LIMIT]
         for idx, rx in self.regexes.items():
             for m in _finditer(rx, text, self.keys + (idx, "regex")):

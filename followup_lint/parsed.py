@@ -39,6 +39,25 @@ def unify_line_breaks(text: str) -> tuple[str, list | None]:
     return "".join(out), offsets
 
 
+# Regions nearly every rule reads; a batch parses them for all its drafts in one pipe call.
+COMMON_REGIONS = ("subject", "greeting", "body", "sign-off")
+
+
+def parse_batch(drafts, nlp, regions=COMMON_REGIONS, batch_size: int = 64) -> list["ParsedDraft"]:
+    """ParsedDrafts for many drafts at once: spaCy batches the work (nlp.pipe), which is
+    several times faster than one call per region per draft."""
+    parsed = [ParsedDraft(d, nlp) for d in drafts]
+    todo = [(p, name, s, e) for p in parsed for name in regions for s, e in p.draft.regions.get(name, [])]
+    unified = [unify_line_breaks(p.draft.text[s:e]) for p, _, s, e in todo]
+    docs = nlp.pipe((nlp_mod.prepare(text) for text, _ in unified), batch_size=batch_size)
+    for p in parsed:
+        for name in regions:
+            p._segments.setdefault(name, [])
+    for (p, name, s, e), (_, offsets), doc in zip(todo, unified, docs):
+        p._segments[name].append(Segment(name, s, doc, e, offsets))
+    return parsed
+
+
 class ParsedDraft:
     """Parses regions on demand; most rules read only the body, so the quoted thread and
     signature are parsed only if some enabled rule asks for them."""

@@ -11,8 +11,7 @@ from followup_lint.readability import flesch_kincaid_grade
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 
-def test_grades_identical_to_textstat_with_cmudict(tmp_path, monkeypatch):
-    monkeypatch.setenv("FOLLOWUP_LINT_CACHE_DIR", str(tmp_path))
+def test_grades_identical_to_textstat_with_cmudict():
     texts = [read_path(p).region_text("body") for p in sorted(CORPUS.glob("[abc]-*.txt"))[:40]]
     texts.append("Notwithstanding the considerable organizational complexity, I remain enthusiastic. Qwzxv blorft!")
     original = subprocess.run(
@@ -20,4 +19,13 @@ def test_grades_identical_to_textstat_with_cmudict(tmp_path, monkeypatch):
          "print(json.dumps([textstat.flesch_kincaid_grade(t) for t in json.load(sys.stdin)]))"],
         input=json.dumps(texts), capture_output=True, text=True, check=True)
     assert [flesch_kincaid_grade(t) for t in texts] == json.loads(original.stdout)
-    assert any(p.name.startswith("cmudict-syllables-") for p in tmp_path.iterdir())  # built once, kept
+
+
+def test_syllable_table_is_built_once_and_kept(tmp_path):
+    import os
+    code = "from followup_lint.readability import flesch_kincaid_grade as g; print(g('Organisational clarity helps.'))"
+    env = {**os.environ, "FOLLOWUP_LINT_CACHE_DIR": str(tmp_path)}
+    first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("cmudict-syllables-")]
+    second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert first.stdout == second.stdout
