@@ -31,7 +31,9 @@ class Linter:
         self.ruleset = config_mod.build_ruleset(self.config, select, ignore)
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
         self.today = today  # None: the local date at lint time
-        self.nlp = nlp_mod.load()
+        from .needs import pipeline_exclude
+
+        self.nlp = nlp_mod.load(pipeline_exclude(self.ruleset.rules, nlp_mod.SM_COMPONENTS))
         self.engine = Engine(self.nlp)
         self.kinds = KindInferrer(self.nlp)
         # Compile every rule now: patterns join one shared matcher, so compiling later would

@@ -77,6 +77,10 @@ def _explain(rule) -> str:
         lines.append(f"  Source: {rule.source}")
     if rule.suggestion:
         lines += ["", "How to fix", f"  {rule.suggestion}"]
+    from .needs import rule_needs
+
+    needs = sorted(rule_needs(rule))
+    lines += ["", f"Pipeline: {', '.join(needs) if needs else 'none (no language model needed)'}"]
     if rule.options:
         lines += ["", "Options (set under `rules:` in config)"] + [f"  {k}: {v}" for k, v in rule.options.items()]
     for title, key in (("Fires on", "fires"), ("Passes", "passes")):
@@ -91,9 +95,12 @@ def _list_rules(rules, fmt: str) -> str:
     if fmt == "json":
         import json
 
+        from .needs import rule_needs
+
         return json.dumps([{"id": r.id, "title": r.title, "severity": r.severity, "weight": r.weight,
                             "type": r.type, "regions": list(r.regions), "applies_to": list(r.applies_to),
-                            "pack": r.pack, "options": r.options} for r in rules], indent=2) + "\n"
+                            "pack": r.pack, "options": r.options, "needs": sorted(rule_needs(r))}
+                           for r in rules], indent=2) + "\n"
     width = max(len(r.id) for r in rules) if rules else 10
     return "".join(f"{r.id:<{width}}  {r.severity:<7}  {r.title}\n" for r in rules)
 

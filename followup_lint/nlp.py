@@ -21,6 +21,8 @@ INSTALL_HINT = (
 )
 # The rules read lemmas, tags and the dependency parse; entities only help `spelling`.
 DEFAULT_EXCLUDE = ("ner",)
+# The components of en_core_web_sm; needs.py decides which of them a run loads.
+SM_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
 
 
 class ModelMissing(RuntimeError):
