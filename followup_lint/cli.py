@@ -118,7 +118,7 @@ def _read_stdin(name: str, max_bytes: int) -> bytes:
         raise DraftError(name, f"cannot read stdin: {exc.strerror or exc}") from None
 
 
-def _run_fixes(paths, file_paths, linter_for, cfg_for, stdin_filename, unsafe, preview) -> None:
+def _run_fixes(paths, file_paths, linter_for, cfg_for, stdin_filename, unsafe, preview, reports=()) -> None:
     """--fix / --diff. Files are fixed in place and the run goes on to report what is left;
     --diff prints what would change and exits (1 if anything would); a draft read from -
     comes back fixed on stdout, as a formatter would give it."""
@@ -155,10 +155,17 @@ def _run_fixes(paths, file_paths, linter_for, cfg_for, stdin_filename, unsafe, p
     for out in outcomes:
         if out.refused:
             click.echo(f"followup-lint: {out.path}: not fixed: {out.refused}", err=True)
+    # --fix goes on to lint, which reports unreadable drafts; --diff and - end here, so say it now.
+    errors = [r.error for r in reports] + [o.error for o in outcomes if o.error]
+    if preview or "-" in paths:
+        for error in errors:
+            click.echo(error, err=True)
     changed = [o for o in outcomes if o.changed]
     applied, more = sum(o.applied for o in changed), sum(o.unsafe_left for o in outcomes)
     summary = f"{'Would fix' if preview else 'Fixed'} {applied} finding{'s' if applied != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}"
     click.echo(summary + (f"; {more} more with --unsafe-fixes." if more else "."), err=True)
+    if (preview or "-" in paths) and errors:
+        sys.exit(EXIT_ERROR)
     if preview:
         sys.exit(EXIT_FINDINGS if changed else EXIT_OK)
     if "-" in paths:
@@ -317,7 +324,7 @@ def lint_command(paths, fmt, statistics, select, ignore, explain, list_rules, fa
     if unsafe_fixes and not (fix or diff):
         _fail("--unsafe-fixes goes with --fix or --diff")
     if fix or diff:
-        _run_fixes(paths, file_paths, linter_for, cfg_for, stdin_filename, unsafe_fixes, diff)
+        _run_fixes(paths, file_paths, linter_for, cfg_for, stdin_filename, unsafe_fixes, diff, reports)
 
     from . import cache as cache_mod
 

@@ -32,32 +32,43 @@ def _git_ignored(directory: Path, files: list[Path]) -> set[Path]:
 
 
 def walk(directory: Path, excluded=lambda p: False, problems: list | None = None) -> list[Path]:
-    """Draft files below `directory`, sorted, each once. Symbolic links are followed, except
-    one that leads back to a folder being walked (a loop) or to a folder already walked.
-    A folder that cannot be listed is appended to `problems` as (path, message)."""
+    """Draft files below `directory`, each once, the folder's own tree first (sorted).
+
+    Symbolic links to folders are followed afterwards, unless the folder they lead to has
+    been walked already (the same drafts under a second name) or holds the link itself (a
+    loop). A folder that cannot be listed is appended to `problems` as (path, message).
+    """
     found: list[Path] = []
-    seen_dirs = {os.path.realpath(directory)}
+    walked: set[str] = set()
+    roots = [Path(directory)]
 
     def cannot_list(exc: OSError) -> None:
         if problems is not None:
             reason = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or str(exc))
             problems.append((exc.filename, f"cannot list this folder ({reason}); its drafts were not linted"))
 
-    for root, dirs, files in os.walk(directory, followlinks=True, onerror=cannot_list):
-        here = os.path.realpath(root)
-        keep = []
-        for d in sorted(dirs):
-            if d in _SKIP_DIRS or d.startswith(".") or excluded(Path(root) / d):
-                continue
-            real = os.path.realpath(os.path.join(root, d))
-            if real == here or here.startswith(real.rstrip(os.sep) + os.sep) or real in seen_dirs:
-                continue  # a loop back to an ancestor, or a folder reached another way
-            seen_dirs.add(real)
-            keep.append(d)
-        dirs[:] = keep
-        for name in sorted(files):
-            path = Path(root) / name
-            if path.suffix.lower() in DRAFT_SUFFIXES and not _DOC_NAME.match(name) and not excluded(path):
-                found.append(path)
+    while roots:
+        top = roots.pop(0)
+        links = []
+        for root, dirs, files in os.walk(top, onerror=cannot_list):  # links are not followed here
+            walked.add(os.path.realpath(root))
+            keep = []
+            for d in sorted(dirs):
+                path = Path(root) / d
+                if d in _SKIP_DIRS or d.startswith(".") or excluded(path):
+                    continue
+                (links if os.path.islink(path) else keep).append(path if os.path.islink(path) else d)
+            dirs[:] = keep
+            for name in sorted(files):
+                path = Path(root) / name
+                if path.suffix.lower() in DRAFT_SUFFIXES and not _DOC_NAME.match(name) and not excluded(path):
+                    found.append(path)
+        for link in links:
+            real = os.path.realpath(link)
+            inside = os.path.realpath(link.parent)
+            if real in walked or inside == real or inside.startswith(real.rstrip(os.sep) + os.sep):
+                continue  # already walked under its own name, or a loop back to an ancestor
+            if os.path.isdir(real):
+                roots.append(link)
     ignored = _git_ignored(directory, found)
     return [p for p in found if p not in ignored]

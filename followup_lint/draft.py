@@ -246,7 +246,7 @@ def decode_bytes(data: bytes, detect: bool = True) -> tuple[str, str, list[str]]
     detected = detect_script_encoding(data) if detect else None
     if detected:
         text, codec = detected
-        return text, codec, [f"read as {_ENCODING_NAMES.get(codec, codec)} (detected): not valid UTF-8 (line {line}){advice}"]
+        return text, codec, [f"read as {encoding_name(codec)} (detected): not valid UTF-8 (line {line}){advice}"]
     try:
         return data.decode("cp1252"), "cp1252", [f"read as Windows-1252: not valid UTF-8 (line {line}){advice}"]
     except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
@@ -275,14 +275,18 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-_ENCODING_NAMES = {
-    "cp1250": "Windows-1250", "cp1251": "Windows-1251", "cp1253": "Windows-1253", "cp1254": "Windows-1254",
-    "cp1255": "Windows-1255", "cp1256": "Windows-1256", "cp1257": "Windows-1257", "cp1258": "Windows-1258",
-    "cp932": "Shift_JIS (Windows-31J)", "shift_jis": "Shift_JIS", "shift_jis_2004": "Shift_JIS",
-    "euc_jp": "EUC-JP", "euc_jis_2004": "EUC-JP", "cp949": "EUC-KR (Windows-949)", "euc_kr": "EUC-KR",
-    "gb2312": "GB2312", "gbk": "GBK", "gb18030": "GB18030", "big5": "Big5", "big5hkscs": "Big5-HKSCS",
-    "koi8_r": "KOI8-R", "koi8_u": "KOI8-U", "iso8859_5": "ISO-8859-5", "iso8859_7": "ISO-8859-7",
-}
+_ENCODING_NAMES = {"cp932": "Shift_JIS (Windows-31J)", "shift_jis": "Shift_JIS", "shift_jis_2004": "Shift_JIS",
+                   "euc_jis_2004": "EUC-JP", "cp949": "EUC-KR (Windows-949)", "big5": "Big5",
+                   "big5hkscs": "Big5-HKSCS"}
+
+
+def encoding_name(codec: str) -> str:
+    """The name people know an encoding by: cp1251 -> Windows-1251, koi8-r -> KOI8-R."""
+    if codec in _ENCODING_NAMES:
+        return _ENCODING_NAMES[codec]
+    if re.fullmatch(r"cp125\d", codec):
+        return "Windows-" + codec[2:]
+    return codec.upper().replace("_", "-").replace("ISO8859", "ISO-8859")
 # Scripts a Western fallback cannot produce; Japanese mixes kanji and kana, Korean hangul and hanja.
 _SCRIPT_FAMILY = {"CYRILLIC": "CYRILLIC", "GREEK": "GREEK", "ARABIC": "ARABIC", "HEBREW": "HEBREW",
                   "THAI": "THAI", "CJK": "EAST ASIAN", "HIRAGANA": "EAST ASIAN", "KATAKANA": "EAST ASIAN",

@@ -329,6 +329,7 @@ class FixOutcome:
     applied: int = 0                # fixes applied
     unsafe_left: int = 0            # unsafe fixes left for --unsafe-fixes
     refused: str | None = None      # why the file was not touched
+    error: str | None = None        # why it could not be read or linted (one line, path first)
 
     @property
     def changed(self) -> bool:
@@ -345,11 +346,13 @@ def fix_bytes(linter, data: bytes, display: str, unsafe: bool = False, fmt: str 
     out = FixOutcome(display)
     try:
         draft = read_bytes(data, display, format=fmt, max_bytes=linter.config.max_file_size)
-    except DraftError:
-        return out  # the lint reports why it cannot be read
+    except DraftError as exc:
+        out.error = str(exc)
+        return out
     reason = not_fixable(draft, data)
     report = linter.lint_draft(draft)
     if report.error is not None:
+        out.error = report.error
         return out
     if reason:
         out.refused = reason if any(f.fix for f in report.findings) or draft.format == "eml" else None
@@ -387,7 +390,13 @@ def fix_file(linter, path, display: str, unsafe: bool = False, write: bool = Tru
         with open(path, "rb") as fh:
             data = fh.read()
     except OSError:
-        return FixOutcome(display)  # the lint reports it
+        from .draft import DraftError, read_path
+
+        try:  # read again for read_path's own words about what is wrong
+            read_path(path, display=display)
+        except DraftError as exc:
+            return FixOutcome(display, error=str(exc))
+        return FixOutcome(display, error=f"{display}: cannot read the file")
     out = fix_bytes(linter, data, display, unsafe, fmt=format_for(os.fspath(path)))
     if write and out.changed:
         write_atomic(path, out.data)

@@ -85,6 +85,11 @@ def test_gitignored_drafts_are_skipped(repo):
     ("rules:\n  not-a-rule: {severity: info}\n", 2, "unknown rule id 'not-a-rule'"),
     ("select: [pushy\n", 2, "invalid YAML"),
     ("packs: [./missing-pack]\n", 1, "rule pack folder not found"),
+    ("- select\n- ignore\n", 1, "the configuration must be a mapping of keys"),
+    ("select: [pushy]\n\tignore: []\n", 2, "invalid YAML: found character that cannot start any token"),
+    ("grammar:\n  server: http://localhost:8081\n  colour: blue\n", 3, "unknown key 'colour' under 'grammar'"),
+    ("rules:\n  too-long:\n    max_words: lots\n", 3, "max_words takes a number"),
+    ("max-file-size: 10 GBs\n", 1, "max-file-size"),
 ])
 def test_config_errors_name_file_and_line(repo, config, line, needle):
     (repo / ".followup-lint.yaml").write_text(config)
@@ -118,6 +123,10 @@ def test_user_pack_rules_run_with_prefixed_ids(repo):
     ("id: x\ntitle: Broken\nseverity: warning\ntype: sideways\nmessage: m m\nrationale: long enough rationale here\nexamples: {fires: [a], passes: [b]}\n", 4, "type"),
     ("id: x\ntitle: [unclosed\n", 3, "flow sequence that starts on line 2"),
     ("id: x\ntitle: Broken\nseverity: warning\ntype: forbid\nmessage: m m\nrationale: long enough rationale here\npatterns:\n  - tokens: [{LEMMA: {NOPE: [a]}}]\nexamples: {fires: [a], passes: [b]}\n", 8, "invalid pattern"),
+    ("id: x\ntitle: Broken\nseverity: warning\ntype: forbid\nmessage: m m\nrationale: long enough rationale here\npatterns:\n  - tokens: [{LEMMA: {IN: 5}}]\nexamples: {fires: [a], passes: [b]}\n", 8, "invalid pattern"),
+    ("id: x\ntitle: Broken\nseverity: warning\ntype: forbid\nmessage: m m\nrationale: long enough rationale here\nwhen: always\npatterns:\n  - phrases: [a]\nexamples: {fires: [a], passes: [b]}\n", 7, "when: 'always' is not of type 'array'"),
+    ("id: x\ntitle: Broken\n  severity: warning\n", 3, "invalid YAML: mapping values are not allowed"),
+    ("- id: x\n", 1, "a rule file must be a mapping"),
 ])
 def test_malformed_rule_file_is_path_line_exit_2(repo, rule_text, line, needle):
     pack = repo / "pack"
@@ -128,3 +137,19 @@ def test_malformed_rule_file_is_path_line_exit_2(repo, rule_text, line, needle):
     assert result.exit_code == 2, result.output
     assert f"broken.yaml:{line}: " in result.output and needle in result.output, result.output
     assert "Traceback" not in result.output
+
+
+def test_duplicate_rule_id_in_a_pack_is_path_line_exit_2(repo):
+    rule = ("id: no-whom\ntitle: Address a person\nseverity: warning\ntype: forbid\nmessage: Use their name.\n"
+            "rationale: A follow-up goes to someone you have met.\npatterns:\n  - phrases: [to whom it may concern]\n"
+            "examples: {fires: ['To whom it may concern, thanks.'], passes: ['Dear Sam, thanks.']}\n")
+    pack = repo / "pack"
+    pack.mkdir()
+    (pack / "a.yaml").write_text(rule)
+    (pack / "b.yaml").write_text("# the same rule, copied\n" + rule)
+    (repo / ".followup-lint.yaml").write_text("packs: [./pack]\n")
+    result = run("drafts/acme/long.txt")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    line = result.output.strip()
+    assert "\n" not in line
+    assert line.endswith(f"b.yaml:2: duplicate rule id 'pack/no-whom' (also in {pack / 'a.yaml'})"), line
