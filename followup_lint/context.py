@@ -77,7 +77,7 @@ def email_date(header: str | None) -> dt.date | None:
         return None
     try:
         return email.utils.parsedate_to_datetime(header).date()
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # Overflow: a year of 30 digits (found by fuzzing)
         return None
 
 
