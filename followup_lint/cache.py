@@ -269,35 +269,6 @@ class CachedLinting:
             self._runs[id(cfg)] = run_fingerprint(cfg, self.rules_for(cfg), self.overrides, self.today)
         return self._runs[id(cfg)]
 
-    def lint_path(self, cfg, path: Path, display: str) -> FileReport:
-        data = key = None
-        if self.cache is not None:
-            try:
-                if os.stat(path).st_size <= cfg.max_file_size:
-                    data = Path(path).read_bytes()
-            except OSError:
-                pass  # read_path below says what is wrong
-        if data is not None:
-            key = entry_key(self._run(cfg), display, data)
-            hit = self.cache.get(key)
-            if hit is not None:
-                self.hits += 1
-                if self.need_text:  # the source lines under each finding on a terminal
-                    try:
-                        hit.text = self._read(path, display, data, cfg.max_file_size).text
-                    except DraftError:
-                        pass
-                return hit
-        self.misses += 1
-        try:
-            draft = self._read(path, display, data, cfg.max_file_size)
-        except DraftError as exc:
-            return FileReport(path=display, error=str(exc))
-        report = self.linter_for(cfg).lint_draft(draft)
-        if key is not None:  # an error here (a bad front-matter date) depends on the key's inputs too
-            self.cache.put(key, report)
-        return report
-
     def lint_many(self, items, jobs: int | None = 1, parallel_init=None, progress=None) -> list[FileReport]:
         """Lint [(cfg, path, display)] in input order: cache hits first, then the misses in
         batches (one nlp.pipe call each) or, with jobs > 1, in worker processes."""
@@ -307,18 +278,17 @@ class CachedLinting:
         misses = []   # (index, cfg, display, data, key, draft)
         for i, (cfg, path, display) in enumerate(items):
             data = key = None
-            if self.cache is not None:
-                try:
-                    if os.stat(path).st_size <= cfg.max_file_size:
-                        data = Path(path).read_bytes()
-                except OSError:
-                    pass
-            if data is not None:
+            try:
+                if os.stat(path).st_size <= cfg.max_file_size:
+                    data = Path(path).read_bytes()
+            except OSError:
+                pass  # the reader says what is wrong when the draft is linted
+            if data is not None and self.cache is not None:
                 key = entry_key(self._run(cfg), display, data)
                 hit = self.cache.get(key)
                 if hit is not None:
                     self.hits += 1
-                    if self.need_text:
+                    if self.need_text:  # the source lines under each finding on a terminal
                         try:
                             hit.text = self._read(path, display, data, cfg.max_file_size).text
                         except DraftError:
@@ -327,12 +297,6 @@ class CachedLinting:
                     if progress:
                         progress(1)
                     continue
-            if data is None:
-                try:
-                    if os.stat(path).st_size <= cfg.max_file_size:
-                        data = Path(path).read_bytes()
-                except OSError:
-                    pass
             misses.append((i, cfg, path, display, data, key))
         self.misses += len(misses)
         if jobs is None:

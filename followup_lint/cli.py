@@ -17,7 +17,8 @@ import click
 
 from . import __version__
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+from .clitools import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK  # noqa: F401 (re-exported)
+from .clitools import fail as _fail, load_config as _load_config
 # --fail-on score without --fail-under or a config's fail-under: below this a draft's
 # verdict is "rewrite".
 SCORE_GATE_DEFAULT = 60
@@ -49,23 +50,6 @@ def _split_ids(value) -> list | None:
     for v in value:
         out.extend(s.strip() for s in v.split(",") if s.strip())
     return out
-
-
-def _fail(message: str) -> None:
-    click.echo(f"followup-lint: {message}", err=True)
-    sys.exit(EXIT_ERROR)
-
-
-def _load_config(config_path, start: Path):
-    from . import config as config_mod
-
-    try:
-        path = Path(config_path) if config_path else config_mod.discover(start)
-        if config_path and not path.is_file():
-            _fail(f"{config_path}: config file not found")
-        return config_mod.load(path)
-    except config_mod.ConfigError as exc:
-        _fail(str(exc))
 
 
 def _explain(rule) -> str:

@@ -21,15 +21,12 @@ from pathlib import Path
 
 import click
 
+from .clitools import fail as _fail, load_config as _load_config
+
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 SCHEMAS = {"rule": "rule.schema.json", "pack": "pack.schema.json", "config": "config.schema.json"}
 RULE_TYPES = ("forbid", "require", "metric", "timing")
 CONTEXT = {"help_option_names": ["-h", "--help"]}
-
-
-def _fail(message: str) -> None:
-    click.echo(f"followup-lint: {message}", err=True)
-    sys.exit(EXIT_ERROR)
 
 
 @click.group("rules", context_settings=CONTEXT)
@@ -58,18 +55,6 @@ def schema_command(which, show_path):
 
 
 # --- test -------------------------------------------------------------------------------
-
-
-def _load_config(config_path, start: Path):
-    from . import config as config_mod
-
-    try:
-        path = Path(config_path) if config_path else config_mod.discover(start)
-        if config_path and not path.is_file():
-            _fail(f"{config_path}: config file not found")
-        return config_mod.load(path)
-    except config_mod.ConfigError as exc:
-        _fail(str(exc))
 
 
 def _targets(targets, cfg):
@@ -354,7 +339,6 @@ def _in_config(folder: Path) -> bool:
 def packs_command(config_path):
     """The packs your config uses, and the packs installed packages provide (list those
     under `packs:` by name to use them)."""
-    from . import config as config_mod
     from . import packs as packs_mod
     from .rulepack import RuleError
 
