@@ -165,7 +165,10 @@ def find_body(msg: Message, data: bytes, notes: list[str]) -> Body | None:
         return None
     text, charset = part_text(part, notes)
     cte = str(part.get("content-transfer-encoding", "")).strip().lower()
-    encoded = part.get_payload()
+    try:
+        encoded = part.get_payload()
+    except Exception:  # e.g. a NUL inside the charset name of an 8-bit part (found by fuzzing)
+        encoded = ""
     if kind == "html":
         text = html_to_text(text)
         notes.append("HTML-only email reduced to text")

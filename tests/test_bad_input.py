@@ -160,6 +160,11 @@ CASES = [
     Case(".eml with a Date year of 37 digits (found by fuzzing)", {"year.eml": eml(
         PUSHY.encode(), b"Subject: Thanks\nDate: Thu, 12 Nov 2023333333333333333333333333336 12:37:00 -0600\n")},
          [r"year\.eml:\d+:\d+: warning \[pushy\] 'made a decision' .*"], exit=1),
+    Case(".eml with a NUL in an 8-bit part's charset (found by fuzzing)", {"nul.eml": eml(
+        b"--b\nContent-Type: text/plain; charset=\"utf\x00-8\"\n\n" + PUSHY.encode("cp1252") + b"--b--\n",
+        b"Subject: Thanks\nContent-Type: multipart/mixed; boundary=b\n")},
+         [r"nul\.eml: note: unknown charset 'utf\\x00-8' in the email; read as UTF-8",
+          r"nul\.eml:\d+:\d+: warning \[pushy\] 'made a decision' .*"], exit=1),
     Case(".eml that is binary", {"bin.eml": b"\x00\x01garbage\x00"}, [r"bin\.eml: binary file, not a draft \(it contains NUL bytes\)"]),
     Case("symlink loop in a directory", symlink_loop_dir, [r"loop/inner/a\.txt: score 100/100 \(ready\) .*"], exit=0,
          args=["loop", "good.txt"], absent=[r"loop/inner/up/", r"loop/again/"]),
