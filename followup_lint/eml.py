@@ -383,9 +383,19 @@ class _HTMLText(HTMLParser):
 
 
 def html_to_text(html: str) -> str:
+    try:
+        text = _parse_html(html)
+    except Exception:  # html.parser asserts on some broken declarations ("<![e ", found by fuzzing)
+        try:
+            text = _parse_html(html.replace("<!", "&lt;!"))
+        except Exception:
+            text = re.sub(r"<[^>]*>", " ", html)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+
+
+def _parse_html(html: str) -> str:
     parser = _HTMLText()
     parser.feed(html)
     parser.close()
     parser.newline()
-    text = "\n".join(parser.lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+    return "\n".join(parser.lines)

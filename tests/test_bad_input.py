@@ -165,6 +165,10 @@ CASES = [
         b"Subject: Thanks\nContent-Type: multipart/mixed; boundary=b\n")},
          [r"nul\.eml: note: unknown charset 'utf\\x00-8' in the email; read as UTF-8",
           r"nul\.eml:\d+:\d+: warning \[pushy\] 'made a decision' .*"], exit=1),
+    Case(".eml whose HTML has a broken declaration (found by fuzzing)", {"decl.eml": eml(
+        b"<p>Dear Sam,</p><p>Thank you &amp;<![e tour. Have you made a decision?</p>",
+        b"Subject: Thanks\nContent-Type: text/html; charset=utf-8\n")},
+         [r"decl\.eml: note: HTML-only email reduced to text", r"decl\.eml:\d+:\d+: warning \[pushy\] .*"], exit=1),
     Case(".eml that is binary", {"bin.eml": b"\x00\x01garbage\x00"}, [r"bin\.eml: binary file, not a draft \(it contains NUL bytes\)"]),
     Case("symlink loop in a directory", symlink_loop_dir, [r"loop/inner/a\.txt: score 100/100 \(ready\) .*"], exit=0,
          args=["loop", "good.txt"], absent=[r"loop/inner/up/", r"loop/again/"]),
@@ -317,10 +321,10 @@ def test_stdin_over_the_limit(tmp_path, monkeypatch):
 # --- real processes -------------------------------------------------------------------------
 
 
-def cli(*args, cwd, stdin=None, prefix=(), **kwargs):
+def cli(*args, cwd, stdin=None, prefix=(), timeout=300, **kwargs):
     command = [*prefix, str(EXE) if EXE.exists() else sys.executable, *([] if EXE.exists() else ["-m", "followup_lint"])]
     return subprocess.run([*command, "--no-cache", *args], cwd=cwd, stdin=stdin, capture_output=True, text=True,
-                          timeout=300, env={**os.environ, "NO_COLOR": "1"}, **kwargs)
+                          timeout=timeout, env={**os.environ, "NO_COLOR": "1"}, **kwargs)
 
 
 @pytest.mark.slow
@@ -402,3 +406,35 @@ def test_stdin_empty_pipe_and_a_pushy_one(tmp_path):
     assert crlf.returncode == 1, out
     assert re.search(rf"^reply\.txt:{PUSHY_AT[0]}:{PUSHY_AT[1]}: warning \[pushy\] ", out, re.M), out
     assert "reply.txt: note: read as Windows-1252" in out
+
+
+# --- pathological lines ------------------------------------------------------------------
+# Regexes tried from every character of a long run took quadratic or cubic time (a line of
+# 200,000 "[" kept the Markdown reader busy for minutes; 8,000 "@" the spelling rule). The
+# timeouts below only stop a hang; the runs take seconds.
+
+
+@pytest.mark.slow
+def test_reading_long_runs_of_markup_and_address_characters(tmp_path):
+    files = {
+        "links.md": "Hi Sam,\n\nThanks for the chat. " + "[" * 200_000 + "\n\nBest,\nJo\n",
+        "dots.txt": "Hi Sam,\n\nThanks for the chat.\n\nBest,\nJo\n" + "a." * 50_000 + "\n",
+        "unders.eml": "Subject: hi\n\nHi Sam,\n\nThanks for the chat.\n\nBest,\nJo\n" + "_" * 100_000 + "\n",
+        "hyphens.txt": "Hi Sam,\n\nThanks.\n\nBest,\nJo\nwww " + "a-" * 50_000 + "\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    code = ("import sys\nfrom followup_lint.draft import read_path\n"
+            "for name in sys.argv[1:]:\n    print(name, sorted(read_path(name).regions))\n")
+    proc = subprocess.run([sys.executable, "-c", code, *files], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert len(proc.stdout.splitlines()) == len(files)
+
+
+@pytest.mark.slow
+def test_linting_a_long_run_of_at_signs(tmp_path):
+    (tmp_path / "at.txt").write_text("Hi Sam,\n\nThank you for the chat. I'm keen. " + "@" * 8000 + "\n\nBest,\nJo\n")
+    proc = cli("at.txt", cwd=tmp_path, timeout=120)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "at.txt: score " in proc.stdout

@@ -26,11 +26,13 @@ from .common import Hit
 
 # Letters with apostrophes inside ("don't", "Whitfield's"); hyphens split words.
 _WORD = re.compile(r"(?<![\w@/#.\\])[^\W\d_]+(?:['’][^\W\d_]+)*(?![\w@/\\]|['’]?\.[^\W\d_])")
+# Emails and file names match only from the start of a run of their characters: tried from
+# every character, a long run ("@@@@…", "a-a-a-…") took cubic or quadratic time.
 _MASKS = re.compile(
     r"(?:https?://|www\.)\S+"                     # URLs
-    r"|\S+@\S+\.\w+"                              # emails
+    r"|(?<!\S)[^\s@]+@\S+\.\w+"                     # emails
     r"|`[^`\n]*`"                                 # code
-    r"|\b[\w-]+\.(?:com|org|net|io|co|uk|edu|gov|ai|dev|app|pdf|docx?|xlsx?|pptx?|txt|md|csv|png|jpe?g)\b",
+    r"|(?<![\w-])[\w-]+\.(?:com|org|net|io|co|uk|edu|gov|ai|dev|app|pdf|docx?|xlsx?|pptx?|txt|md|csv|png|jpe?g)\b",
     re.I)
 _ELONGATED = re.compile(r"(\w)\1\1")
 _MIXED_CASE = re.compile(r".[A-Z]")
