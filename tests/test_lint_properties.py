@@ -176,8 +176,9 @@ def test_any_mixture_of_email_parts(linter, data):
 @settings(max_examples=50 * SCALE, **SETTINGS)
 @given(emails())
 def test_email_with_crlf_gives_the_same_findings(linter, data):
-    # An 8-bit UTF-16 part is binary: a CR added inside it changes its text, not its line ends.
-    assume(b"\x00" not in data)
+    # A UTF-16 part's line breaks are bytes of its text: a CR added there changes the text
+    # (and for an 8-bit part, the bytes around it), not its line ends.
+    assume(b"\x00" not in data and b"charset=utf-16" not in data)
     lf = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     try:
         a = linter.lint_draft(read_bytes(lf, "a.eml"))
