@@ -159,7 +159,7 @@ def emails(draw):
     return head.encode() + b"\n" + body
 
 
-@settings(max_examples=80 * SCALE, **SETTINGS)
+@settings(max_examples=50 * SCALE, **SETTINGS)
 @given(emails())
 def test_any_mixture_of_email_parts(linter, data):
     try:
