@@ -13,6 +13,7 @@ under `unshare -rn` as well: no network at all, so it must work without one.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import shutil
 import subprocess
@@ -112,6 +113,7 @@ GUARD = textwrap.dedent('''
 # The guard's folder is made when the module loads: the language server's command and
 # environment are fixed when pytest-lsp's fixture is declared.
 GUARD_DIR = Path(tempfile.mkdtemp(prefix="followup-lint-guard-"))
+atexit.register(shutil.rmtree, GUARD_DIR, True)
 (GUARD_DIR / "sitecustomize.py").write_text(GUARD)
 LSP_LOG = GUARD_DIR / "lsp.log"
 
@@ -242,7 +244,3 @@ async def test_language_server_opens_no_internet_socket(client: LanguageClient, 
     pids, blocked = guard_log(LSP_LOG)
     assert blocked == []
     assert len(pids) >= 1, "the language server ran without the guard"
-
-
-def teardown_module():
-    shutil.rmtree(GUARD_DIR, ignore_errors=True)
