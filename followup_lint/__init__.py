@@ -8,7 +8,7 @@ __all__ = ["__version__", "lint", "lint_path"]
 def __getattr__(name):
     # The public API pulls in the rule engine; keep `import followup_lint` cheap.
     if name in ("lint", "lint_path"):
-        from . import api
+        from followup_lint import api
 
         return getattr(api, name)
     raise AttributeError(name)
