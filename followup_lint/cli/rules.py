@@ -111,7 +111,7 @@ def test_command(targets, config_path, fmt, verbose):
     `passes` example must not. TARGETS are pack folders or rule files; with none, the
     built-in rules and the packs your config lists. Exit 1 if an example fails."""
     from followup_lint.rulefiles import config as config_mod
-    from followup_lint.engine.linter import Linter
+    from followup_lint.run.session import Session
     from followup_lint.language.pipeline import ModelMissing
     from followup_lint.rulefiles.loader import RuleError
     from followup_lint.rulefiles.examples import run_rule_examples
@@ -119,7 +119,7 @@ def test_command(targets, config_path, fmt, verbose):
     cfg = _load_config(config_path, Path("."))
     try:
         test_cfg, ids = _targets(targets, cfg)
-        linter = Linter(test_cfg, select=ids)
+        linter = Session(config=test_cfg, select=ids).linter_for(test_cfg)
     except (config_mod.ConfigError, RuleError) as exc:
         _fail(str(exc))
     except ModelMissing as exc:

@@ -18,13 +18,13 @@ from followup_lint.model.findings import FileReport
 class Linter:
     """Holds the pipeline, the compiled rules and the configuration for a run."""
 
-    def __init__(self, config=None, select=None, ignore=None, overrides=None, today=None):
+    def __init__(self, config=None, select=None, ignore=None, overrides=None, today=None, ruleset=None):
         from followup_lint.language import pipeline as nlp_mod
         from followup_lint.engine.checker import Engine
         from followup_lint.engine.kinds import KindInferrer
 
         self.config = config or config_mod.Config()
-        self.ruleset = config_mod.build_ruleset(self.config, select, ignore)
+        self.ruleset = ruleset or config_mod.build_ruleset(self.config, select, ignore)
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
         self.today = today  # None: the local date at lint time
         from followup_lint.language.needs import pipeline_exclude

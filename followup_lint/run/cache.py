@@ -237,21 +237,21 @@ class Cache:
 
 
 class CachedLinting:
-    """Lints files through the cache. `linter_for(cfg)` and `rules_for(cfg)` come from the
-    front end; the Linter (and so spaCy) is only asked for on a miss."""
+    """Lints files through the cache, with the front end's session; the Linter (and so
+    spaCy) is only asked for on a miss."""
 
-    def __init__(self, cache: Cache | None, linter_for, rules_for, overrides=None, today=None, need_text=False):
-        self.cache, self.linter_for, self.rules_for = cache, linter_for, rules_for
-        self.overrides, self.today, self.need_text = overrides, today, need_text
+    def __init__(self, cache: Cache | None, session, need_text=False):
+        self.cache, self.session, self.need_text = cache, session, need_text
         self._runs: dict = {}
         self.hits = self.misses = 0
 
     def _run(self, cfg) -> str:
         if id(cfg) not in self._runs:
-            self._runs[id(cfg)] = run_fingerprint(cfg, self.rules_for(cfg), self.overrides, self.today)
+            self._runs[id(cfg)] = run_fingerprint(cfg, self.session.ruleset_for(cfg).rules, self.session.overrides,
+                                                 self.session.today)
         return self._runs[id(cfg)]
 
-    def lint_many(self, items, jobs: int | None = 1, parallel_init=None, progress=None) -> list[FileReport]:
+    def lint_many(self, items, jobs: int | None = 1, progress=None) -> list[FileReport]:
         """Lint [(cfg, path, display)] in input order: cache hits first, then the misses in
         batches (one nlp.pipe call each) or, with jobs > 1, in worker processes."""
         from followup_lint.run import workers as parallel
@@ -283,8 +283,8 @@ class CachedLinting:
         self.misses += len(misses)
         if jobs is None:
             jobs = parallel.auto_jobs(len(misses))
-        if jobs > 1 and parallel_init is not None and len(misses) > parallel.BATCH:
-            self._lint_in_workers(misses, results, jobs, parallel_init, progress)
+        if jobs > 1 and len(misses) > parallel.BATCH:
+            self._lint_in_workers(misses, results, jobs, progress)
         else:
             for start in range(0, len(misses), parallel.BATCH):
                 self._lint_batch(misses[start:start + parallel.BATCH], results, progress)
@@ -309,11 +309,11 @@ class CachedLinting:
                 continue
             by_cfg.setdefault(id(cfg), (cfg, []))[1].append((i, key, draft))
         for cfg, entries in by_cfg.values():
-            reports = self.linter_for(cfg).lint_drafts([d for _, _, d in entries])
+            reports = self.session.linter_for(cfg).lint_drafts([d for _, _, d in entries])
             for (i, key, _), report in zip(entries, reports):
                 self._finish(results, i, key, report, progress)
 
-    def _lint_in_workers(self, misses, results, jobs, init_args, progress):
+    def _lint_in_workers(self, misses, results, jobs, progress):
         from followup_lint.run import workers as parallel
 
         chunks, where = [], []
@@ -332,7 +332,7 @@ class CachedLinting:
             chunks.append(chunk)
         slots = iter(where)
         self.stages = {}
-        for reports, stages in parallel.run_workers(chunks, jobs, init_args):
+        for reports, stages in parallel.run_workers(chunks, jobs, self.session.recipe()):
             for k, v in stages.items():
                 self.stages[k] = self.stages.get(k, 0.0) + v
             for report in reports:
