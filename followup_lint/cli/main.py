@@ -22,7 +22,7 @@ from followup_lint.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK  # noqa:
 from followup_lint.cli.common import fail as _fail, load_config as _load_config, setup_errors_fail
 from followup_lint.formats.explain import explain_rule
 from followup_lint.model.draft import DraftError
-from followup_lint.model.findings import FileReport
+from followup_lint.model.findings import FileReport, Problem
 from followup_lint.read.draft import read_bytes
 from followup_lint.rulefiles import config as config_mod
 from followup_lint.run.session import Session
@@ -127,7 +127,7 @@ def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> None
         if out.refused:
             click.echo(f"followup-lint: {out.path}: not fixed: {out.refused}", err=True)
     # --fix goes on to lint, which reports unreadable drafts; --diff and - end here, so say it now.
-    errors = [r.error for r in reports] + [out.error for out in outcomes if out.error]
+    errors = [str(r.error) for r in reports] + [out.error for out in outcomes if out.error]
     if preview or "-" in o.paths:
         for error in errors:
             click.echo(error, err=True)
@@ -155,12 +155,12 @@ def _collect(paths, session: Session) -> tuple[list, list]:
                 cfg = session.config_for(p)
             problems: list = []
             found = walk(p, excluded=cfg.excluded, problems=problems)
-            errors.extend(FileReport(path=where, error=f"{where}: {why}") for where, why in problems)
+            errors.extend(FileReport(path=where, error=Problem(where, None, why)) for where, why in problems)
             if not found and not problems:
-                errors.append(FileReport(path=raw, error=f"{raw}: no drafts (.txt, .md, .eml) found in this directory"))
+                errors.append(FileReport(path=raw, error=Problem(raw, None, "no drafts (.txt, .md, .eml) found in this directory")))
             files.extend(found)
         elif not os.path.lexists(p):  # a broken or looping symlink is read, and says so
-            errors.append(FileReport(path=raw, error=f"{raw}: no such file or directory"))
+            errors.append(FileReport(path=raw, error=Problem(raw, None, "no such file or directory")))
         else:
             files.append(p)
     return files, errors
@@ -341,7 +341,7 @@ def _lint(o: LintOptions, session: Session, file_paths, show_source: bool):
                 draft = read_bytes(_read_stdin(name, cfg.max_file_size), name, max_bytes=cfg.max_file_size)
                 results.append(session.linter_for(cfg).lint_draft(draft))
             except DraftError as exc:
-                results.append(FileReport(path=name, error=str(exc)))
+                results.append(FileReport(path=name, error=Problem.of(exc)))
         items = [(session.config_for(p), p, str(p)) for p in file_paths]
         if progress:
             with click.progressbar(length=len(items), label="Linting", file=sys.stderr) as bar:
@@ -370,7 +370,7 @@ def _report(o: LintOptions, session: Session, results, file_paths, show_source: 
     if o.fmt != "text" or o.statistics:
         for r in results:
             if r.error is not None:
-                click.echo(r.error, err=True)
+                click.echo(str(r.error), err=True)
 
 
 def _exit_code(o: LintOptions, session: Session, results) -> int:

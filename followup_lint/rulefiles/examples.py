@@ -43,7 +43,7 @@ def run_example(linter, rule, expect, index, text, context) -> ExampleResult:
         return ExampleResult(rule.id, expect, index, text, False, f"cannot read example: {exc}")
     report = linter.lint_draft(draft, context)
     if report.error:
-        return ExampleResult(rule.id, expect, index, text, False, report.error)
+        return ExampleResult(rule.id, expect, index, text, False, str(report.error))
     hits = [f for f in report.findings if f.rule == rule.id]
     ok = bool(hits) == (expect == "fires")
     detail = "; ".join(f"{f.line}:{f.column} {f.message}" for f in hits) if hits else "did not fire"
