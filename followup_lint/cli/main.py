@@ -23,6 +23,7 @@ from followup_lint.cli.common import fail as _fail, load_config as _load_config,
 from followup_lint.formats.explain import explain_rule
 from followup_lint.model.draft import DraftError
 from followup_lint.model.findings import FileReport, Problem
+from followup_lint.model.rule import KINDS, SETTINGS
 from followup_lint.read.draft import read_bytes
 from followup_lint.rulefiles import config as config_mod
 from followup_lint.run.session import Session
@@ -167,8 +168,8 @@ def _collect(paths, session: Session) -> tuple[list, list]:
 
 
 CONTEXT_OPTIONS = [
-    click.option("--kind", type=click.Choice(["thank-you", "check-in", "offer-update", "unknown"]), help="What kind of follow-up the draft is (overrides front matter)."),
-    click.option("--setting", type=click.Choice(["corporate", "startup", "creative", "unknown"]), help="The interview's setting (overrides front matter)."),
+    click.option("--kind", type=click.Choice(KINDS), help="What kind of follow-up the draft is (overrides front matter)."),
+    click.option("--setting", type=click.Choice(SETTINGS), help="The interview's setting (overrides front matter)."),
     click.option("--interview-date", metavar="DATE", help="When the interview was (YYYY-MM-DD or e.g. 'Nov 3, 2026')."),
     click.option("--reply-promised-by", metavar="DATE", help="The date by which they said you would hear back."),
     click.option("--send-date", metavar="DATE", help="When the draft will be sent (default: front matter, the .eml Date, else today)."),

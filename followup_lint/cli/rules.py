@@ -21,11 +21,9 @@ from pathlib import Path
 
 import click
 
-from followup_lint.cli.common import fail as _fail, load_config as _load_config
+from followup_lint.cli.common import EXIT_FINDINGS, EXIT_OK, fail as _fail, load_config as _load_config
 
-EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 SCHEMAS = {"rule": "rule.schema.json", "pack": "pack.schema.json", "config": "config.schema.json"}
-RULE_TYPES = ("forbid", "require", "metric", "timing")
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
@@ -137,7 +135,7 @@ def test_command(targets, config_path, fmt, verbose):
         click.echo(json.dumps(_as_json(rows), indent=2))
     else:
         click.echo(_table(rows, verbose), nl=False)
-    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
 def _as_json(rows) -> dict:
@@ -281,6 +279,11 @@ examples:
     - {text: "TODO: the same draft sent in time.", context: {kind: check-in, interview_date: 2026-11-10, send_date: 2026-11-20}}
 """,
 }
+
+
+# The types `rules new` scaffolds: those with a body above (spelling and grammar are one
+# built-in rule each, tuned in the config rather than written anew).
+RULE_TYPES = tuple(_BODIES)
 
 
 def scaffold(rule_id: str, rule_type: str, schema_beside: bool = False) -> str:

@@ -17,6 +17,8 @@ from followup_lint.model.text import Range, iter_lines, trim
 
 
 REGION_NAMES = ("front-matter", "headers", "subject", "greeting", "body", "sign-off", "signature", "quoted")
+# The regions a rule can read (`region:` in a rule file): all but the file's scaffolding.
+RULE_REGIONS = tuple(name for name in REGION_NAMES if name not in ("front-matter", "headers"))
 
 
 _ATTRIBUTION = re.compile(r"^\s*On\s.*\bwrote:\s*$")
