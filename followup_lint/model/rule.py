@@ -70,7 +70,7 @@ class Rule:
             return self.options[value]
         return value
 
-    def with_overrides(self, overrides: dict) -> "Rule":
+    def with_overrides(self, overrides: dict) -> Rule:
         """A copy with config overrides (severity, weight, options) applied."""
         import copy
 

@@ -69,7 +69,7 @@ def blank_markdown(text: str, start: int = 0) -> str:
             blank(s + m.end(2), s + m.end())
             code.append(m.span())
 
-        def in_code(i: int) -> bool:
+        def in_code(i: int, code=code) -> bool:
             return any(a <= i < b for a, b in code)
 
         for m in _MD_LINK.finditer(line):
