@@ -6,8 +6,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from followup_lint.model import context as ctx_mod
 from followup_lint.cli.main import lint_command, schedule_command
+from followup_lint.model import context as ctx_mod
 
 D = dt.date
 

@@ -9,12 +9,12 @@ import textwrap
 import pytest
 from click.testing import CliRunner
 
-from followup_lint.engine import fixes
-from followup_lint.rulefiles import templates
-from followup_lint.run import fixing
 from followup_lint.cli.main import lint_command
+from followup_lint.engine import fixes
 from followup_lint.read.draft import read_bytes, read_text
+from followup_lint.rulefiles import templates
 from followup_lint.rulefiles.loader import RuleError, load_rule_file
+from followup_lint.run import fixing
 
 
 def lint(linter, text, path="draft.txt"):

@@ -19,8 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from followup_lint.cli.main import lint_command
-from followup_lint.model.findings import FileReport, Finding, Problem
 from followup_lint.formats import github, render
+from followup_lint.model.findings import FileReport, Finding, Problem
 from followup_lint.rulefiles.loader import builtin_rules
 
 ROOT = Path(__file__).resolve().parent.parent

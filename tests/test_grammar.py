@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from followup_lint.engine.linter import Linter
-from followup_lint.rulefiles.config import Config, ConfigError, load
 from followup_lint.read.draft import read_text
-from followup_lint.rulefiles.loader import builtin_rules
+from followup_lint.rulefiles.config import Config, ConfigError, load
 from followup_lint.rulefiles.examples import examples_of, run_example
+from followup_lint.rulefiles.loader import builtin_rules
 from followup_lint.ruletypes import grammar
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -176,8 +176,8 @@ class _SilentHandler(lt_stub.Handler):
 
 
 def _serve(handler):
-    from http.server import ThreadingHTTPServer
     import threading
+    from http.server import ThreadingHTTPServer
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

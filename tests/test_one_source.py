@@ -9,7 +9,8 @@ from importlib import resources
 
 import click
 
-from followup_lint.cli import common, rules as rules_cli
+from followup_lint.cli import common
+from followup_lint.cli import rules as rules_cli
 from followup_lint.cli.main import lint_command
 from followup_lint.engine.kinds import _spec as kinds_spec
 from followup_lint.language.patterns import Conditions

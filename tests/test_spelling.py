@@ -3,13 +3,12 @@
 from pathlib import Path
 
 import pytest
+from test_offline import _run_guarded, no_internet  # noqa: F401  (the socket guard fixture)
 
 from followup_lint.engine.linter import Linter
-from followup_lint.rulefiles.config import Config, ConfigError, build_ruleset, load
 from followup_lint.read.draft import read_text
+from followup_lint.rulefiles.config import Config, ConfigError, build_ruleset, load
 from followup_lint.ruletypes import spelling
-
-from test_offline import _run_guarded, no_internet  # noqa: F401  (the socket guard fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

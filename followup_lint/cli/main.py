@@ -17,9 +17,9 @@ from pathlib import Path
 import click
 
 from followup_lint import __version__
-
-from followup_lint.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK  # noqa: F401 (re-exported)
-from followup_lint.cli.common import fail as _fail, load_config as _load_config, setup_errors_fail
+from followup_lint.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, setup_errors_fail  # noqa: F401 (re-exported)
+from followup_lint.cli.common import fail as _fail
+from followup_lint.cli.common import load_config as _load_config
 from followup_lint.formats.explain import explain_rule
 from followup_lint.model.draft import DraftError
 from followup_lint.model.findings import FileReport, Problem
@@ -27,6 +27,7 @@ from followup_lint.model.rule import KINDS, SETTINGS
 from followup_lint.read.draft import read_bytes
 from followup_lint.rulefiles import config as config_mod
 from followup_lint.run.session import Session
+
 # --fail-on score without --fail-under or a config's fail-under: below this a draft's
 # verdict is "rewrite".
 SCORE_GATE_DEFAULT = 60
@@ -427,10 +428,10 @@ def schedule_command(draft, fmt, config_path, interview_date, reply_promised_by,
     DRAFT whose front matter has them: then it also says whether the draft is too early."""
     import json
 
+    from followup_lint.engine.schedule import plan, render_text
     from followup_lint.model import context as context_mod
     from followup_lint.model.draft import DraftError
     from followup_lint.read.draft import read_path
-    from followup_lint.engine.schedule import plan, render_text
     from followup_lint.run.session import SETUP_ERRORS
 
     overrides, today = _context_flags(None, None, interview_date, reply_promised_by, send_date, today)

@@ -21,7 +21,9 @@ from pathlib import Path
 
 import click
 
-from followup_lint.cli.common import EXIT_FINDINGS, EXIT_OK, fail as _fail, load_config as _load_config
+from followup_lint.cli.common import EXIT_FINDINGS, EXIT_OK
+from followup_lint.cli.common import fail as _fail
+from followup_lint.cli.common import load_config as _load_config
 
 SCHEMAS = {"rule": "rule.schema.json", "pack": "pack.schema.json", "config": "config.schema.json"}
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -108,11 +110,11 @@ def test_command(targets, config_path, fmt, verbose):
     """Run every rule's examples: each `fires` example must trigger the rule and each
     `passes` example must not. TARGETS are pack folders or rule files; with none, the
     built-in rules and the packs your config lists. Exit 1 if an example fails."""
-    from followup_lint.rulefiles import config as config_mod
-    from followup_lint.run.session import Session
     from followup_lint.language.pipeline import ModelMissing
-    from followup_lint.rulefiles.loader import RuleError
+    from followup_lint.rulefiles import config as config_mod
     from followup_lint.rulefiles.examples import run_rule_examples
+    from followup_lint.rulefiles.loader import RuleError
+    from followup_lint.run.session import Session
 
     cfg = _load_config(config_path, Path("."))
     try:

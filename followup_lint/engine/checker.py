@@ -7,11 +7,11 @@ import time
 from collections import defaultdict
 
 from followup_lint.engine import fixes
-from followup_lint.model.findings import Finding
 from followup_lint.language.patterns import Conditions, FilteredPatterns, PatternError, RegexTimeout, regex_budget
-from followup_lint.rulefiles.loader import RuleError
+from followup_lint.model.findings import Finding
 from followup_lint.model.rule import ProjectSettings, Rule
 from followup_lint.model.text import trim
+from followup_lint.rulefiles.loader import RuleError
 from followup_lint.ruletypes import TYPES
 
 

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+
 from followup_lint.model.findings import Edit, Fix
 from followup_lint.model.text import LINE_BREAK, iter_lines, trim
 from followup_lint.rulefiles.templates import PLACEHOLDERS, render_template
-
 
 _SENTENCE_END = ".!?"
 

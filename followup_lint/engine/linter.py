@@ -7,21 +7,22 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from contextlib import contextmanager
-from followup_lint.rulefiles import config as config_mod
-from followup_lint.model import context as context_mod
+
 from followup_lint.engine import scoring
+from followup_lint.model import context as context_mod
 from followup_lint.model.draft import Draft, DraftError
-from followup_lint.read.draft import read_path
 from followup_lint.model.findings import FileReport, Problem
+from followup_lint.read.draft import read_path
+from followup_lint.rulefiles import config as config_mod
 
 
 class Linter:
     """Holds the pipeline, the compiled rules and the configuration for a run."""
 
     def __init__(self, config=None, select=None, ignore=None, overrides=None, today=None, ruleset=None):
-        from followup_lint.language import pipeline as nlp_mod
         from followup_lint.engine.checker import Engine
         from followup_lint.engine.kinds import KindInferrer
+        from followup_lint.language import pipeline as nlp_mod
 
         self.config = config or config_mod.Config()
         self.ruleset = ruleset or config_mod.build_ruleset(self.config, select, ignore)

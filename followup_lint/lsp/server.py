@@ -44,9 +44,9 @@ from pygls.uris import to_fs_path
 from followup_lint import __version__
 from followup_lint.engine import fixes
 from followup_lint.formats.explain import explain_finding, fix_title
-from followup_lint.rulefiles import config as config_mod
 from followup_lint.model.draft import DraftError, line_starts
 from followup_lint.read.draft import read_text
+from followup_lint.rulefiles import config as config_mod
 from followup_lint.run.session import SETUP_ERRORS, Session
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
 KINDS = ("thank-you", "check-in", "offer-update", "unknown")
 
 

@@ -5,8 +5,8 @@ prose stay offsets into the file.
 from __future__ import annotations
 
 import re
-from followup_lint.model.text import Range, iter_lines
 
+from followup_lint.model.text import Range, iter_lines
 
 _MD_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 

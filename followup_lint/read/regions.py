@@ -10,11 +10,11 @@ the bottom). Every non-blank character of the range ends up in exactly one regio
 lines may sit inside a range but are never needed to form one.
 """
 from __future__ import annotations
-from followup_lint.model.draft import DraftError
 
 import re
-from followup_lint.model.text import Range, iter_lines, trim
 
+from followup_lint.model.draft import DraftError
+from followup_lint.model.text import Range, iter_lines, trim
 
 REGION_NAMES = ("front-matter", "headers", "subject", "greeting", "body", "sign-off", "signature", "quoted")
 # The regions a rule can read (`region:` in a rule file): all but the file's scaffolding.

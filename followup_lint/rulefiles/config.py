@@ -16,11 +16,11 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from followup_lint.read import yamlsource
 from followup_lint.model.draft import DEFAULT_MAX_BYTES
 from followup_lint.model.rule import ProjectSettings
-from followup_lint.rulefiles.loader import builtin_rules
+from followup_lint.read import yamlsource
 from followup_lint.read.yamlsource import YamlSourceError
+from followup_lint.rulefiles.loader import builtin_rules
 
 CONFIG_NAMES = (".followup-lint.yaml", ".followup-lint.yml")
 # The project word list for the spelling rule: next to the config file (or in the working

@@ -13,13 +13,13 @@ import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+
 from followup_lint.language import regex_guard
+from followup_lint.model.rule import KINDS, SETTINGS, Rule
 from followup_lint.read import yamlsource
 from followup_lint.read.yamlsource import YamlSourceError
-from followup_lint.model.rule import KINDS, Rule, SETTINGS
 from followup_lint.ruletypes import TYPES
 from followup_lint.ruletypes.common import check_fixes
-
 
 REGEX_MAX_LEN = 2000
 

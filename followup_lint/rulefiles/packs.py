@@ -25,10 +25,10 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from followup_lint.read import yamlsource
 from followup_lint.model.rule import Rule
-from followup_lint.rulefiles.loader import RuleError, load_pack
+from followup_lint.read import yamlsource
 from followup_lint.read.yamlsource import YamlSourceError
+from followup_lint.rulefiles.loader import RuleError, load_pack
 
 ENTRY_POINT_GROUP = "followup_lint.packs"
 PACK_FILE = "pack.yaml"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from followup_lint.ruletypes.common import Hit, sentence_bounds, surviving_matches
 
-
 FIELDS = frozenset({"match", "sentence"})
 FIXES = frozenset({"replace", "delete"})
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from followup_lint.ruletypes.common import Hit, surviving_matches
 
-
 FIELDS: frozenset = frozenset()
 FIXES = frozenset({"insert"})
 

@@ -25,11 +25,11 @@ from dataclasses import asdict, fields
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+
 from followup_lint import __version__
 from followup_lint.model.draft import DraftError
-from followup_lint.read.draft import format_for, read_bytes, read_path
 from followup_lint.model.findings import FileReport, Finding, Fix, Problem
-
+from followup_lint.read.draft import format_for, read_bytes, read_path
 
 FORMAT = "1"                      # bump when the entry layout changes
 

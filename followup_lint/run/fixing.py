@@ -9,6 +9,7 @@ import os
 import stat
 import tempfile
 from dataclasses import dataclass
+
 from followup_lint.engine.fixes import apply, choose, edits_of
 
 

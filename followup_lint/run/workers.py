@@ -33,8 +33,8 @@ def _linter(config_path):
 def _work(chunk):
     """chunk: [(config_path, display, data, fmt, max_bytes)] -> (reports, stage seconds)."""
     from followup_lint.model.draft import DraftError
-    from followup_lint.read.draft import read_bytes
     from followup_lint.model.findings import FileReport, Problem
+    from followup_lint.read.draft import read_bytes
 
     out, by_config = [None] * len(chunk), {}
     for i, (config_path, display, data, fmt, max_bytes) in enumerate(chunk):
