@@ -6,7 +6,7 @@
     rules packs                       the packs in use and the installed ones
 
 `rules test` runs the same code as the project's own tests/test_rule_examples.py
-(ruletest.py): every `fires` example must trigger its rule and every `passes` example
+(rulefiles/examples.py): every `fires` example must trigger its rule and every `passes` example
 must not, each linted as a draft of its own with the rule as written (config overrides
 such as a raised word limit do not apply; they would make the examples lie).
 """

@@ -281,9 +281,9 @@ def is_name_like(s: str) -> bool:
     return capitalised > 0
 
 
-# The lookbehinds let a match start only where a run of address characters starts: tried
-# from every character of a long run ("a.a.a.a…", "_____"), these took time quadratic in
-# the line's length (20 s for a 20,000-character line).
+# The lookbehinds let a match start only where a run of address characters starts, so a
+# long run ("a.a.a.a…", "_____") is scanned once, not from each of its characters
+# (tests/test_bad_input.py: test_reading_long_runs_of_markup_and_address_characters).
 _EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 
 

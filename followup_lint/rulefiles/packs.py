@@ -12,7 +12,7 @@ packs do not run by themselves; a config lists them by name under `packs:`, so w
 lint checks never depends on what happens to be installed.
 
 Loading an entry point imports the package that declares it, as any plugin system does;
-the rule files themselves stay data (see rulepack.py).
+the rule files themselves stay data (see loader.py).
 """
 
 from __future__ import annotations

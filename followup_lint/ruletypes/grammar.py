@@ -31,7 +31,7 @@ DEFAULT_TIMEOUT = 10.0       # seconds for one /v2/check request
 RETRY_AFTER = 30.0           # seconds an unreachable server is left alone
 _SPELLING_CATEGORIES = {"TYPOS"}
 
-_clients: dict = {}          # (server, language, timeout) -> client
+_clients: dict = {}          # (server, language, timeout, spelling_runs, disabled rules, categories) -> client
 _down: dict = {}             # server -> (time it failed, why)
 
 

@@ -92,7 +92,7 @@ def _whole(segments):
 
 
 def _measure(spec, cond, segments, ctx):
-    """(crossed?, value, (start, end), extra) for one metric bound."""
+    """(crossed?, value, limit, (start, end), extra) for one metric bound."""
     above, below = cond.get("above"), cond.get("below")
     limit = spec.option(above if above is not None else below)
     options = dict(spec.options, _limit=limit if above is not None else None)

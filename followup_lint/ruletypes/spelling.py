@@ -26,8 +26,9 @@ from followup_lint.ruletypes.common import Hit
 
 # Letters with apostrophes inside ("don't", "Whitfield's"); hyphens split words.
 _WORD = re.compile(r"(?<![\w@/#.\\])[^\W\d_]+(?:['’][^\W\d_]+)*(?![\w@/\\]|['’]?\.[^\W\d_])")
-# Emails and file names match only from the start of a run of their characters: tried from
-# every character, a long run ("@@@@…", "a-a-a-…") took cubic or quadratic time.
+# Emails and file names match only from the start of a run of their characters, so a long
+# run ("@@@@…", "a-a-a-…") is not tried from each of its characters
+# (tests/test_bad_input.py: test_linting_a_long_run_of_at_signs).
 _MASKS = re.compile(
     r"(?:https?://|www\.)\S+"                     # URLs
     r"|(?<!\S)[^\s@]+@\S+\.\w+"                     # emails
