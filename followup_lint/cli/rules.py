@@ -107,8 +107,9 @@ def _short(text: str, width: int = 70) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--verbose", "-v", is_flag=True, help="List every example, not only the failures.")
 def test_command(targets, config_path, fmt, verbose):
-    """Run every rule's examples: each `fires` example must trigger the rule and each
-    `passes` example must not. TARGETS are pack folders or rule files; with none, the
+    """Run every rule's examples: each `fires` example must trigger the rule (where its
+    `at:` says, with its `message:`, fixed into its `fixed:`) and each `passes` example
+    must not. TARGETS are pack folders or rule files; with none, the
     built-in rules and the packs your config lists. Exit 1 if an example fails."""
     from followup_lint.language.pipeline import ModelMissing
     from followup_lint.rulefiles import config as config_mod
@@ -147,7 +148,7 @@ def _as_json(rows) -> dict:
             "rule": rule.id, "path": _display(rule.path), "status": "skip" if skip else ("pass" if all(r.ok for r in results) else "fail"),
             "skipped": skip,
             "examples": [{"expect": r.expect, "index": r.index + 1, "line": rule.line_of(("examples", r.expect, r.index)),
-                          "ok": r.ok, "text": r.text, "detail": r.detail} for r in results],
+                          "ok": r.ok, "text": r.text, "detail": r.detail, "problem": r.problem} for r in results],
         })
     examples = [e for r in rules for e in r["examples"]]
     return {"rules": rules, "passed": sum(e["ok"] for e in examples), "failed": sum(not e["ok"] for e in examples)}
@@ -178,6 +179,8 @@ def _table(rows, verbose: bool) -> str:
                 problems.append(f"  ok    {where}: {r.expect} example {r.index + 1}: {_short(r.text)!r}")
             elif r.detail.startswith("placeholder"):
                 problems.append(f"{where}: {rule.id}: {r.expect} example {r.index + 1}: {r.detail}")
+            elif r.problem:  # it fired, but not where (or as) the example says
+                problems.append(f"{where}: {rule.id} fired on {r.expect} example {r.index + 1} but {r.problem}: {_short(r.text)!r}")
             else:
                 got = "did not fire" if r.expect == "fires" else f"fired ({r.detail})"
                 problems.append(f"{where}: {rule.id} {should} on {r.expect} example {r.index + 1} but {got}: {_short(r.text)!r}")

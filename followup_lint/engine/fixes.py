@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from followup_lint.model.findings import Edit, Fix
+from followup_lint.model.findings import Edit, Fix, apply_edits
 from followup_lint.model.text import LINE_BREAK, iter_lines, trim
 from followup_lint.rulefiles.templates import PLACEHOLDERS, render_template
 
@@ -194,11 +194,8 @@ def _overlap(a, b) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def apply(text: str, edits) -> str:
-    """Apply non-overlapping edits (offsets into `text`)."""
-    for e in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
-        text = text[: e.start] + e.replacement + text[e.end:]
-    return text
+# Applying edits is plain text work (rule examples' `fixed:` uses it too): model/findings.py.
+apply = apply_edits
 
 
 def edits_of(fixes) -> list[Edit]:

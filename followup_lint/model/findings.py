@@ -36,6 +36,13 @@ class Fix:
         return cls(data["title"], data["safe"], [Edit(**e) for e in data["edits"]])
 
 
+def apply_edits(text: str, edits) -> str:
+    """Apply non-overlapping edits (offsets into `text`)."""
+    for e in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+        text = text[: e.start] + e.replacement + text[e.end:]
+    return text
+
+
 @dataclass
 class Problem:
     """Why a file could not be linted: `path:line: message` (or `path: message`), the
