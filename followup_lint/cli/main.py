@@ -23,6 +23,7 @@ from followup_lint.cli.common import fail as _fail, load_config as _load_config,
 from followup_lint.formats.explain import explain_rule
 from followup_lint.model.draft import DraftError
 from followup_lint.model.findings import FileReport
+from followup_lint.model.text import printable
 from followup_lint.read.draft import read_bytes
 from followup_lint.rulefiles import config as config_mod
 from followup_lint.run.session import Session
@@ -125,12 +126,12 @@ def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> None
             outcomes.append(out)
     for out in outcomes:
         if out.refused:
-            click.echo(f"followup-lint: {out.path}: not fixed: {out.refused}", err=True)
+            click.echo(printable(f"followup-lint: {out.path}: not fixed: {out.refused}"), err=True)
     # --fix goes on to lint, which reports unreadable drafts; --diff and - end here, so say it now.
     errors = [r.error for r in reports] + [out.error for out in outcomes if out.error]
     if preview or "-" in o.paths:
         for error in errors:
-            click.echo(error, err=True)
+            click.echo(printable(error), err=True)
     changed = [out for out in outcomes if out.changed]
     applied, more = sum(out.applied for out in changed), sum(out.unsafe_left for out in outcomes)
     summary = f"{'Would fix' if preview else 'Fixed'} {applied} finding{'s' if applied != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}"
@@ -327,7 +328,7 @@ def _lint(o: LintOptions, session: Session, file_paths, show_source: bool):
     from followup_lint.storage.cachedir import resolve_dir
 
     store = None if o.no_cache else cache_mod.Cache(resolve_dir(o.cache_dir),
-                                                    warn=lambda m: click.echo(f"followup-lint: {m}", err=True))
+                                                    warn=lambda m: click.echo(printable(f"followup-lint: {m}"), err=True))
     cached = cache_mod.CachedLinting(store, session, need_text=show_source)
     # Progress only where a person watches it: never into a pipe, a file, or machine output.
     progress = (o.fmt == "text" and len(file_paths) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
@@ -370,7 +371,7 @@ def _report(o: LintOptions, session: Session, results, file_paths, show_source: 
     if o.fmt != "text" or o.statistics:
         for r in results:
             if r.error is not None:
-                click.echo(r.error, err=True)
+                click.echo(printable(r.error), err=True)
 
 
 def _exit_code(o: LintOptions, session: Session, results) -> int:

@@ -46,6 +46,18 @@ def render(template: str, values: dict) -> str:
         return template
 
 
+QUOTE_LIMIT = 80  # characters of a match or a sentence quoted in a message
+
+
+def quoted(value, limit: int = QUOTE_LIMIT):
+    """A match or sentence as a message quotes it: on one line, and at most `limit`
+    characters, cut with an ellipsis (a 15,000-character run of '?' is quoted in 80)."""
+    if not isinstance(value, str):
+        return value
+    value = " ".join(value.split()) if any(c.isspace() and c != " " for c in value) or "  " in value else value
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
 def _trim(hit, text: str) -> None:
     """Keep spans off surrounding white space: a span ending between "\r" and "\n" would
     put its end on a different line than the same draft with "\n" endings."""
@@ -95,6 +107,9 @@ class Engine:
             for hit in hits:
                 _trim(hit, draft.text)
                 values = dict(spec.options, kind=ctx.kind, setting=ctx.setting, **hit.values)
+                for key in ("match", "sentence"):
+                    if key in values:
+                        values[key] = quoted(values[key])
                 message = render(hit.message or spec.message, values)
                 line, col, decoded = draft.locate(hit.start)
                 end_line, end_col, _ = draft.locate(hit.end)

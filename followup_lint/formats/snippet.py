@@ -105,30 +105,31 @@ def render_line(line_no: int, line: str, annotations: list[Annotation], width: i
             a.c0, a.c1, a.labels = c0, c1, [a.label]
             merged[key] = a
     anns = sorted(merged.values(), key=lambda a: (a.c0, a.c1))
-    # Group annotations into windows that fit the room (labels included).
+    # Group annotations into windows that fit the room, labels included. A span longer than
+    # half the room is cut at the window's edge rather than given a window of its own.
+    def reach(a):
+        label_w = len(", ".join(a.labels))
+        return max(a.c1 if a.c1 - a.c0 <= room // 2 else a.c0 + 10, a.c0 + label_w)
+
+    fits = total <= room and all(a.c1 <= room for a in anns)   # the whole line: one window
     windows: list[list[Annotation]] = []
     for a in anns:
-        label_w = len(", ".join(a.labels))
-        if windows:
-            group = windows[-1]
-            left = group[0].c0
-            right = max([max(x.c1, x.c0 + len(", ".join(x.labels))) for x in group] + [a.c1, a.c0 + label_w])
-            if right - left <= room - 2:
-                group.append(a)
-                continue
-        windows.append([a])
+        if windows and fits or windows and max(map(reach, windows[-1] + [a])) - windows[-1][0].c0 <= room - 2:
+            windows[-1].append(a)
+        else:
+            windows.append([a])
     pad = " " * gutter
     bar = _style(f"{pad} |", color, fg="blue", bold=True)
     rows: list[str] = []
     for group in windows:
-        rows += _window(line_no, cells, total, group, room, gutter, bar, color, emphasis)
+        rows += _window(line_no, cells, total, group, room, gutter, bar, color, emphasis, reach)
     return rows
 
 
-def _window(line_no, cells, total, group, room, gutter, bar, color, emphasis) -> list[str]:
+def _window(line_no, cells, total, group, room, gutter, bar, color, emphasis, reach) -> list[str]:
     left = group[0].c0
-    right = max(max(a.c1, a.c0 + len(", ".join(a.labels))) for a in group)
-    if total + 1 <= room:                      # the whole line fits (and a caret after its end)
+    right = max(reach(a) for a in group)
+    if total <= room and all(a.c1 <= room for a in group):   # the whole line fits, carets too
         vs, ve = 0, total
     else:
         text_room = room - 2                   # an ellipsis may be needed on each side
@@ -178,10 +179,40 @@ def _window(line_no, cells, total, group, room, gutter, bar, color, emphasis) ->
         return c - vs + lead
 
     limit = room
+    # Overlapping spans go on separate caret rows (layers), each with its own labels.
+    # Short spans first, so a sentence-wide span goes under the words it contains.
+    layers: list[list[Annotation]] = []
+    for a in sorted(group, key=lambda a: (a.c1 - a.c0, a.c0)):
+        for layer in layers:
+            if all(a.c0 >= b.c1 or a.c1 <= b.c0 for b in layer):
+                layer.append(a)
+                break
+        else:
+            layers.append([a])
+    for layer in layers:
+        layer.sort(key=lambda a: (a.c0, a.c1))
+        rows += _layer(layer, col, limit, col(ve), bar, color)
+    return rows
+
+
+def _paint(chars, who, color) -> str:
+    out, i = [], 0
+    while i < len(chars):
+        j = i
+        while j < len(chars) and who[j] is who[i]:
+            j += 1
+        piece = "".join(chars[i:j])
+        out.append(_style(piece, color and who[i] is not None, fg=who[i].colour if who[i] else None, bold=True))
+        i = j
+    return "".join(out).rstrip()
+
+
+def _layer(group, col, limit, text_end, bar, color) -> list[str]:
+    rows = []
     carets = [" "] * limit
     owners: list = [None] * limit
     for a in group:
-        for c in range(max(col(a.c0), 0), min(col(a.c1), limit)):
+        for c in range(max(col(a.c0), 0), max(min(col(a.c1), limit, text_end), col(a.c0) + 1)):
             carets[c] = "^"
             owners[c] = a
     # The annotation that ends rightmost takes its label inline when it fits.
@@ -191,19 +222,7 @@ def _window(line_no, cells, total, group, room, gutter, bar, color, emphasis) ->
     if col(last.c1) + 1 + len(label) <= limit:
         inline = last
     below = [a for a in group if a is not inline]
-
-    def paint(chars, who) -> str:
-        out, i = [], 0
-        while i < len(chars):
-            j = i
-            while j < len(chars) and who[j] is who[i]:
-                j += 1
-            piece = "".join(chars[i:j])
-            out.append(_style(piece, color and who[i] is not None, fg=who[i].colour if who[i] else None, bold=True))
-            i = j
-        return "".join(out).rstrip()
-
-    caret_row = paint(carets, owners)
+    caret_row = _paint(carets, owners, color)
     if inline is not None:
         caret_row += " " + _style(label, color, fg=inline.colour, bold=True)
     rows.append(f"{bar} {caret_row}".rstrip())
@@ -217,7 +236,7 @@ def _window(line_no, cells, total, group, room, gutter, bar, color, emphasis) ->
         chars, who = [" "] * limit, [None] * limit
         for c in order:
             chars[c], who[c] = "|", anchors[c][0]
-        rows.append(f"{bar} {paint(chars, who)}".rstrip())
+        rows.append(f"{bar} {_paint(chars, who, color)}".rstrip())
     for k, c in enumerate(order):
         chars, who = [" "] * limit, [None] * limit
         for other in order[k + 1:]:
@@ -228,7 +247,7 @@ def _window(line_no, cells, total, group, room, gutter, bar, color, emphasis) ->
         for i, ch in enumerate(text):
             if c + i < limit:
                 chars[c + i], who[c + i] = ch, anchors[c][0]
-        rows.append(f"{bar} {paint(chars, who)}".rstrip())
+        rows.append(f"{bar} {_paint(chars, who, color)}".rstrip())
     return rows
 
 

@@ -56,8 +56,11 @@ def _escape(m: re.Match) -> str:
     return _NAMED.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
 
 
-def printable(text: str) -> str:
+def printable(text: str, keep: str = "") -> str:
     """`text` safe to print on a terminal: control characters (escape sequences, line
     breaks, bidi overrides) shown as `\\x1b`, `\\n`, `\\u202e`, as git and ls show odd
-    file names. Ordinary text, including non-ASCII letters and emoji, is unchanged."""
-    return _UNPRINTABLE.sub(_escape, text) if _UNPRINTABLE.search(text) else text
+    file names; the characters in `keep` are left alone. Ordinary text, including non-ASCII
+    letters and emoji, is unchanged."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    return _UNPRINTABLE.sub(lambda m: m.group() if m.group() in keep else _escape(m), text)
