@@ -91,16 +91,12 @@ def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> None
     """--fix / --diff. Files are fixed in place and the run goes on to report what is left;
     --diff prints what would change and exits (1 if anything would); a draft read from -
     comes back fixed on stdout, as a formatter would give it."""
-    import difflib
-
     from followup_lint.run.fixing import fix_bytes, fix_file
 
     unsafe, preview = o.unsafe_fixes, o.diff
 
     def show_diff(out):
-        before, after = out.before.splitlines(keepends=True), out.after.splitlines(keepends=True)
-        for line in difflib.unified_diff(before, after, f"a/{out.path}", f"b/{out.path}"):
-            click.echo(line if line.endswith(("\n", "\r")) else line + "\n", nl=False)
+        click.echo(unified_diff(out.before, out.after, out.path, escape=sys.stdout.isatty()), nl=False)
 
     outcomes = []
     with setup_errors_fail():
@@ -142,6 +138,40 @@ def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> None
         sys.exit(EXIT_FINDINGS if changed else EXIT_OK)
     if "-" in o.paths:
         sys.exit(EXIT_OK)
+
+
+def _diff_name(path: str) -> str:
+    """The name a diff header gives a file: relative to the working folder when it is below
+    it, else the path without its leading slash (as `git diff --no-index` does)."""
+    if os.path.isabs(path):
+        try:
+            rel = os.path.relpath(path)
+        except ValueError:  # another drive (Windows)
+            rel = path
+        path = rel if not rel.startswith(os.pardir) else path
+    return Path(path).as_posix().lstrip("/")
+
+
+def unified_diff(before: str, after: str, path: str, escape: bool = False) -> str:
+    """--diff's text for one file: `--- a/NAME`, `+++ b/NAME`, hunks, and the conventional
+    `\\ No newline at end of file` after a last line without one, so what follows (the
+    next file, the summary) never runs into it. On a terminal (`escape`) control characters
+    are shown escaped; into a pipe or a file the lines stay exact, for `patch`."""
+    import difflib
+
+    name = printable(_diff_name(path))
+    out = []
+    for line in difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
+                                     f"a/{name}", f"b/{name}"):
+        body = line.rstrip("\r\n")
+        ending = line[len(body):]
+        if escape and not line.startswith(("---", "+++", "@@")):
+            body = line[0] + printable(body[1:], keep="\t")
+        if ending:
+            out.append(body + ending)
+        else:
+            out.append(body + "\n\\ No newline at end of file\n")
+    return "".join(out)
 
 
 def _collect(paths, session: Session) -> tuple[list, list]:
