@@ -240,6 +240,7 @@ def _with(options):
 @click.option("--ignore", multiple=True, help="Skip these rules (comma-separated ids).")
 @click.option("--explain", metavar="RULE", help="Explain a rule: why, how to fix, examples.")
 @click.option("--list-rules", is_flag=True, help="List the rules (use --format json for JSON).")
+@click.option("--verbose", is_flag=True, help="With --explain, also show the language-model pipeline the rule needs.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), help="Exit 1 when a draft scores below this.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (2 still means an error).")
 @click.option("--fail-on", type=click.Choice(["finding", "score"]), default="finding", show_default=True,
@@ -295,6 +296,7 @@ class LintOptions:
     ignore: tuple
     explain: str | None
     list_rules: bool
+    verbose: bool
     fail_under: float | None
     exit_zero: bool
     fail_on: str
@@ -349,7 +351,7 @@ def _print_rules(o: LintOptions, session: Session) -> None:
         rule = ruleset.by_id.get(o.explain) or Session(config=cfg).ruleset_for(cfg).by_id.get(o.explain)
     if rule is None:
         _fail(f"unknown rule {o.explain!r}; see `followup-lint --list-rules`")
-    click.echo(explain_rule(rule), nl=False)
+    click.echo(explain_rule(rule, verbose=o.verbose), nl=False)
 
 
 def _lint(o: LintOptions, session: Session, file_paths, show_source: bool):

@@ -54,7 +54,7 @@ def build(spec, hit, draft, ctx) -> dict | None:
         else:
             at = body[-1][1]
             replacement = (". " if text[at - 1].isalnum() else " ") + sentence
-        return _fix(draft, fix, f"Add {_quote(sentence)}", [(at, at, replacement)])
+        return _fix(draft, fix, f"Add {_quote(sentence, 200)}", [(at, at, replacement)])
     start, end = _trim(text, hit.start, hit.end)
     if start >= end:
         return None
@@ -100,7 +100,7 @@ def _in_file(draft, start: int, end: int) -> bool:
     return not draft.piece_at(start).decoded and not draft.piece_at(max(end - 1, start)).decoded
 
 
-def _quote(text: str, limit: int = 60) -> str:
+def _quote(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return repr(text if len(text) <= limit else text[: limit - 1].rstrip() + "…")
 

@@ -22,7 +22,8 @@ REGEX_MAX_LEN = 2000
 
 
 # Message fields only some rule types fill in.
-TYPE_FIELDS = {"spelling": {"suggestion"}, "grammar": {"rule_id", "lt_message", "replacement", "advice"}}
+TYPE_FIELDS = {"spelling": {"suggestion"}, "grammar": {"rule_id", "lt_message", "replacement", "advice"},
+               "timing": {"early_by", "late_by", "reason"}}
 
 
 class RuleError(YamlSourceError):
