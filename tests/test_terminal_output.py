@@ -249,3 +249,25 @@ def test_quoted_matches_are_capped(linter):
         for f in found:
             assert len(f.message) < 200 and "…" in f.message, f.message
             assert f.end - f.start >= 1000   # the span still covers it all
+
+
+def test_the_documented_terminal_example_is_a_real_run():
+    """docs/terminal-output.md (and the README, once it holds the marked block) shows what
+    `followup-lint examples/sample-draft.txt` really prints on a terminal."""
+    import importlib.util
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("readme_example", root / "tools" / "readme_example.py")
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    real = example.block()
+    assert "12 | " in real and "^" in real and "= help" in real
+    checked = 0
+    for doc in (root / "docs" / "terminal-output.md", root / "README.md"):
+        shown = example.extract(doc.read_text(encoding="utf-8"))
+        if shown is None:
+            assert doc.name == "README.md", f"{doc}: no generated block; run python tools/readme_example.py --write"
+            continue
+        assert shown == real, f"{doc.name}: the terminal example is out of date; run python tools/readme_example.py --write"
+        checked += 1
+    assert checked

@@ -351,7 +351,10 @@ def _print_rules(o: LintOptions, session: Session) -> None:
         rule = ruleset.by_id.get(o.explain) or Session(config=cfg).ruleset_for(cfg).by_id.get(o.explain)
     if rule is None:
         _fail(f"unknown rule {o.explain!r}; see `followup-lint --list-rules`")
-    click.echo(explain_rule(rule, verbose=o.verbose), nl=False)
+    from followup_lint.formats.text import terminal_width
+
+    width = terminal_width() if sys.stdout.isatty() else None
+    click.echo(explain_rule(rule, verbose=o.verbose, width=width), nl=False)
 
 
 def _lint(o: LintOptions, session: Session, file_paths, show_source: bool):

@@ -25,10 +25,11 @@ def rule_text(rule, template: str) -> str:
     return render(template, values)
 
 
-def explain_rule(rule, verbose: bool = False) -> str:
+def explain_rule(rule, verbose: bool = False, width: int | None = None) -> str:
     """`followup-lint --explain RULE`: what the rule checks, why, how to fix it, examples;
     with `verbose`, also the spaCy pipeline components it needs (for rule authors; also in
-    `--list-rules --format json`)."""
+    `--list-rules --format json`). With a `width` (a terminal's), the prose is wrapped
+    between words to fit it."""
     lines = [f"{rule.id}: {rule.title}", "",
              f"Severity: {rule.severity} · weight {rule.weight} · type {rule.type} · region {', '.join(rule.regions)}",
              f"Applies to: {', '.join(rule.applies_to)}" + (f" · settings: {', '.join(rule.settings)}" if len(rule.settings) < 4 else ""),
@@ -49,6 +50,15 @@ def explain_rule(rule, verbose: bool = False) -> str:
         for ex in rule.examples.get(key, [])[:4]:
             text = ex if isinstance(ex, str) else ex["text"]
             lines.append("  - " + " ".join(text.split())[:160])
+    if width:
+        from followup_lint.formats.snippet import wrap_prose
+
+        wrapped = []
+        for line in lines:
+            indent = "    " if line.startswith("  - ") else "  " if line.startswith("  ") else ""
+            wrapped += wrap_prose(line[len(indent):] if indent == "  " else line, width,
+                                  indent if indent == "  " else "", indent or "  ") if line else [line]
+        lines = wrapped
     return "\n".join(lines) + "\n"
 
 
