@@ -45,6 +45,8 @@ class RuleStats:
     @property
     def f1(self):
         p, r = self.precision, self.recall
+        if r is not None and p is None:
+            return 0.0   # positives to find and nothing fired: every one missed
         if p is None or r is None:
             return None
         return 2 * p * r / (p + r) if p + r else 0.0
@@ -134,7 +136,7 @@ def evaluate(directory: Path, linter) -> dict:
     micro_p = tp / (tp + fp) if tp + fp else None
     micro_r = tp / (tp + fn) if tp + fn else None
     micro_f1 = (2 * micro_p * micro_r / (micro_p + micro_r) if micro_p and micro_r else
-                (0.0 if micro_p is not None and micro_r is not None else None))
+                (0.0 if micro_r is not None else None))
     return {
         "drafts": len(labels),
         "rules": [{"rule": s.rule, "support": s.support, "tp": s.tp, "fp": s.fp, "fn": s.fn,
