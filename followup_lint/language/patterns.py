@@ -349,6 +349,10 @@ class Conditions:
                 got = head.head is not head and head.head.norm_ in [w.lower() for w in want]
             elif key == "child_lemma":
                 got = any(c.norm_ in [w.lower() for w in want] for c in head.children)
+            elif key == "next_tag":
+                doc = span.doc
+                nxt = doc[span.end] if span.end < len(doc) else None
+                got = nxt is not None and (nxt.tag_ in want or nxt.pos_ in want)
             elif key == "child_dep":
                 got = any(c.dep_ in want for c in head.children)
             elif key == "object":
