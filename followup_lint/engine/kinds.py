@@ -39,12 +39,17 @@ class KindInferrer:
                      for kind, cues in spec["kinds"].items() for cue in cues]
 
     def infer(self, parsed, ctx) -> Inference:
+        from followup_lint.language.patterns import RegexTimeout
+
         segments = parsed.segments(("subject", "body"))
         scores = {"thank-you": 0.0, "check-in": 0.0, "offer-update": 0.0}
         evidence = []
         for kind, weight, patterns in self.cues:
             for seg in segments:
-                found = patterns.find(seg, segments, ctx)
+                try:
+                    found = patterns.find(seg, segments, ctx)
+                except RegexTimeout:
+                    break  # a cue that cannot be read in time is no evidence
                 if found:
                     scores[kind] += weight
                     evidence.append((weight, kind, f"{found[0].text!r}"))
