@@ -84,6 +84,7 @@ def _timed(search, seconds: float):
     try:
         try:
             alarm = _arm(seconds)
+            start = time.perf_counter()  # the search's own time, not the alarm's set-up
             found = search()
         finally:
             _disarm(alarm)
@@ -111,7 +112,7 @@ def _arm(seconds: float):
     except (ValueError, OSError):
         return None
     _local.armed = True
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.000_001))  # 0 would mean "no timer"
     return (previous,)
 
 
