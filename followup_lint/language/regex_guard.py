@@ -60,8 +60,31 @@ def check(pattern: str, flags: int = 0) -> None:
     _visit(list(parsed), parsed.state.flags)
 
 
+# Unbounded repeats in a row that can all take the same character: `\w*\w*\w*x` is
+# polynomial of that degree (a 20,000-character region: 10^12 steps). Two are allowed.
+_CHAIN = 3
+
+
+def _chains(seq, flags) -> None:
+    """Refuse _CHAIN or more unbounded repeats in one sequence that share a character, with
+    only optional items between them (nothing that forces where one ends)."""
+    chain: list[frozenset] = []
+    for op, av in seq:
+        if op in _REPEATS and (av[1] >= _MANY or av[1] == _c.MAXREPEAT):
+            chars = _chars(list(av[2]), flags)
+            shared = frozenset.intersection(chars, *chain) if chain else chars
+            chain = chain + [chars] if shared else [chars]
+            if len(chain) >= _CHAIN:
+                raise RegexRisk(
+                    f"{len(chain)} repeats in a row that can take the same characters (like `\\w*\\w*\\w*`, "
+                    f"here {_show(shared)}) make matching polynomial of that degree; merge them into one")
+        elif not _first_node(op, av, flags)[1]:
+            chain = []  # something that must match breaks the chain
+
+
 def _visit(seq, flags) -> None:
     """Find the unbounded repeats and check the body of each."""
+    _chains(seq, flags)
     for op, av in seq:
         if op in _REPEATS:
             lo, hi, body = av
