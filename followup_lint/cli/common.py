@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -17,13 +18,21 @@ def fail(message: str) -> None:
 
 
 def load_config(config_path, start: Path):
-    """--config FILE, else the config found by walking up from `start` (or none)."""
-    from followup_lint.rulefiles import config as config_mod
+    """--config FILE, else the config found by walking up from `start` (or the defaults)."""
+    from followup_lint.run.session import Session
+
+    if config_path and not Path(config_path).is_file():
+        fail(f"{config_path}: config file not found")
+    with setup_errors_fail():
+        return Session(config_file=config_path).config_for(start)
+
+
+@contextmanager
+def setup_errors_fail():
+    """A bad config, a bad rule or a missing spaCy model inside the block: one line, exit 2."""
+    from followup_lint.run.session import SETUP_ERRORS
 
     try:
-        path = Path(config_path) if config_path else config_mod.discover(start)
-        if config_path and not path.is_file():
-            fail(f"{config_path}: config file not found")
-        return config_mod.load(path)
-    except config_mod.ConfigError as exc:
+        yield
+    except SETUP_ERRORS as exc:
         fail(str(exc))

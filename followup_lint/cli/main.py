@@ -11,14 +11,23 @@ from __future__ import annotations
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from followup_lint import __version__
+from followup_lint.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, setup_errors_fail  # noqa: F401 (re-exported)
+from followup_lint.cli.common import fail as _fail
+from followup_lint.cli.common import load_config as _load_config
+from followup_lint.formats.explain import explain_rule
+from followup_lint.model.draft import DraftError
+from followup_lint.model.findings import FileReport, Problem
+from followup_lint.model.rule import KINDS, SETTINGS
+from followup_lint.read.draft import read_bytes
+from followup_lint.rulefiles import config as config_mod
+from followup_lint.run.session import Session
 
-from followup_lint.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK  # noqa: F401 (re-exported)
-from followup_lint.cli.common import fail as _fail, load_config as _load_config
 # --fail-on score without --fail-under or a config's fail-under: below this a draft's
 # verdict is "rewrite".
 SCORE_GATE_DEFAULT = 60
@@ -50,29 +59,6 @@ def _split_ids(value) -> list | None:
     for v in value:
         out.extend(s.strip() for s in v.split(",") if s.strip())
     return out
-
-
-def _explain(rule) -> str:
-    lines = [f"{rule.id}: {rule.title}", "",
-             f"Severity: {rule.severity} · weight {rule.weight} · type {rule.type} · region {', '.join(rule.regions)}",
-             f"Applies to: {', '.join(rule.applies_to)}" + (f" · settings: {', '.join(rule.settings)}" if len(rule.settings) < 4 else ""),
-             "", "Why it matters", f"  {rule.rationale}"]
-    if rule.source:
-        lines.append(f"  Source: {rule.source}")
-    if rule.suggestion:
-        lines += ["", "How to fix", f"  {rule.suggestion}"]
-    from followup_lint.language.needs import rule_needs
-
-    needs = sorted(rule_needs(rule))
-    lines += ["", f"Pipeline: {', '.join(needs) if needs else 'none (no language model needed)'}"]
-    if rule.options:
-        lines += ["", "Options (set under `rules:` in config)"] + [f"  {k}: {v}" for k, v in rule.options.items()]
-    for title, key in (("Fires on", "fires"), ("Passes", "passes")):
-        lines += ["", title]
-        for ex in rule.examples.get(key, [])[:4]:
-            text = ex if isinstance(ex, str) else ex["text"]
-            lines.append("  - " + " ".join(text.split())[:160])
-    return "\n".join(lines) + "\n"
 
 
 def _list_rules(rules, fmt: str) -> str:
@@ -110,14 +96,15 @@ def _read_stdin(name: str, max_bytes: int) -> bytes:
         raise DraftError(name, f"cannot read stdin: {exc.strerror or exc}") from None
 
 
-def _run_fixes(paths, file_paths, linter_for, cfg_for, stdin_filename, unsafe, preview, reports=()) -> None:
+def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> None:
     """--fix / --diff. Files are fixed in place and the run goes on to report what is left;
     --diff prints what would change and exits (1 if anything would); a draft read from -
     comes back fixed on stdout, as a formatter would give it."""
     import difflib
 
-    from followup_lint.model.draft import DraftError
     from followup_lint.run.fixing import fix_bytes, fix_file
+
+    unsafe, preview = o.unsafe_fixes, o.diff
 
     def show_diff(out):
         before, after = out.before.splitlines(keepends=True), out.after.splitlines(keepends=True)
@@ -125,71 +112,73 @@ def _run_fixes(paths, file_paths, linter_for, cfg_for, stdin_filename, unsafe, p
             click.echo(line if line.endswith(("\n", "\r")) else line + "\n", nl=False)
 
     outcomes = []
-    if "-" in paths:
-        name = stdin_filename or "<stdin>"
-        try:
-            data = _read_stdin(name, cfg_for(Path(stdin_filename or ".")).max_file_size)
-        except DraftError as exc:
-            _fail(str(exc))
-        out = fix_bytes(linter_for(cfg_for(Path(stdin_filename or "."))), data, name, unsafe)
-        if preview:
-            if out.changed:
+    with setup_errors_fail():
+        if "-" in o.paths:
+            name = o.stdin_filename or "<stdin>"
+            cfg = session.config_for(o.stdin_path)
+            try:
+                data = _read_stdin(name, cfg.max_file_size)
+            except DraftError as exc:
+                _fail(str(exc))
+            out = fix_bytes(session.linter_for(cfg), data, name, unsafe)
+            if preview:
+                if out.changed:
+                    show_diff(out)
+            else:
+                sys.stdout.buffer.write(out.data if out.changed else data)
+                sys.stdout.flush()
+            outcomes.append(out)
+        for p in file_paths:
+            out = fix_file(session.linter_at(p), p, str(p), unsafe, write=not preview)
+            if preview and out.changed:
                 show_diff(out)
-        else:
-            sys.stdout.buffer.write(out.data if out.changed else data)
-            sys.stdout.flush()
-        outcomes.append(out)
-    for p in file_paths:
-        out = fix_file(linter_for(cfg_for(p)), p, str(p), unsafe, write=not preview)
-        if preview and out.changed:
-            show_diff(out)
-        outcomes.append(out)
+            outcomes.append(out)
     for out in outcomes:
         if out.refused:
             click.echo(f"followup-lint: {out.path}: not fixed: {out.refused}", err=True)
     # --fix goes on to lint, which reports unreadable drafts; --diff and - end here, so say it now.
-    errors = [r.error for r in reports] + [o.error for o in outcomes if o.error]
-    if preview or "-" in paths:
+    errors = [str(r.error) for r in reports] + [out.error for out in outcomes if out.error]
+    if preview or "-" in o.paths:
         for error in errors:
             click.echo(error, err=True)
-    changed = [o for o in outcomes if o.changed]
-    applied, more = sum(o.applied for o in changed), sum(o.unsafe_left for o in outcomes)
+    changed = [out for out in outcomes if out.changed]
+    applied, more = sum(out.applied for out in changed), sum(out.unsafe_left for out in outcomes)
     summary = f"{'Would fix' if preview else 'Fixed'} {applied} finding{'s' if applied != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}"
     click.echo(summary + (f"; {more} more with --unsafe-fixes." if more else "."), err=True)
-    if (preview or "-" in paths) and errors:
+    if (preview or "-" in o.paths) and errors:
         sys.exit(EXIT_ERROR)
     if preview:
         sys.exit(EXIT_FINDINGS if changed else EXIT_OK)
-    if "-" in paths:
+    if "-" in o.paths:
         sys.exit(EXIT_OK)
 
 
-def _collect(paths, cfg_for) -> tuple[list, list]:
+def _collect(paths, session: Session) -> tuple[list, list]:
     """Expand paths to (draft files, error reports). Directories are walked recursively."""
     from followup_lint.read.discovery import walk
-    from followup_lint.model.findings import FileReport
 
     files, errors = [], []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            cfg = cfg_for(p)
+            with setup_errors_fail():
+                cfg = session.config_for(p)
             problems: list = []
             found = walk(p, excluded=cfg.excluded, problems=problems)
-            errors.extend(FileReport(path=where, error=f"{where}: {why}") for where, why in problems)
+            errors.extend(FileReport(path=where, error=Problem(where, None, why)) for where, why in problems)
             if not found and not problems:
-                errors.append(FileReport(path=raw, error=f"{raw}: no drafts (.txt, .md, .eml) found in this directory"))
+                errors.append(FileReport(path=raw, error=Problem(raw, None, "no drafts (.txt, .md, .eml) found in this directory")))
             files.extend(found)
         elif not os.path.lexists(p):  # a broken or looping symlink is read, and says so
-            errors.append(FileReport(path=raw, error=f"{raw}: no such file or directory"))
+            errors.append(FileReport(path=raw, error=Problem(raw, None, "no such file or directory")))
         else:
             files.append(p)
     return files, errors
 
 
 CONTEXT_OPTIONS = [
-    click.option("--kind", type=click.Choice(["thank-you", "check-in", "offer-update", "unknown"]), help="What kind of follow-up the draft is (overrides front matter)."),
-    click.option("--setting", type=click.Choice(["corporate", "startup", "creative", "unknown"]), help="The interview's setting (overrides front matter)."),
+    click.option("--kind", type=click.Choice(KINDS), help="What kind of follow-up the draft is (overrides front matter)."),
+    click.option("--setting", type=click.Choice(SETTINGS), help="The interview's setting (overrides front matter)."),
     click.option("--interview-date", metavar="DATE", help="When the interview was (YYYY-MM-DD or e.g. 'Nov 3, 2026')."),
     click.option("--reply-promised-by", metavar="DATE", help="The date by which they said you would hear back."),
     click.option("--send-date", metavar="DATE", help="When the draft will be sent (default: front matter, the .eml Date, else today)."),
@@ -249,152 +238,163 @@ def _with(options):
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")
 @_with(CONTEXT_OPTIONS)
 @click.version_option(__version__, "--version", prog_name="followup-lint")
-def lint_command(paths, fmt, statistics, select, ignore, explain, list_rules, fail_under, exit_zero, fail_on,
-                 cache_dir, jobs, no_cache, output_file, config_path, stdin_filename, no_color, quiet, fix, unsafe_fixes, diff, kind, setting, interview_date, reply_promised_by,
-                 send_date, today):
+def lint_command(**flags):
     """Lint job-interview follow-up email drafts (.txt, .md, .eml, or - for stdin)."""
     started = time.perf_counter()
-    from followup_lint.rulefiles import config as config_mod
-    from followup_lint.rulefiles.loader import RuleError
-
-    select_ids, ignore_ids = _split_ids(select), _split_ids(ignore)
-    start = Path(stdin_filename or (paths[0] if paths and paths[0] != "-" else "."))
-    cfg = _load_config(config_path, start)
-    try:
-        ruleset = config_mod.build_ruleset(cfg, select_ids, ignore_ids)
-    except (config_mod.ConfigError, RuleError) as exc:
-        _fail(str(exc))
-
-    if explain:
-        rule = ruleset.by_id.get(explain) or next((r for r in config_mod.build_ruleset(cfg).rules if r.id == explain), None)
-        if rule is None:
-            _fail(f"unknown rule {explain!r}; see `followup-lint --list-rules`")
-        click.echo(_explain(rule), nl=False)
+    o = LintOptions(**flags)
+    session = _session(o)
+    if o.explain or o.list_rules:
+        _print_rules(o, session)
         return
-    if list_rules:
-        click.echo(_list_rules(ruleset.rules, fmt), nl=False)
-        return
-    if statistics and fmt not in ("text", "json"):
+    if o.statistics and o.fmt not in ("text", "json"):
         _fail("--statistics prints text or JSON; drop --format sarif/github")
-    if not paths:
+    if not o.paths:
         _fail("no drafts given; try `followup-lint draft.txt`, a folder, or - for stdin (see --help)")
-
-    configs: dict = {}
-
-    def cfg_for(p: Path):
-        if config_path:
-            return cfg
-        found = config_mod.discover(p)
-        key = str(found)
-        if key not in configs:
-            try:
-                configs[key] = config_mod.load(found)
-            except config_mod.ConfigError as exc:
-                _fail(str(exc))
-        return configs[key]
-
-    file_paths, reports = _collect([p for p in paths if p != "-"], cfg_for)
-    from followup_lint.engine.linter import Linter
-    from followup_lint.model.draft import DraftError
-    from followup_lint.read.draft import read_bytes
-    from followup_lint.language.pipeline import ModelMissing
-
-    overrides, today = _context_flags(kind, setting, interview_date, reply_promised_by, send_date, today)
-    linters: dict = {}
-
-    def linter_for(c):
-        if id(c) not in linters:
-            try:
-                linters[id(c)] = Linter(c, select_ids, ignore_ids, overrides, today=today)
-            except ModelMissing as exc:
-                _fail(str(exc))
-            except (config_mod.ConfigError, RuleError) as exc:
-                _fail(str(exc))
-        return linters[id(c)]
-
-    from followup_lint.model.findings import FileReport
-
-    if unsafe_fixes and not (fix or diff):
+    if o.unsafe_fixes and not (o.fix or o.diff):
         _fail("--unsafe-fixes goes with --fix or --diff")
-    if fix or diff:
-        _run_fixes(paths, file_paths, linter_for, cfg_for, stdin_filename, unsafe_fixes, diff, reports)
+    file_paths, reports = _collect([p for p in o.paths if p != "-"], session)
+    if o.fix or o.diff:
+        _run_fixes(o, session, file_paths, reports)
+    show_source = o.fmt == "text" and not o.statistics and not o.output_file and sys.stdout.isatty()
+    results, cached = _lint(o, session, file_paths, show_source)
+    results.extend(reports)
+    _report(o, session, results, file_paths, show_source)
+    if os.environ.get("FOLLOWUP_LINT_STAGES"):
+        _print_stages(session.linters, cached, time.perf_counter() - started)
+    sys.exit(_exit_code(o, session, results))
 
+
+@dataclass
+class LintOptions:
+    """The lint command's flags, as click parsed them."""
+    paths: tuple
+    fmt: str
+    statistics: bool
+    select: tuple
+    ignore: tuple
+    explain: str | None
+    list_rules: bool
+    fail_under: float | None
+    exit_zero: bool
+    fail_on: str
+    cache_dir: str | None
+    jobs: int | None
+    no_cache: bool
+    output_file: str | None
+    config_path: str | None
+    stdin_filename: str | None
+    no_color: bool
+    quiet: bool
+    fix: bool
+    unsafe_fixes: bool
+    diff: bool
+    kind: str | None
+    setting: str | None
+    interview_date: str | None
+    reply_promised_by: str | None
+    send_date: str | None
+    today: str | None
+
+    @property
+    def stdin_path(self) -> Path:
+        """Where a draft read from - finds its config."""
+        return Path(self.stdin_filename or ".")
+
+
+def _session(o: LintOptions) -> Session:
+    """The run's session; the config and rule set of the first path are built now, so a bad
+    config or rule fails before any output."""
+    overrides, today = _context_flags(o.kind, o.setting, o.interview_date, o.reply_promised_by, o.send_date, o.today)
+    if o.config_path and not Path(o.config_path).is_file():
+        _fail(f"{o.config_path}: config file not found")
+    session = Session(config_file=o.config_path, select=_split_ids(o.select), ignore=_split_ids(o.ignore),
+                      overrides=overrides, today=today)
+    start = o.stdin_filename or (o.paths[0] if o.paths and o.paths[0] != "-" else ".")
+    with setup_errors_fail():
+        session.ruleset_for(session.config_for(start))
+    session.start = start
+    return session
+
+
+def _print_rules(o: LintOptions, session: Session) -> None:
+    """--explain RULE and --list-rules."""
+    with setup_errors_fail():
+        cfg = session.config_for(session.start)
+        ruleset = session.ruleset_for(cfg)
+        if o.list_rules:
+            click.echo(_list_rules(ruleset.rules, o.fmt), nl=False)
+            return
+        # An explained rule may be one that --select or the config leaves out.
+        rule = ruleset.by_id.get(o.explain) or Session(config=cfg).ruleset_for(cfg).by_id.get(o.explain)
+    if rule is None:
+        _fail(f"unknown rule {o.explain!r}; see `followup-lint --list-rules`")
+    click.echo(explain_rule(rule), nl=False)
+
+
+def _lint(o: LintOptions, session: Session, file_paths, show_source: bool):
+    """(reports in input order, the cached linting that made them)."""
     from followup_lint.run import cache as cache_mod
     from followup_lint.storage.cachedir import resolve_dir
 
-    rulesets: dict = {id(cfg): ruleset.rules}
-
-    def rules_for(c):
-        if id(c) not in rulesets:
-            try:
-                rulesets[id(c)] = config_mod.build_ruleset(c, select_ids, ignore_ids).rules
-            except (config_mod.ConfigError, RuleError) as exc:
-                _fail(str(exc))
-        return rulesets[id(c)]
-
-    stream_is_file = output_file is not None
-    show_source = fmt == "text" and not statistics and not stream_is_file and sys.stdout.isatty()
-    store = None if no_cache else cache_mod.Cache(resolve_dir(cache_dir),
-                                                  warn=lambda m: click.echo(f"followup-lint: {m}", err=True))
-    cached = cache_mod.CachedLinting(store, linter_for, rules_for, overrides, today, need_text=show_source)
+    store = None if o.no_cache else cache_mod.Cache(resolve_dir(o.cache_dir),
+                                                    warn=lambda m: click.echo(f"followup-lint: {m}", err=True))
+    cached = cache_mod.CachedLinting(store, session, need_text=show_source)
     # Progress only where a person watches it: never into a pipe, a file, or machine output.
-    progress = (fmt == "text" and len(file_paths) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
-                and (stream_is_file or sys.stdout.isatty()))
-
+    progress = (o.fmt == "text" and len(file_paths) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
+                and (o.output_file is not None or sys.stdout.isatty()))
     results = []
-    try:
-        if "-" in paths:
-            name = stdin_filename or "<stdin>"
+    with setup_errors_fail():
+        if "-" in o.paths:
+            name = o.stdin_filename or "<stdin>"
             try:
-                limit = cfg_for(Path(stdin_filename or ".")).max_file_size
-                draft = read_bytes(_read_stdin(name, limit), name, max_bytes=limit)
-                results.append(linter_for(cfg_for(Path(stdin_filename or "."))).lint_draft(draft))
+                cfg = session.config_for(o.stdin_path)
+                draft = read_bytes(_read_stdin(name, cfg.max_file_size), name, max_bytes=cfg.max_file_size)
+                results.append(session.linter_for(cfg).lint_draft(draft))
             except DraftError as exc:
-                results.append(FileReport(path=name, error=str(exc)))
-        items = [(cfg_for(p), p, str(p)) for p in file_paths]
-        init = (select_ids, ignore_ids, overrides, today, config_path)
+                results.append(FileReport(path=name, error=Problem.of(exc)))
+        items = [(session.config_for(p), p, str(p)) for p in file_paths]
         if progress:
             with click.progressbar(length=len(items), label="Linting", file=sys.stderr) as bar:
-                results.extend(cached.lint_many(items, jobs, init, progress=bar.update))
+                results.extend(cached.lint_many(items, o.jobs, progress=bar.update))
         else:
-            results.extend(cached.lint_many(items, jobs, init))
-    except RuleError as exc:  # a pattern that only fails when compiled against the pipeline
-        _fail(str(exc))
-    results.extend(reports)
+            results.extend(cached.lint_many(items, o.jobs))
+    return results, cached
 
+
+def _report(o: LintOptions, session: Session, results, file_paths, show_source: bool) -> None:
     from followup_lint.formats import render
 
-    color = not stream_is_file and fmt == "text" and _use_color(no_color, sys.stdout)
-    if statistics:
+    color = not o.output_file and o.fmt == "text" and _use_color(o.no_color, sys.stdout)
+    if o.statistics:
         from followup_lint.formats.statistics import render as render_statistics
 
-        text = render_statistics(results, fmt=fmt)
+        text = render_statistics(results, fmt=o.fmt)
     else:
-        used = {id(c): c for c in map(cfg_for, file_paths)}
-        in_effect = [r for c in (cfg, *used.values()) for r in rules_for(c)]  # SARIF describes them
-        text = render(fmt, results, show_source=show_source, color=color, quiet=quiet, rules=in_effect)
-    if output_file:
-        Path(output_file).write_text(text, encoding="utf-8")
+        configs = {id(c): c for c in [session.config_for(session.start), *map(session.config_for, file_paths)]}
+        in_effect = [r for c in configs.values() for r in session.ruleset_for(c).rules]  # SARIF describes them
+        text = render(o.fmt, results, show_source=show_source, color=color, quiet=o.quiet, rules=in_effect)
+    if o.output_file:
+        Path(o.output_file).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
-    if os.environ.get("FOLLOWUP_LINT_STAGES"):
-        _print_stages(linters.values(), cached, time.perf_counter() - started)
-    if fmt != "text" or statistics:
+    if o.fmt != "text" or o.statistics:
         for r in results:
             if r.error is not None:
-                click.echo(r.error, err=True)
+                click.echo(str(r.error), err=True)
 
-    threshold = fail_under if fail_under is not None else cfg.fail_under
+
+def _exit_code(o: LintOptions, session: Session, results) -> int:
     if any(r.error is not None for r in results):
-        sys.exit(EXIT_ERROR)
-    if exit_zero:
-        sys.exit(EXIT_OK)
-    failed = fail_on == "finding" and any(r.failed for r in results)
-    if fail_on == "score" and threshold is None:
+        return EXIT_ERROR
+    if o.exit_zero:
+        return EXIT_OK
+    threshold = o.fail_under if o.fail_under is not None else session.config_for(session.start).fail_under
+    failed = o.fail_on == "finding" and any(r.failed for r in results)
+    if o.fail_on == "score" and threshold is None:
         threshold = SCORE_GATE_DEFAULT
     if threshold is not None:
         failed = failed or any(r.score is not None and r.score < threshold for r in results)
-    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+    return EXIT_FINDINGS if failed else EXIT_OK
 
 
 @click.command("eval", context_settings={"help_option_names": ["-h", "--help"]})
@@ -409,17 +409,14 @@ def eval_command(directory, fmt, select, ignore, verbose, config_path):
     recall and F1, macro F1, and the Spearman correlation of score with quality."""
     import json
 
-    from followup_lint.rulefiles import config as config_mod
-    from followup_lint.engine.linter import Linter
     from followup_lint.run.evaluate import EvalError, evaluate, render_text
-    from followup_lint.language.pipeline import ModelMissing
-    from followup_lint.rulefiles.loader import RuleError
+    from followup_lint.run.session import SETUP_ERRORS
 
     cfg = _load_config(config_path, Path(directory)) if config_path else config_mod.Config()
     try:
-        linter = Linter(cfg, _split_ids(select), _split_ids(ignore))
+        linter = Session(config=cfg, select=_split_ids(select), ignore=_split_ids(ignore)).linter_for(cfg)
         result = evaluate(Path(directory), linter)
-    except (EvalError, config_mod.ConfigError, RuleError, ModelMissing) as exc:
+    except (EvalError, *SETUP_ERRORS) as exc:
         _fail(str(exc))
     if fmt == "json":
         click.echo(json.dumps(result, indent=2))
@@ -439,11 +436,11 @@ def schedule_command(draft, fmt, config_path, interview_date, reply_promised_by,
     DRAFT whose front matter has them: then it also says whether the draft is too early."""
     import json
 
-    from followup_lint.rulefiles import config as config_mod
+    from followup_lint.engine.schedule import plan, render_text
     from followup_lint.model import context as context_mod
     from followup_lint.model.draft import DraftError
     from followup_lint.read.draft import read_path
-    from followup_lint.engine.schedule import plan, render_text
+    from followup_lint.run.session import SETUP_ERRORS
 
     overrides, today = _context_flags(None, None, interview_date, reply_promised_by, send_date, today)
     cfg = _load_config(config_path, Path(draft or "."))
@@ -456,10 +453,10 @@ def schedule_command(draft, fmt, config_path, interview_date, reply_promised_by,
         front, headers = d.front_matter, d.headers
     try:
         ctx = context_mod.build(front, overrides, cfg.defaults, headers=headers, today=today)
-        rules = config_mod.build_ruleset(cfg).by_id
+        rules = Session(config=cfg).ruleset_for(cfg).by_id
     except context_mod.ContextError as exc:
         _fail(f"{draft}: {exc}" if draft else str(exc))
-    except config_mod.ConfigError as exc:
+    except SETUP_ERRORS as exc:
         _fail(str(exc))
     if ctx.interview_date is None and ctx.reply_promised_by is None:
         _fail("give --interview-date (or a draft whose front matter has interview_date)")

@@ -31,7 +31,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 import time
 from bisect import bisect_right
 from concurrent.futures import ThreadPoolExecutor
@@ -44,9 +43,11 @@ from pygls.uris import to_fs_path
 
 from followup_lint import __version__
 from followup_lint.engine import fixes
-from followup_lint.rulefiles import config as config_mod
+from followup_lint.formats.explain import explain_finding, fix_title
 from followup_lint.model.draft import DraftError, line_starts
 from followup_lint.read.draft import read_text
+from followup_lint.rulefiles import config as config_mod
+from followup_lint.run.session import SETUP_ERRORS, Session
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +148,7 @@ class FollowupLintServer(LanguageServer):
         # One worker: spaCy is CPU-bound and the machine may have two cores; a second
         # thread would only make each lint slower.
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="followup-lint")
-        self._linters: dict = {}
+        self._sessions: dict = {}
         self._shown_errors: set = set()
 
     # --- scheduling ------------------------------------------------------------------------
@@ -223,15 +224,7 @@ class FollowupLintServer(LanguageServer):
     # --- linting (on the worker thread) ------------------------------------------------------
 
     def _config_signature(self, doc: Doc | None) -> tuple:
-        start = Path(doc.path) if doc and doc.path else Path(self._root())
-        try:
-            found = config_mod.discover(start)
-            if found is None:
-                return (None,)
-            info = found.stat()
-            return (str(found), info.st_mtime_ns, info.st_size)
-        except OSError:
-            return (None,)
+        return self._session().signature(doc.path if doc and doc.path else None)
 
     def _root(self) -> str:
         try:
@@ -240,19 +233,19 @@ class FollowupLintServer(LanguageServer):
             root = None
         return root or os.getcwd()
 
-    def _linter_for(self, doc: Doc | None):
-        from followup_lint.engine.linter import Linter
-
-        signature = self._config_signature(doc)
+    def _session(self) -> Session:
+        """One session per (workspace root, select, ignore): new settings start a new one."""
         settings = self.settings
-        key = (signature, settings.select, settings.ignore)
-        if key not in self._linters:
-            cfg = config_mod.load(Path(signature[0])) if signature[0] else config_mod.Config(root=Path(self._root()))
-            linter = Linter(cfg, list(settings.select or ()) or None, list(settings.ignore or ()) or None)
-            # An edited config or new settings replace that config's Linter; others stay.
-            self._linters = {k: v for k, v in self._linters.items() if k[0][0] != signature[0]}
-            self._linters[key] = linter
-        return self._linters[key], signature
+        key = (self._root(), settings.select, settings.ignore)
+        if self._sessions.get("key") != key:
+            self._sessions = {"key": key, "session": Session(
+                root=key[0], select=list(settings.select or ()) or None, ignore=list(settings.ignore or ()) or None)}
+        return self._sessions["session"]
+
+    def _linter_for(self, doc: Doc | None):
+        session = self._session()
+        path = doc.path if doc and doc.path else None
+        return session.linter_at(path), session.signature(path)
 
     def _lint(self, doc: Doc) -> Result:
         started = time.perf_counter()
@@ -263,13 +256,10 @@ class FollowupLintServer(LanguageServer):
             self.lint_seconds += time.perf_counter() - started
 
     def _lint_doc(self, doc: Doc) -> Result:
-        from followup_lint.language.pipeline import ModelMissing
-        from followup_lint.rulefiles.loader import RuleError
-
         positions = Positions(doc.text, self._encoding())
         try:
             linter, signature = self._linter_for(doc)
-        except (config_mod.ConfigError, RuleError, ModelMissing) as exc:
+        except SETUP_ERRORS as exc:
             result = Result(doc, self._config_signature(doc))
             result.diagnostics = [self._problem(positions.line_range(0), f"followup-lint could not start: {exc}")]
             return result
@@ -285,8 +275,8 @@ class FollowupLintServer(LanguageServer):
         report = linter.lint_draft(draft)
         result.draft, result.report = draft, report
         if report.error is not None:
-            m = re.match(r"(\d+): (.*)", report.error[len(draft.path) + 1:] if report.error.startswith(draft.path + ":") else "")
-            line, message = (int(m.group(1)) - 1, m.group(2)) if m else (0, report.error)
+            error = report.error
+            line, message = (error.line - 1, error.message) if error.line is not None else (0, str(error))
             result.diagnostics = [self._problem(positions.line_range(line), message)]
             return result
         positions = Positions(draft.raw, self._encoding())
@@ -386,26 +376,6 @@ def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:
         (b.start.line, b.start.character) <= (a.end.line, a.end.character)
 
 
-def fix_title(fix: dict) -> str:
-    return fix["title"] if fix["safe"] else f"{fix['title']} (unsafe fix: review the result)"
-
-
-def explain(finding, rule, markdown: bool = True) -> str:
-    """Hover text: what, why, what instead, and the fix on offer."""
-    bold = (lambda s: f"**{s}**") if markdown else (lambda s: s)
-    title = f"{rule.title}" if rule else ""
-    parts = [f"{bold(finding.rule)}{' · ' + title if title else ''}", finding.message]
-    if rule is not None and rule.rationale:
-        parts.append(f"{bold('Why it matters:')} {rule.rationale}")
-    if finding.suggestion:
-        parts.append(f"{bold('Instead:')} {finding.suggestion}")
-    if finding.fix:
-        parts.append(f"{bold('Quick fix:')} {fix_title(finding.fix)}")
-    if rule is not None and rule.source:
-        parts.append(f"{'_' if markdown else ''}Source: {rule.source}{'_' if markdown else ''}")
-    return "\n\n".join(parts)
-
-
 def create_server() -> FollowupLintServer:
     server = FollowupLintServer()
 
@@ -492,7 +462,7 @@ def create_server() -> FollowupLintServer:
         caps = ls.client_capabilities.text_document
         formats = caps and caps.hover and caps.hover.content_format
         markdown = not formats or lsp.MarkupKind.Markdown in formats
-        text = ("\n\n---\n\n" if markdown else "\n\n").join(explain(f, result.rules.get(f.rule), markdown) for f, _ in hits)
+        text = ("\n\n---\n\n" if markdown else "\n\n").join(explain_finding(f, result.rules.get(f.rule), markdown) for f, _ in hits)
         return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown if markdown else lsp.MarkupKind.PlainText,
                                                     value=text), range=hits[0][1].range)
 
@@ -515,14 +485,14 @@ def create_server() -> FollowupLintServer:
                 if finding.fix:
                     actions.append(lsp.CodeAction(
                         title=fix_title(finding.fix), kind=lsp.CodeActionKind.QuickFix, diagnostics=[diagnostic],
-                        is_preferred=finding.fix["safe"], edit=_workspace_edit(ls, result, positions, finding.fix["edits"])))
+                        is_preferred=finding.fix.safe, edit=_workspace_edit(ls, result, positions, finding.fix.edits)))
             for rule in dict.fromkeys(f.rule for f, _ in hits):
                 ignore = fixes.ignore_rule(result.draft, rule)
                 if ignore:
                     actions.append(lsp.CodeAction(
-                        title=ignore["title"], kind=lsp.CodeActionKind.QuickFix,
+                        title=ignore.title, kind=lsp.CodeActionKind.QuickFix,
                         diagnostics=[d for f, d in hits if f.rule == rule],
-                        edit=_workspace_edit(ls, result, positions, ignore["edits"])))
+                        edit=_workspace_edit(ls, result, positions, ignore.edits)))
         chosen = fixes.choose(result.report.findings)
         if chosen and allowed(FIX_ALL):
             actions.append(lsp.CodeAction(
@@ -545,7 +515,7 @@ def create_server() -> FollowupLintServer:
 
 
 def _workspace_edit(ls, result: Result, positions: Positions, edits) -> lsp.WorkspaceEdit:
-    text_edits = [lsp.TextEdit(range=positions.range(e["start"], e["end"]), new_text=e["replacement"]) for e in edits]
+    text_edits = [lsp.TextEdit(range=positions.range(e.start, e.end), new_text=e.replacement) for e in edits]
     caps = ls.client_capabilities.workspace
     if caps and caps.workspace_edit and caps.workspace_edit.document_changes:
         # Versioned: the client refuses the edit if the buffer moved on since the lint.

@@ -25,11 +25,11 @@ from dataclasses import asdict, fields
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+
 from followup_lint import __version__
 from followup_lint.model.draft import DraftError
+from followup_lint.model.findings import FileReport, Finding, Fix, Problem
 from followup_lint.read.draft import format_for, read_bytes, read_file_bytes, read_path
-from followup_lint.model.findings import FileReport, Finding
-
 
 FORMAT = "1"                      # bump when the entry layout changes
 
@@ -119,9 +119,11 @@ def config_fingerprint(cfg) -> str:
     return _digest(data)
 
 
-def run_fingerprint(cfg, rules, overrides: dict | None, today: dt.date | None = None) -> str:
-    """Everything but the draft itself that one config's reports depend on."""
+def run_fingerprint(cfg, rules, overrides: dict | None, today: dt.date | None = None, settings=None) -> str:
+    """Everything but the draft itself that one config's reports depend on; `settings`: the
+    rule set's ProjectSettings (the word list beside the config is read into them)."""
     parts = {
+        "settings": asdict(settings) if settings is not None else None,
         "format": FORMAT,
         "code": code_fingerprint(),
         "environment": environment_fingerprint(),
@@ -144,13 +146,15 @@ def entry_key(run: str, display: str, data: bytes) -> str:
 
 def _dump(report: FileReport) -> dict:
     out = {f.name: getattr(report, f.name) for f in fields(report) if f.name not in ("text", "findings")}
+    out["error"] = None if report.error is None else str(report.error)  # the text the user saw
     out["findings"] = [asdict(f) for f in report.findings]
     return out
 
 
 def _load(data: dict) -> FileReport:
-    findings = [Finding(**f) for f in data.pop("findings")]
-    return FileReport(**data, findings=findings)
+    findings = [Finding(**dict(f, fix=f["fix"] and Fix.from_dict(f["fix"]))) for f in data.pop("findings")]
+    error = data.pop("error")
+    return FileReport(**data, error=error if error is None else Problem.parse(error, data["path"]), findings=findings)
 
 
 class Cache:
@@ -237,21 +241,22 @@ class Cache:
 
 
 class CachedLinting:
-    """Lints files through the cache. `linter_for(cfg)` and `rules_for(cfg)` come from the
-    front end; the Linter (and so spaCy) is only asked for on a miss."""
+    """Lints files through the cache, with the front end's session; the Linter (and so
+    spaCy) is only asked for on a miss."""
 
-    def __init__(self, cache: Cache | None, linter_for, rules_for, overrides=None, today=None, need_text=False):
-        self.cache, self.linter_for, self.rules_for = cache, linter_for, rules_for
-        self.overrides, self.today, self.need_text = overrides, today, need_text
+    def __init__(self, cache: Cache | None, session, need_text=False):
+        self.cache, self.session, self.need_text = cache, session, need_text
         self._runs: dict = {}
         self.hits = self.misses = 0
 
     def _run(self, cfg) -> str:
         if id(cfg) not in self._runs:
-            self._runs[id(cfg)] = run_fingerprint(cfg, self.rules_for(cfg), self.overrides, self.today)
+            ruleset = self.session.ruleset_for(cfg)
+            self._runs[id(cfg)] = run_fingerprint(cfg, ruleset.rules, self.session.overrides, self.session.today,
+                                                 ruleset.settings)
         return self._runs[id(cfg)]
 
-    def lint_many(self, items, jobs: int | None = 1, parallel_init=None, progress=None) -> list[FileReport]:
+    def lint_many(self, items, jobs: int | None = 1, progress=None) -> list[FileReport]:
         """Lint [(cfg, path, display)] in input order: cache hits first, then the misses in
         batches (one nlp.pipe call each) or, with jobs > 1, in worker processes."""
         from followup_lint.run import workers as parallel
@@ -282,8 +287,8 @@ class CachedLinting:
         self.misses += len(misses)
         if jobs is None:
             jobs = parallel.auto_jobs(len(misses))
-        if jobs > 1 and parallel_init is not None and len(misses) > parallel.BATCH:
-            self._lint_in_workers(misses, results, jobs, parallel_init, progress)
+        if jobs > 1 and len(misses) > parallel.BATCH:
+            self._lint_in_workers(misses, results, jobs, progress)
         else:
             for start in range(0, len(misses), parallel.BATCH):
                 self._lint_batch(misses[start:start + parallel.BATCH], results, progress)
@@ -304,15 +309,15 @@ class CachedLinting:
             try:
                 draft = self._read(path, display, data, cfg.max_file_size)
             except DraftError as exc:
-                self._finish(results, i, key, FileReport(path=display, error=str(exc)), progress)
+                self._finish(results, i, key, FileReport(path=display, error=Problem.of(exc)), progress)
                 continue
             by_cfg.setdefault(id(cfg), (cfg, []))[1].append((i, key, draft))
         for cfg, entries in by_cfg.values():
-            reports = self.linter_for(cfg).lint_drafts([d for _, _, d in entries])
+            reports = self.session.linter_for(cfg).lint_drafts([d for _, _, d in entries])
             for (i, key, _), report in zip(entries, reports):
                 self._finish(results, i, key, report, progress)
 
-    def _lint_in_workers(self, misses, results, jobs, init_args, progress):
+    def _lint_in_workers(self, misses, results, jobs, progress):
         from followup_lint.run import workers as parallel
 
         chunks, where = [], []
@@ -324,14 +329,14 @@ class CachedLinting:
                     try:
                         self._read(path, display, data, cfg.max_file_size)
                     except DraftError as exc:
-                        self._finish(results, i, key, FileReport(path=display, error=str(exc)), progress)
+                        self._finish(results, i, key, FileReport(path=display, error=Problem.of(exc)), progress)
                         continue
                 chunk.append((cfg.path, display, data, format_for(os.fspath(path)), cfg.max_file_size))
                 where.append((i, key))
             chunks.append(chunk)
         slots = iter(where)
         self.stages = {}
-        for reports, stages in parallel.run_workers(chunks, jobs, init_args):
+        for reports, stages in parallel.run_workers(chunks, jobs, self.session.recipe()):
             for k, v in stages.items():
                 self.stages[k] = self.stages.get(k, 0.0) + v
             for report in reports:

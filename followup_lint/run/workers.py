@@ -5,7 +5,6 @@ in worker processes. Each worker loads the pipeline once; results come back in i
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 # Below this many drafts to lint, starting workers (each loads spaCy, 1-2 s and ~250 MB)
 # costs more than it saves.
@@ -20,34 +19,29 @@ def auto_jobs(n_drafts: int) -> int:
     return cores if n_drafts >= PARALLEL_MIN_DRAFTS and cores > 1 else 1
 
 
-def _init(select, ignore, overrides, today, config_override):
-    _state.update(select=select, ignore=ignore, overrides=overrides, today=today,
-                  config_override=config_override, linters={})
+def _init(recipe: dict):
+    from followup_lint.run.session import Session
+
+    _state["session"] = Session(**recipe)
 
 
 def _linter(config_path):
-    from followup_lint.rulefiles import config as config_mod
-    from followup_lint.engine.linter import Linter
-
-    key = _state["config_override"] or config_path
-    if key not in _state["linters"]:
-        cfg = config_mod.load(Path(key)) if key else config_mod.Config()
-        _state["linters"][key] = Linter(cfg, _state["select"], _state["ignore"], _state["overrides"], today=_state["today"])
-    return _state["linters"][key]
+    session = _state["session"]
+    return session.linter_for(session.load_config(config_path))
 
 
 def _work(chunk):
     """chunk: [(config_path, display, data, fmt, max_bytes)] -> (reports, stage seconds)."""
     from followup_lint.model.draft import DraftError
+    from followup_lint.model.findings import FileReport, Problem
     from followup_lint.read.draft import read_bytes
-    from followup_lint.model.findings import FileReport
 
     out, by_config = [None] * len(chunk), {}
     for i, (config_path, display, data, fmt, max_bytes) in enumerate(chunk):
         try:
             by_config.setdefault(config_path, []).append((i, read_bytes(data, display, format=fmt, max_bytes=max_bytes)))
         except DraftError as exc:
-            out[i] = FileReport(path=display, error=str(exc))
+            out[i] = FileReport(path=display, error=Problem.of(exc))
     stages: dict = {}
     for config_path, items in by_config.items():
         linter = _linter(config_path)
@@ -60,9 +54,10 @@ def _work(chunk):
     return out, stages
 
 
-def run_workers(chunks, jobs: int, init_args):
-    """Yield (reports, stages) per chunk, in order."""
+def run_workers(chunks, jobs: int, recipe: dict):
+    """Yield (reports, stages) per chunk, in order; each worker builds its session from
+    `recipe` (Session.recipe())."""
     import multiprocessing
 
-    with multiprocessing.get_context().Pool(jobs, initializer=_init, initargs=init_args) as pool:
+    with multiprocessing.get_context().Pool(jobs, initializer=_init, initargs=(recipe,)) as pool:
         yield from pool.imap(_work, chunks)
