@@ -466,3 +466,111 @@ def test_mode_of_a_regular_file_is_checked_after_open(tmp_path):
     assert stat.S_ISREG(os.stat(path).st_mode)
     with pytest.raises(DraftError, match="larger than|over the"):
         read_file_bytes(str(path), "d.txt", 10)
+
+
+# --- the language server (item 7) --------------------------------------------------------------
+
+
+def test_lsp_positions_out_of_range_are_clamped_not_dropped():
+    from followup_lint.lsp.server import create_server
+
+    protocol = create_server().protocol
+    message = protocol.structure_message({
+        "jsonrpc": "2.0", "id": 7, "method": "textDocument/hover",
+        "params": {"textDocument": {"uri": "file:///d.txt"}, "position": {"line": -1, "character": 2**40}}})
+    assert message.params.position.line == 0 and message.params.position.character == 2**31 - 1
+
+
+def test_lsp_a_request_it_cannot_read_is_answered_with_an_error(monkeypatch):
+    from followup_lint.lsp.server import create_server
+
+    protocol = create_server().protocol
+    sent = []
+    monkeypatch.setattr(protocol, "_send_response", lambda msg_id, result=None, error=None: sent.append((msg_id, error)))
+    with pytest.raises(Exception):
+        protocol.structure_message({"jsonrpc": "2.0", "id": 9, "method": "textDocument/hover",
+                                    "params": {"textDocument": {"uri": 3}, "position": "here"}})
+    assert sent and sent[0][0] == 9 and sent[0][1] is not None
+
+
+def test_lsp_a_huge_content_length_is_skipped_in_chunks(monkeypatch):
+    import io
+
+    from followup_lint.lsp import server
+
+    monkeypatch.setattr(server, "MAX_MESSAGE", 1000)
+    raw = io.BytesIO(b"x" * 3000 + b"Content-Length: 2\r\n")
+    reads = []
+    real_read = raw.read
+    monkeypatch.setattr(raw, "read", lambda n=-1: reads.append(n) or real_read(n))
+    stdin = server._BoundedStdin(raw)
+    assert stdin.read(3000) == b"null"          # dropped, not allocated in one piece
+    assert max(reads) <= 1 << 20
+    assert stdin.readline() == b"Content-Length: 2\r\n"  # and the stream goes on
+    assert server._BoundedStdin(io.BytesIO(b"abc")).read(100_000_000_000) == b""
+
+
+def _lsp_message(payload: dict) -> bytes:
+    import json
+
+    body = json.dumps(payload).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def test_lsp_answers_while_a_long_draft_is_linted(tmp_path):
+    """A draft of "?" x 12,000 and a hover at line 2**40: the server answers the hover and a
+    stats request (the lint runs off the event loop), and publishes the draft's diagnostics."""
+    import json
+    import subprocess
+    import time
+
+    exe = os.path.join(os.path.dirname(sys.executable), "followup-lint")
+    command = [exe, "lsp"] if os.path.exists(exe) else [sys.executable, "-m", "followup_lint", "lsp"]
+    proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            cwd=tmp_path)
+    got: list = []
+
+    def reader():
+        while True:
+            length = None
+            while True:
+                line = proc.stdout.readline()
+                if not line:
+                    return
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+                if line in (b"\r\n", b"\n"):
+                    break
+            got.append(json.loads(proc.stdout.read(length)))
+
+    threading.Thread(target=reader, daemon=True).start()
+
+    def wait_for(pred, seconds=180):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            found = [m for m in list(got) if pred(m)]
+            if found:
+                return found[0]
+            time.sleep(0.05)
+        raise AssertionError(f"no answer; got {[m.get('id', m.get('method')) for m in got]}")
+
+    uri = (tmp_path / "d.txt").as_uri()
+    try:
+        send = lambda m: (proc.stdin.write(_lsp_message(m)), proc.stdin.flush())  # noqa: E731
+        send({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+              "params": {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}}})
+        wait_for(lambda m: m.get("id") == 1)
+        send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+        send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": "plaintext", "version": 1,
+            "text": "Hi Dana,\n\nThank you" + "?" * 12_000 + "\n\nBest,\nJo\n"}}})
+        send({"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover",
+              "params": {"textDocument": {"uri": uri}, "position": {"line": 2**40, "character": -1}}})
+        send({"jsonrpc": "2.0", "id": 3, "method": "followupLint/stats", "params": None})
+        assert "error" not in wait_for(lambda m: m.get("id") == 2)
+        assert "result" in wait_for(lambda m: m.get("id") == 3)
+        published = wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+        assert published["params"]["uri"] == uri
+    finally:
+        proc.kill()
+        proc.wait()
