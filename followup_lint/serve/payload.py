@@ -194,12 +194,15 @@ def save_draft(path, display: str, subject: str, body: str, context: dict, base_
     draft = engine.read_file(path, display, max_bytes)
     if draft.format not in ("txt", "md"):
         raise engine.DraftProblem("a saved email (.eml) is not rewritten here")
-    m = _NEWLINE.search(draft.raw)
-    newline = m.group() if m else "\n"
     head, _, _ = split_plain(draft.raw)
-    text = join_plain(update_front_matter(head, context), subject, _lf(body))
-    if newline != "\n":
-        text = text.replace("\n", newline)
+    # Each part keeps the file's own line breaks (a file may mix them: LF front matter
+    # written by a tool above a CRLF message).
+    breaks = [m.group() for m in _NEWLINE.finditer(draft.raw)]
+    lines_in_head = head.count("\n")
+    head_nl = breaks[0] if breaks else "\n"
+    body_nl = breaks[lines_in_head] if len(breaks) > lines_in_head else head_nl
+    text = (update_front_matter(head, context).replace("\n", head_nl)
+            + join_plain("", subject, _lf(body)).replace("\n", body_nl))
     try:
         new = engine.encode_like(text, draft.encoding, data)
     except (UnicodeEncodeError, LookupError):
