@@ -123,10 +123,12 @@
 
   function scheduleLint(delay) {
     clearTimeout(state.timer);
+    state.pending = true;
     state.timer = setTimeout(lintNow, delay);
   }
 
   async function lintNow() {
+    state.pending = false;
     const layout = buildDraft();
     const edits = state.edits;
     const seq = ++state.seq;
@@ -405,7 +407,7 @@
   // --- the fields ---------------------------------------------------------------------------
   function autoGrow() {
     for (const t of [subjectEl, bodyEl]) {
-      t.style.height = "auto";
+      t.style.height = "0px";  // so scrollHeight is the text's own height (min-height still applies)
       t.style.height = t.scrollHeight + 2 + "px";
     }
   }
