@@ -76,7 +76,8 @@
     folder: null,
     sort: { key: "score", dir: 1 },
     drafts: [],
-    openPreview: null,
+    delay: LINT_DELAY_MS,
+    shown: null,
   };
   window.followupLint = state;  // for the browser test and the curious
 
@@ -115,6 +116,7 @@
   // --- linting --------------------------------------------------------------------------------
   function changed() {
     state.edits += 1;
+    state.inputAt = performance.now();  // bench/serve_latency.py: keystroke -> underline
     if (state.file) setDirty(true);
     else saveSession();
     autoGrow();
@@ -150,6 +152,11 @@
     }
     if (res.superseded || seq !== state.seq || edits !== state.edits) return;  // a newer edit is on its way
     render(res, layout);
+    // The frame that shows the underlines (bench/serve_latency.py reads this).
+    requestAnimationFrame(() => {
+      state.shown = { edits, at: performance.now() };
+      window.dispatchEvent(new CustomEvent("followup-lint-shown"));
+    });
   }
 
   // --- rendering --------------------------------------------------------------------------
