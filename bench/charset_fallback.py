@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from followup_lint.draft import decode_bytes  # noqa: E402
+from followup_lint.read.decode import decode_bytes  # noqa: E402
 
 # What each kind of writer adds to an English draft, by the encodings that can hold it.
 WESTERN = ["’", "“", "”", "—", "–", "é", "José", "Zoë", "Müller", "café", "résumé", "naïve", "£200", "€", "…"]

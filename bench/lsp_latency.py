@@ -7,7 +7,7 @@
 
 The server is the real `followup-lint lsp` process, spoken to over stdio with plain
 JSON-RPC framing (no client library in the measured path). The floor is the same spaCy
-pipeline the server uses (followup_lint.nlp.load()) called on the same text in this
+pipeline the server uses (followup_lint.language.pipeline.load()) called on the same text in this
 process. The two are measured alternately, one edit then one parse, so drift on a shared
 machine hits both; only the ratio is comparable from day to day. Target: ratio <= 2.5.
 """
@@ -109,8 +109,8 @@ class Server:
 
 async def measure(runs: int) -> dict:
     sys.path.insert(0, str(ROOT))
-    from followup_lint import nlp as nlp_mod
-    from followup_lint.draft import read_text
+    from followup_lint.language import pipeline as nlp_mod
+    from followup_lint.read.draft import read_text
 
     draft = read_text(DRAFT, "bench.txt")
     body_words = len(draft.region_text("body").split())

@@ -80,14 +80,14 @@ def measure(runs: int) -> dict:
 
     folder = Path(tempfile.mkdtemp(prefix="serve-bench-"))
     started = time.perf_counter()
-    linter = engine.make_linter(engine.load_config(folder, None))
+    source = engine.open_source(folder, None)
     load = time.perf_counter() - started
     nlp = engine.nlp_load()
     nlp(DRAFT)
     driver = browser()
     driver.set_script_timeout(60)
     try:
-        with in_thread(linter) as running:
+        with in_thread(source) as running:
             driver.get(running.url + "#/")
             driver.execute_script("sessionStorage.removeItem('followup-lint-draft')")
             body = driver.find_element(By.ID, "draft-body")

@@ -11,8 +11,8 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
 
-from followup_lint import context as context_mod  # noqa: E402
-from followup_lint.draft import Draft, DraftError  # noqa: E402
+from followup_lint.model import context as context_mod  # noqa: E402
+from followup_lint.model.draft import Draft, DraftError  # noqa: E402
 
 TODAY = dt.date(2026, 11, 12)
 

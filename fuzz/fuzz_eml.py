@@ -15,13 +15,9 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    import email
-    import email._header_value_parser
-    import email.feedparser
-    import email.message
 
-    from followup_lint import draft as draft_mod
-    from followup_lint import eml, regions
+    from followup_lint.read import draft as draft_mod
+    from followup_lint.model.draft import DEFAULT_MAX_BYTES, DraftError
 
 # after the instrumented imports, or they would be imported uninstrumented
 from _checks import check_draft, check_error, seed_dir  # noqa: E402
@@ -29,8 +25,8 @@ from _checks import check_draft, check_error, seed_dir  # noqa: E402
 
 def one_input(data: bytes) -> None:
     try:
-        draft = draft_mod.read_bytes(data, "fuzz.eml", max_bytes=draft_mod.DEFAULT_MAX_BYTES)
-    except draft_mod.DraftError as exc:
+        draft = draft_mod.read_bytes(data, "fuzz.eml", max_bytes=DEFAULT_MAX_BYTES)
+    except DraftError as exc:
         check_error(exc)
         return
     check_draft(draft)

@@ -17,10 +17,9 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    import yaml
 
-    from followup_lint import draft as draft_mod
-    from followup_lint import regions
+    from followup_lint.read import draft as draft_mod
+    from followup_lint.model.draft import DEFAULT_MAX_BYTES, DraftError
 
 BODY = b"Hi Sam,\n\nThank you for the interview.\n\nBest,\nJo\n"
 
@@ -36,8 +35,8 @@ def one_input(data: bytes) -> None:
     if mode < 2:
         rest = b"---\n" + rest + b"\n---\n" + BODY
     try:
-        draft = draft_mod.read_bytes(rest, path, max_bytes=draft_mod.DEFAULT_MAX_BYTES)
-    except draft_mod.DraftError as exc:
+        draft = draft_mod.read_bytes(rest, path, max_bytes=DEFAULT_MAX_BYTES)
+    except DraftError as exc:
         check_error(exc)
         return
     check_draft(draft)

@@ -23,8 +23,8 @@ def private_results_cache(tmp_path_factory):
 def linter():
     """One Linter with the built-in rules and no user config, shared by the suite: the
     spaCy model loads once."""
-    from followup_lint.api import Linter
-    from followup_lint.config import Config
+    from followup_lint.engine.linter import Linter
+    from followup_lint.rulefiles.config import Config
 
     return Linter(Config(root=ROOT))
 

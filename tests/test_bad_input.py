@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from followup_lint.cli import lint_command
+from followup_lint.cli.main import lint_command
 
 EXE = Path(sys.executable).with_name("followup-lint")
 GOOD = ("Dear Sam,\n\nThank you for the interview on Tuesday. I'm keen on the role, and happy to send "
@@ -286,7 +286,7 @@ def test_bad_max_file_size_is_file_line_exit_2(tmp_path, monkeypatch, value):
 @pytest.mark.parametrize("value,limit", [("2000", 2000), ("'2KB'", 2000), ("'2 KiB'", 2048), ("1.5MB", 1_500_000),
                                          ("'3mb'", 3_000_000)])
 def test_max_file_size_units(tmp_path, value, limit):
-    from followup_lint import config
+    from followup_lint.rulefiles import config
 
     (tmp_path / ".followup-lint.yaml").write_text(f"max-file-size: {value}\n")
     assert config.load(tmp_path / ".followup-lint.yaml").max_file_size == limit
@@ -424,7 +424,7 @@ def test_reading_long_runs_of_markup_and_address_characters(tmp_path):
     }
     for name, text in files.items():
         (tmp_path / name).write_text(text)
-    code = ("import sys\nfrom followup_lint.draft import read_path\n"
+    code = ("import sys\nfrom followup_lint.read.draft import read_path\n"
             "for name in sys.argv[1:]:\n    print(name, sorted(read_path(name).regions))\n")
     proc = subprocess.run([sys.executable, "-c", code, *files], cwd=tmp_path, capture_output=True, text=True,
                           timeout=120)

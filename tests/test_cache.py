@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from followup_lint import cache as cache_mod
-from followup_lint.cli import lint_command
-from followup_lint.config import Config, build_ruleset
+from followup_lint.run import cache as cache_mod
+from followup_lint.storage.cachedir import resolve_dir
+from followup_lint.cli.main import lint_command
+from followup_lint.rulefiles.config import Config, build_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAFT_A = (ROOT / "corpus" / "a-01-icu-nurse-thanks.txt").read_text()
@@ -30,7 +31,7 @@ DRAFT_B = "Hi Sam,\n\nHave you made a decision yet? I need an answer ASAP.\n\nTh
 # Runs the real CLI and reports on stderr whether spaCy was imported.
 RUNNER = """
 import sys
-from followup_lint.cli import main
+from followup_lint.cli.main import main
 try:
     main(sys.argv[1:])
     code = 0
@@ -234,12 +235,12 @@ def test_the_cache_folder_is_private_and_git_ignored(project):
 
 def test_cache_folder_choice(tmp_path, monkeypatch):
     monkeypatch.setenv("FOLLOWUP_LINT_CACHE_DIR", str(tmp_path / "env"))
-    assert cache_mod.resolve_dir(str(tmp_path / "flag")) == tmp_path / "flag"
-    assert cache_mod.resolve_dir(None) == tmp_path / "env"
+    assert resolve_dir(str(tmp_path / "flag")) == tmp_path / "flag"
+    assert resolve_dir(None) == tmp_path / "env"
     monkeypatch.delenv("FOLLOWUP_LINT_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     if sys.platform.startswith("linux"):
-        assert cache_mod.resolve_dir(None) == tmp_path / "xdg" / "followup-lint"
+        assert resolve_dir(None) == tmp_path / "xdg" / "followup-lint"
 
 
 def test_a_torn_entry_is_a_miss_and_an_unwritable_folder_warns(project):
@@ -260,7 +261,7 @@ def test_run_fingerprint_is_the_same_in_every_process(project):
     else that differs between processes, for a config with a pack and overrides too."""
     (project / ".followup-lint.yaml").write_text("packs: [./house]\nignore: [self-focused]\nper-file-ignores: {'old/*': [too-long]}\n"
                                                  "rules:\n  too-long: {max_words: 90}\n")
-    code = ("from pathlib import Path; from followup_lint import cache, config;"
+    code = ("from pathlib import Path; from followup_lint.run import cache; from followup_lint.rulefiles import config;"
             "c = config.load(config.discover(Path('a.txt')));"
             "print(cache.run_fingerprint(c, config.build_ruleset(c).rules, {'kind': 'check-in', 'x': {'a', 'b', 'c', 'd'}}, None))")
     keys = {subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, check=True,

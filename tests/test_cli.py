@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from followup_lint.cli import eval_command, lint_command
+from followup_lint.cli.main import eval_command, lint_command
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "sample-draft.txt"

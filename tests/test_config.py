@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from followup_lint.cli import lint_command
+from followup_lint.cli.main import lint_command
 
 LONG = "Dear Sam,\n\n" + "Thank you for the interview; I'm very interested in the role and the team. " * 12 + "\n\nBest,\nJo\n"
 

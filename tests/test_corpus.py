@@ -3,7 +3,7 @@ disagree with careful readers fails here, not in a user's inbox."""
 
 from pathlib import Path
 
-from followup_lint.evaluate import evaluate
+from followup_lint.run.evaluate import evaluate
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

@@ -9,10 +9,12 @@ import textwrap
 import pytest
 from click.testing import CliRunner
 
-from followup_lint import fixes
-from followup_lint.cli import lint_command
-from followup_lint.draft import read_bytes, read_text
-from followup_lint.rulepack import RuleError, load_rule_file
+from followup_lint.engine import fixes
+from followup_lint.rulefiles import templates
+from followup_lint.run import fixing
+from followup_lint.cli.main import lint_command
+from followup_lint.read.draft import read_bytes, read_text
+from followup_lint.rulefiles.loader import RuleError, load_rule_file
 
 
 def lint(linter, text, path="draft.txt"):
@@ -135,12 +137,12 @@ def test_insert_leaves_out_what_the_context_does_not_know(linter):
 
 
 def test_templates():
-    assert fixes.render_template("a[ b {role}][ c {company}].", {"role": "R"}) == "a b R."
-    assert fixes.render_template("{role} x", {}) is None
-    with pytest.raises(fixes.TemplateError, match="salary"):
-        fixes.check_template("about {salary}")
-    with pytest.raises(fixes.TemplateError, match="unpaired"):
-        fixes.check_template("a [b [c]]")
+    assert templates.render_template("a[ b {role}][ c {company}].", {"role": "R"}) == "a b R."
+    assert templates.render_template("{role} x", {}) is None
+    with pytest.raises(templates.TemplateError, match="salary"):
+        templates.check_template("about {salary}")
+    with pytest.raises(templates.TemplateError, match="unpaired"):
+        templates.check_template("a [b [c]]")
 
 
 def write_rule(tmp_path, extra, rtype="forbid"):
@@ -220,7 +222,7 @@ def test_ignore_rule_keeps_crlf_and_skips_email(linter):
 
 def test_fix_bytes_keeps_the_encoding(linter):
     data = "Hi Zoë,\n\nThank you for the café tour; I'm gonna remember it and I'm keen on the role.\n\nBest,\nJo\n".encode("cp1252")
-    out = fixes.fix_bytes(linter, data, "d.txt")
+    out = fixing.fix_bytes(linter, data, "d.txt")
     assert out.changed and out.data == data.replace(b"gonna", b"going to")
 
 
@@ -228,17 +230,17 @@ def test_never_rewrites_an_encoded_email_body(linter):
     body = "Hi Sam,\n\nI'm gonna say thx for the chat.\n\nBest,\nJo\n"
     data = (b"Subject: Follow-up\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
             + base64.encodebytes(body.encode()))
-    out = fixes.fix_bytes(linter, data, "m.eml")
+    out = fixing.fix_bytes(linter, data, "m.eml")
     assert not out.changed and "encoded" in out.refused
     plain = b"Subject: Follow-up\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body.encode().replace(b"\n", b"\r\n")
-    out = fixes.fix_bytes(linter, plain, "m.eml")
+    out = fixing.fix_bytes(linter, plain, "m.eml")
     assert out.changed and b"I'm going to say thanks for the chat." in out.data
     assert out.data.startswith(b"Subject: Follow-up\r\nContent-Type")
 
 
 def test_never_rewrites_a_draft_that_did_not_read_exactly(linter):
     data = "Hi Sam,\n\nI'm gonna say thanks.\n".encode("utf-16") + b"\x00\xd8"  # a lone surrogate
-    out = fixes.fix_bytes(linter, data, "d.txt")
+    out = fixing.fix_bytes(linter, data, "d.txt")
     assert not out.changed and "could not be read exactly" in out.refused
 
 
@@ -248,7 +250,7 @@ def test_write_atomic_keeps_mode_and_symlink(tmp_path):
     os.chmod(target, 0o640)
     link = tmp_path / "link.txt"
     link.symlink_to(target)
-    fixes.write_atomic(link, b"new")
+    fixing.write_atomic(link, b"new")
     assert link.is_symlink() and target.read_text() == "new"
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

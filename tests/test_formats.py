@@ -18,10 +18,10 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from followup_lint.cli import lint_command
-from followup_lint.findings import FileReport, Finding
+from followup_lint.cli.main import lint_command
+from followup_lint.model.findings import FileReport, Finding
 from followup_lint.formats import github, render
-from followup_lint.rulepack import builtin_rules
+from followup_lint.rulefiles.loader import builtin_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((Path(__file__).parent / "sarif-2.1.0-rtm.5.json").read_text())

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from followup_lint.api import Linter
-from followup_lint.config import Config, ConfigError, load
-from followup_lint.draft import read_text
-from followup_lint.rulepack import builtin_rules
-from followup_lint.ruletest import examples_of, run_example
+from followup_lint.engine.linter import Linter
+from followup_lint.rulefiles.config import Config, ConfigError, load
+from followup_lint.read.draft import read_text
+from followup_lint.rulefiles.loader import builtin_rules
+from followup_lint.rulefiles.examples import examples_of, run_example
 from followup_lint.ruletypes import grammar
 
 sys.path.insert(0, str(Path(__file__).parent))

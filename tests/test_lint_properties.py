@@ -15,7 +15,8 @@ import quopri
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from followup_lint.draft import DraftError, read_bytes, read_text
+from followup_lint.model.draft import DraftError
+from followup_lint.read.draft import read_bytes, read_text
 
 PIECES = st.sampled_from([
     "Dear Ms. Okafor,", "Hi Sam,", "hey", "Thank you for the interview.", "Have you made a decision?",

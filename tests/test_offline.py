@@ -46,7 +46,7 @@ def no_internet(monkeypatch):
 
 
 def test_lint_with_readability_makes_no_connection(no_internet, linter):
-    from followup_lint.draft import read_text
+    from followup_lint.read.draft import read_text
 
     report = linter.lint_draft(read_text(f"Dear Sam,\n\n{DENSE} {DENSE}\n\nBest,\nJo\n"))
     assert "hard-to-read" in {f.rule for f in report.findings}
@@ -59,7 +59,7 @@ def test_textstat_has_its_dictionary_offline(no_internet):
 
 
 def _run_guarded(args, tmp_path):
-    code = GUARD + "import sys\nfrom followup_lint.cli import main\nsys.argv=['followup-lint']+sys.argv[1:]\nmain()\n"
+    code = GUARD + "import sys\nfrom followup_lint.cli.main import main\nsys.argv=['followup-lint']+sys.argv[1:]\nmain()\n"
     script = tmp_path / "guarded.py"
     script.write_text(code)
     return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, timeout=180, cwd=tmp_path)

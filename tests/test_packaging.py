@@ -24,7 +24,7 @@ def test_wheel_contains_rules_and_works_from_site_packages(tmp_path):
     assert (target / "followup_lint" / "rules" / "pushy.yaml").is_file()
     assert (target / "followup_lint" / "schema" / "rule.schema.json").is_file()
     env = {**os.environ, "PYTHONPATH": str(target)}
-    code = ("import followup_lint.rulepack as r, json, sys; "
+    code = ("import followup_lint.rulefiles.loader as r, json, sys; "
             "print(json.dumps([str(r.builtin_pack_dir()), len(r.builtin_rules())]))")
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True, check=True)
     pack_dir, count = json.loads(out.stdout)

@@ -5,8 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from followup_lint.draft import read_path
-from followup_lint.readability import flesch_kincaid_grade
+from followup_lint.read.draft import read_path
+from followup_lint.language.readability import flesch_kincaid_grade
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -23,7 +23,7 @@ def test_grades_identical_to_textstat_with_cmudict():
 
 def test_syllable_table_is_built_once_and_kept(tmp_path):
     import os
-    code = "from followup_lint.readability import flesch_kincaid_grade as g; print(g('Organisational clarity helps.'))"
+    code = "from followup_lint.language.readability import flesch_kincaid_grade as g; print(g('Organisational clarity helps.'))"
     env = {**os.environ, "FOLLOWUP_LINT_CACHE_DIR": str(tmp_path)}
     first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("cmudict-syllables-")]

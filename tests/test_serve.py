@@ -17,7 +17,7 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 
-from followup_lint.serve import payload, security  # noqa: E402
+from followup_lint.serve import engine, payload, security  # noqa: E402
 from followup_lint.serve.server import bind, in_thread  # noqa: E402
 
 EMOJI_DRAFT = ("Subject: Thanks!! 😀 for the chat\n\nHey Zoë,\n\nThx for the chat 😀🎉 about the café role at Ça Va Bistro. "
@@ -51,7 +51,7 @@ def folder(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(linter, folder):
-    with in_thread(linter, folder) as running:
+    with in_thread(engine.source_for(linter, folder)) as running:
         yield running
 
 
@@ -109,9 +109,8 @@ def test_binds_loopback_only_by_default(monkeypatch):
     from followup_lint.serve import command, engine, server
 
     seen = {}
-    monkeypatch.setattr(engine, "load_config", lambda folder, path: None)
-    monkeypatch.setattr(engine, "make_linter", lambda cfg, today: "linter")
-    monkeypatch.setattr(server, "run", lambda linter, folder, hosts, port, open_browser, echo: seen.update(hosts=hosts, port=port))
+    monkeypatch.setattr(engine, "open_source", lambda folder, config_path, today: "source")
+    monkeypatch.setattr(server, "run", lambda source, hosts, port, open_browser, echo: seen.update(hosts=hosts, port=port))
     result = CliRunner().invoke(command.serve_command, ["--no-open"])
     assert result.exit_code == 0, result.output
     assert seen["hosts"] == ["127.0.0.1", "::1"] and all(security.is_loopback(h) for h in seen["hosts"])
@@ -472,10 +471,49 @@ def test_lints_run_off_the_event_loop_and_a_newer_request_supersedes(client):
 
 
 def test_help_imports_no_web_stack(tmp_path):
-    probe = ("import sys\nfrom followup_lint.cli import main\n"
+    probe = ("import sys\nfrom followup_lint.cli.main import main\n"
              "for args in (['--help'], ['serve', '--help']):\n"
              "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
              "print('HEAVY:' + ','.join(m for m in ('starlette', 'uvicorn', 'spacy', 'anyio', 'h11') if m in sys.modules))\n")
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert "serve" in proc.stdout
     assert proc.stdout.strip().splitlines()[-1] == "HEAVY:"
+
+
+@pytest.mark.slow
+def test_the_command_serves_the_folder_with_its_config(tmp_path):
+    """`followup-lint serve FOLDER --no-open`: prints the URL with the token, lints through
+    the folder's config (here: pushy turned off), and stops on SIGINT."""
+    import re
+    import signal
+    import urllib.request
+
+    (tmp_path / ".followup-lint.yaml").write_text("ignore: [pushy]\n")
+    (tmp_path / "a.txt").write_text("Hi Sam,\n\nHave you made a decision yet? Thx!\n\nJo\n")
+    proc = subprocess.Popen([sys.executable, "-m", "followup_lint", "serve", str(tmp_path), "--no-open", "--port", "0",
+                             "--today", "2026-11-20"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = None
+        deadline = time.monotonic() + 120
+        while url is None and time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            m = re.search(r"(http://127\.0\.0\.1:(\d+))/\?token=(\S+)", line)
+            if m:
+                url, port, token = m.group(1), m.group(2), m.group(3)
+        assert url, proc.stderr.read() if proc.poll() is not None else "no URL printed"
+        req = urllib.request.Request(f"{url}/api/lint", method="POST", data=json.dumps({"text": "Hi Sam,\n\nHave you made a decision yet? Thx!\n\nJo\n"}).encode(),
+                                     headers={"X-Followup-Token": token, "Origin": url, "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=120) as res:
+            body = json.loads(res.read())
+        rules = [f["rule"] for f in body["findings"]]
+        assert "too-casual" in rules and "pushy" not in rules and body["today"] == "2026-11-20"
+        req = urllib.request.Request(f"{url}/api/folder", headers={"X-Followup-Token": token})
+        with urllib.request.urlopen(req, timeout=120) as res:
+            assert [d["path"] for d in json.loads(res.read())["drafts"]] == ["a.txt"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    assert proc.returncode in (0, -signal.SIGINT)

@@ -57,7 +57,7 @@ def folder(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(linter, folder):
-    with in_thread(linter, folder) as running:
+    with in_thread(engine.source_for(linter, folder)) as running:
         yield running
 
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from followup_lint.api import Linter
-from followup_lint.config import Config, ConfigError, build_ruleset, load
-from followup_lint.draft import read_path, read_text
+from followup_lint.engine.linter import Linter
+from followup_lint.rulefiles.config import Config, ConfigError, build_ruleset, load
+from followup_lint.read.draft import read_text
 from followup_lint.ruletypes import spelling
 
 from test_offline import _run_guarded, no_internet  # noqa: F401  (the socket guard fixture)
@@ -143,7 +143,7 @@ def test_a_foreign_phrase_in_an_english_draft_is_not_flagged(only_spelling):
 
 
 def test_cost_is_capped_on_a_draft_full_of_slips(only_spelling, monkeypatch):
-    from followup_lint.dictionary import english
+    from followup_lint.language.dictionary import english
 
     calls = []
     real_far = english().far

@@ -9,7 +9,7 @@ import pytest
 HEAVY = ("spacy", "textstat", "pygls", "thinc", "language_tool_python")
 PROBE = """
 import sys
-from followup_lint.cli import main
+from followup_lint.cli.main import main
 try:
     main(sys.argv[1:])
 except SystemExit:

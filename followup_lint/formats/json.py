@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .. import __version__
+from followup_lint import __version__
 
 SCHEMA_VERSION = "1"
 

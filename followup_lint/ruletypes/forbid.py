@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import Hit, sentence_bounds, surviving_matches
+from followup_lint.ruletypes.common import Hit, sentence_bounds, surviving_matches
 
 
 def check(rule, parsed, ctx) -> list[Hit]:

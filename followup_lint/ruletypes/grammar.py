@@ -23,7 +23,7 @@ import socket
 import time
 import urllib.parse
 
-from .common import Hit
+from followup_lint.ruletypes.common import Hit
 
 PROBE_TIMEOUT = 1.0          # seconds to wait for a TCP connection to the server
 DEFAULT_TIMEOUT = 10.0       # seconds for one /v2/check request

@@ -7,7 +7,7 @@ once per condition that holds.
 
 from __future__ import annotations
 
-from .common import Hit
+from followup_lint.ruletypes.common import Hit
 
 _FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
 # Words that turn attention to the reader and their organisation.
@@ -47,7 +47,7 @@ def longest_sentence_words(segments, ctx, options):
 
 
 def grade(segments, ctx, options):
-    from ..readability import flesch_kincaid_grade
+    from followup_lint.language.readability import flesch_kincaid_grade
 
     text = "\n\n".join(seg.doc.text for seg in segments)
     if not text.strip():

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import re
 
-from ..dictionary import english
-from .common import Hit
+from followup_lint.language.dictionary import english
+from followup_lint.ruletypes.common import Hit
 
 # Letters with apostrophes inside ("don't", "Whitfield's"); hyphens split words.
 _WORD = re.compile(r"(?<![\w@/#.\\])[^\W\d_]+(?:['’][^\W\d_]+)*(?![\w@/\\]|['’]?\.[^\W\d_])")

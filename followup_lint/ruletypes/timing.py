@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .common import Hit
+from followup_lint.ruletypes.common import Hit
 
 
 def bound(rule_spec, entries, ctx) -> tuple[dt.date | None, dict | None]:

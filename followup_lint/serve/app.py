@@ -16,7 +16,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -60,11 +59,10 @@ class Worker:
 
 
 class State:
-    def __init__(self, linter, folder: Path | None):
-        self.linter = linter
-        self.folder = Path(folder).resolve() if folder else None
+    def __init__(self, source):
+        self.source = source
+        self.folder = Path(source.folder).resolve() if source.folder else None
         self.worker = Worker()
-        self.max_bytes = linter.config.max_file_size
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -79,8 +77,9 @@ async def _json(request: Request) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def create_app(linter, token: str, hosts: set[str], folder: Path | None = None, max_body: int = security.MAX_BODY):
-    state = State(linter, folder)
+def create_app(source, token: str, hosts: set[str], max_body: int = security.MAX_BODY):
+    """The app for one engine.Source, behind the security Guard."""
+    state = State(source)
     assets = security.load_static()
 
     def asset(name: str) -> Response:
@@ -95,9 +94,20 @@ def create_app(linter, token: str, hosts: set[str], folder: Path | None = None, 
     async def static(request: Request):
         return asset(request.path_params["name"])
 
-    async def info(request: Request):
+    async def on_worker(request: Request, fn, *args):
+        """fn(linter, *args) on the worker thread (never superseded); a config that broke
+        since start-up is a 422 with its one-line message."""
+        def job():
+            try:
+                return fn(source.linter(), *args)
+            except engine.StartError as exc:
+                return _error(422, str(exc))
+        result = await state.worker.run(f"once:{id(request)}", job)
+        return result if isinstance(result, Response) else JSONResponse(result)
+
+    async def info(request: Request):  # answered at once, even while a lint runs
         return JSONResponse({"version": engine.version(), "folder": state.folder.name if state.folder else None,
-                             "today": engine.today(state.linter).isoformat(), "max_bytes": state.max_bytes})
+                             "today": source.today().isoformat()})
 
     async def lint(request: Request):
         data = await _json(request)
@@ -107,7 +117,14 @@ def create_app(linter, token: str, hosts: set[str], folder: Path | None = None, 
         fmt = data.get("format") if data.get("format") in ("txt", "md") else "txt"
         context, errors = engine.clean_context(data.get("context"))
         channel = str(data.get("channel") or "default")[:100]
-        result = await state.worker.run(channel, payload.report, state.linter, text, context, errors, fmt)
+        def job():
+            try:
+                return payload.report(source.linter(), text, context, errors, fmt)
+            except engine.StartError as exc:
+                return {"error": str(exc), "field_errors": errors, "findings": [], "fix_all": [], "notes": [],
+                        "score": None, "verdict": None, "schedule": None}
+
+        result = await state.worker.run(channel, job)
         if result is None:
             return JSONResponse({"superseded": True, "seq": data.get("seq")})
         result["seq"] = data.get("seq")
@@ -115,28 +132,30 @@ def create_app(linter, token: str, hosts: set[str], folder: Path | None = None, 
 
     async def explain(request: Request):
         rule = request.query_params.get("rule", "")
-        text = engine.explain(state.linter, rule)
-        if text is None:
-            return _error(404, f"unknown rule {rule!r}")
-        return JSONResponse({"rule": rule, "text": text})
 
-    def scan() -> dict:
+        def job(linter):
+            text = engine.explain(linter, rule)
+            return _error(404, f"unknown rule {rule!r}") if text is None else {"rule": rule, "text": text}
+
+        return await on_worker(request, job)
+
+    def scan(linter) -> dict:
         folder = state.folder
-        found, problems = engine.list_drafts(state.linter.config, folder)
+        found, problems = engine.list_drafts(linter.config, folder)
         root = os.path.realpath(folder)
         drafts, counts = [], {}
         for path in found:
             if os.path.commonpath([root, os.path.realpath(path)]) != root:
                 continue  # reached through a link to elsewhere: not openable, so not listed
             rel = path.relative_to(folder).as_posix()
-            report = engine.lint_file(state.linter, path, rel)
+            report = engine.lint_file(linter, path, rel)
             rules: dict = {}
             for f in report.findings:
                 rules[f.rule] = rules.get(f.rule, 0) + 1
                 counts[f.rule] = counts.get(f.rule, 0) + 1
             drafts.append({"path": rel, "score": report.score, "verdict": report.verdict, "kind": report.kind,
                            "findings": len(report.findings), "rules": rules, "error": report.error})
-        titles = {r: engine.rule_info(state.linter, r)["title"] for r in counts}
+        titles = {r: engine.rule_info(linter, r)["title"] for r in counts}
         frequency = [{"rule": r, "count": n, "title": titles[r]} for r, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
         return {"folder": folder.name, "drafts": drafts, "frequency": frequency,
                 "problems": [{"path": str(w), "error": why} for w, why in problems]}
@@ -144,8 +163,7 @@ def create_app(linter, token: str, hosts: set[str], folder: Path | None = None, 
     async def folder_list(request: Request):
         if state.folder is None:
             return _error(404, "no folder is served; start with `followup-lint serve FOLDER`")
-        result = await state.worker.run("folder:" + str(id(request)), scan)
-        return JSONResponse(result)
+        return await on_worker(request, scan)
 
     def resolve(rel) -> Path:
         if state.folder is None:
@@ -156,7 +174,7 @@ def create_app(linter, token: str, hosts: set[str], folder: Path | None = None, 
         rel = request.query_params.get("path")
         try:
             path = resolve(rel)
-            return JSONResponse(await run_in_threadpool(payload.open_draft, path, rel, state.max_bytes))
+            return await on_worker(request, lambda linter: payload.open_draft(path, rel, linter.config.max_file_size))
         except security.Refused as exc:
             return _error(exc.status, str(exc))
         except engine.DraftProblem as exc:
@@ -171,8 +189,8 @@ def create_app(linter, token: str, hosts: set[str], folder: Path | None = None, 
         try:
             path = resolve(rel)
             context = data.get("context") if isinstance(data.get("context"), dict) else {}
-            return JSONResponse(await run_in_threadpool(payload.save_draft, path, rel, subject, body, context, sha,
-                                                         state.max_bytes))
+            return await on_worker(request, lambda linter: payload.save_draft(path, rel, subject, body, context, sha,
+                                                                               linter.config.max_file_size))
         except security.Refused as exc:
             return _error(exc.status, str(exc))
         except engine.DraftProblem as exc:

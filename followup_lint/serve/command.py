@@ -47,12 +47,11 @@ def serve_command(folder, port, hosts, allow_remote, open_browser, config_path, 
 
     click.echo("followup-lint: loading the language model…", err=True)
     try:
-        cfg = engine.load_config(Path(folder) if folder else None, config_path)
-        linter = engine.make_linter(cfg, today)
+        source = engine.open_source(Path(folder) if folder else None, config_path, today)
     except engine.StartError as exc:
         fail(str(exc))
     try:
-        server.run(linter, Path(folder) if folder else None, hosts, server.DEFAULT_PORT if port is None else port,
+        server.run(source, hosts, server.DEFAULT_PORT if port is None else port,
                    open_browser, echo=lambda m: click.echo(m, err=m.startswith("followup-lint:")))
     except server.BindError as exc:
         fail(str(exc))

@@ -1,9 +1,11 @@
 """The one place the web front end touches the rest of followup-lint.
 
-Every import of an internal module made by `followup_lint.serve` (and by
+Every import of another followup_lint module made by `followup_lint.serve` (and by
 bench/serve_latency.py) goes through this file, so when those modules move only the
-imports below change. Everything here is plain data in, plain data out: the routes never
-see a Finding or a Draft, only dicts.
+imports below change. The page lints through a `Session`, like every front end: the
+config is found from the served folder (or `--config`), re-read when it is edited, and the
+Linter is the one the CLI would build for that config. Everything here is plain data in,
+plain data out: the routes never see a Finding or a Draft, only dicts.
 
 Imports of spaCy-bearing modules stay inside functions: `followup-lint --help` imports the
 command (serve/command.py), which imports nothing from here.
@@ -12,86 +14,91 @@ command (serve/command.py), which imports nothing from here.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 # --- the imports (re-point these when the layout moves) ----------------------------------
 
 
-def _api():
-    from .. import api
+def _session_mod():
+    from followup_lint.run import session
 
-    return api
-
-
-def _config():
-    from .. import config
-
-    return config
+    return session
 
 
 def _context():
-    from .. import context
+    from followup_lint.model import context
 
     return context
 
 
-def _draft():
-    from .. import draft
+def _read():
+    from followup_lint.read import draft
 
     return draft
 
 
+def _draft_error():
+    from followup_lint.model.draft import DraftError
+
+    return DraftError
+
+
 def _fixes():
-    from .. import fixes
+    from followup_lint.engine import fixes
 
     return fixes
 
 
+def _fixing():
+    from followup_lint.run import fixing
+
+    return fixing
+
+
 def _schedule():
-    from .. import schedule
+    from followup_lint.engine import schedule
 
     return schedule
 
 
 def _discovery():
-    from .. import discovery
+    from followup_lint.read import discovery
 
     return discovery
 
 
-def _explain_text():
-    from ..cli import _explain
+def _explain_rule(rule) -> str:
+    from followup_lint.formats.explain import explain_rule
 
-    return _explain
-
-
-def _errors() -> tuple:
-    """The exceptions that mean "cannot start": no model, a bad config or rule file."""
-    from ..config import ConfigError
-    from ..nlp import ModelMissing
-    from ..rulepack import RuleError
-
-    return ConfigError, ModelMissing, RuleError
+    return explain_rule(rule)
 
 
-def fail(message: str) -> None:
-    """One line on stderr and exit 2, as every front end fails on an input or usage error."""
-    from ..clitools import fail as cli_fail
+def _file_report(**kw):
+    from followup_lint.model.findings import FileReport
 
-    cli_fail(message)
+    return FileReport(**kw)
 
 
 def version() -> str:
-    from .. import __version__
+    from followup_lint import __version__
 
     return __version__
 
 
 def nlp_load():
     """The warm spaCy pipeline (the same object the Linter uses), for the bench's bare parse."""
-    from ..nlp import load
+    from followup_lint.language.pipeline import load
 
     return load()
+
+
+def fail(message: str) -> None:
+    """One line on stderr and exit 2, as every front end fails on an input or usage error."""
+    import click
+
+    click.echo(f"followup-lint: {message}", err=True)
+    sys.exit(2)
 
 
 # --- what the server uses ------------------------------------------------------------------
@@ -101,6 +108,7 @@ FORM_KEYS = ("kind", "setting", "interview_date", "reply_promised_by", "send_dat
 DATE_KEYS = ("interview_date", "reply_promised_by", "send_date")
 KINDS = ("thank-you", "check-in", "offer-update")
 SETTINGS = ("corporate", "startup", "creative")
+WARM_UP = "Dear Sam,\n\nThank you.\n\nBest,\nJo\n"
 
 
 class StartError(Exception):
@@ -111,28 +119,48 @@ class DraftProblem(Exception):
     """A draft file that cannot be opened or saved: one line for the user."""
 
 
-def load_config(folder: Path | None, config_path: str | None):
-    config = _config()
-    try:
-        path = Path(config_path) if config_path else config.discover(Path(folder or "."))
-        if config_path and not path.is_file():
-            raise StartError(f"{config_path}: config file not found")
-        return config.load(path)
-    except _errors() as exc:
-        raise StartError(str(exc)) from None
+class Source:
+    """What the page lints with: a Session for the served folder (or the current folder).
+    `linter()` is called on the worker thread before each job, so an edited config takes
+    effect on the next keystroke, as in the language server."""
+
+    def __init__(self, session=None, folder: Path | None = None, linter=None):
+        self.session = session
+        self.folder = Path(folder) if folder else None
+        self._linter = linter
+
+    def linter(self):
+        if self._linter is not None:
+            return self._linter
+        try:
+            return self.session.linter_at(None)
+        except _session_mod().SETUP_ERRORS as exc:
+            raise StartError(str(exc)) from None
+
+    def today(self) -> dt.date:
+        pinned = self._linter.today if self._linter is not None else self.session.today
+        return pinned or dt.date.today()
 
 
-def make_linter(cfg, today: str | None = None):
-    """A Linter with the pipeline loaded and the rules compiled (what the CLI builds)."""
+def open_source(folder: Path | None, config_path: str | None, today: str | None = None) -> Source:
+    """A Source with the pipeline loaded and the rules compiled (what the CLI builds), or
+    StartError."""
+    context = _context()
+    if config_path and not Path(config_path).is_file():
+        raise StartError(f"{config_path}: config file not found")
     try:
-        pinned = _context().parse_date(today, "--today") if today else None
-        linter = _api().Linter(cfg, today=pinned)
-        linter.lint_draft(_draft().read_text("Dear Sam,\n\nThank you.\n\nBest,\nJo\n", "warm-up.txt"))
-    except _errors() as exc:
+        pinned = context.parse_date(today, "--today") if today else None
+    except context.ContextError as exc:
         raise StartError(str(exc)) from None
-    except _context().ContextError as exc:
-        raise StartError(str(exc)) from None
-    return linter
+    session = _session_mod().Session(config_file=config_path, root=Path(folder or ".").resolve(), today=pinned)
+    source = Source(session, folder)
+    source.linter().lint_draft(_read().read_text(WARM_UP, "warm-up.txt"))
+    return source
+
+
+def source_for(linter, folder: Path | None = None) -> Source:
+    """A Source around a Linter already built (tests share one)."""
+    return Source(folder=folder, linter=linter)
 
 
 def clean_context(raw: dict | None) -> tuple[dict, dict]:
@@ -170,13 +198,10 @@ def clean_context(raw: dict | None) -> tuple[dict, dict]:
 def lint_text(linter, text: str, context: dict, fmt: str = "txt"):
     """(report, draft or None) for a draft given as text: the same Linter.lint_draft as the
     CLI and the language server. A text that cannot be read gives a report with `error`."""
-    draft_mod = _draft()
-    from ..findings import FileReport
-
     try:
-        draft = draft_mod.read_text(text, f"draft.{fmt}", format=fmt)
-    except draft_mod.DraftError as exc:
-        return FileReport(path=f"draft.{fmt}", error=exc.message), None
+        draft = _read().read_text(text, f"draft.{fmt}", format=fmt)
+    except _draft_error() as exc:
+        return _file_report(path=f"draft.{fmt}", error=exc.message), None
     return linter.lint_draft(draft, context), draft
 
 
@@ -192,10 +217,12 @@ def explain(linter, rule_id: str) -> str | None:
     rule = linter.ruleset.by_id.get(rule_id)
     if rule is None:
         try:
-            rule = next((r for r in _config().build_ruleset(linter.config).rules if r.id == rule_id), None)
+            from followup_lint.rulefiles.config import build_ruleset
+
+            rule = build_ruleset(linter.config).by_id.get(rule_id)
         except Exception:
             rule = None
-    return _explain_text()(rule) if rule is not None else None
+    return _explain_rule(rule) if rule is not None else None
 
 
 def fix_all(findings) -> list:
@@ -238,31 +265,29 @@ def lint_file(linter, path: Path, display: str):
 
 
 def read_file(path: Path, display: str, max_bytes: int):
-    """A draft file split for the writer's view: its Draft, and the parts the page edits."""
-    draft_mod = _draft()
+    """A draft file as the linter reads it (for the writer's view to split)."""
     try:
-        return draft_mod.read_path(path, display=display, max_bytes=max_bytes)
-    except draft_mod.DraftError as exc:
+        return _read().read_path(path, display=display, max_bytes=max_bytes)
+    except _draft_error() as exc:
         raise DraftProblem(str(exc)) from None
 
 
 def subject_line(text: str, start: int):
-    return _draft().subject_line(text, start)
+    return _read().subject_line(text, start)
 
 
 def check_bytes(data: bytes, display: str, fmt: str, max_bytes: int):
     """Read bytes about to be written, as the linter will read them (never write what would
     not read back)."""
-    draft_mod = _draft()
     try:
-        return draft_mod.read_bytes(data, display, format=fmt, max_bytes=max_bytes)
-    except draft_mod.DraftError as exc:
+        return _read().read_bytes(data, display, format=fmt, max_bytes=max_bytes)
+    except _draft_error() as exc:
         raise DraftProblem(exc.message) from None
 
 
 def encode_like(text: str, encoding: str, original: bytes) -> bytes:
-    return _fixes().encode_like(text, encoding, original)
+    return _fixing().encode_like(text, encoding, original)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    _fixes().write_atomic(path, data)
+    _fixing().write_atomic(path, data)

@@ -8,7 +8,6 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from . import security
 
@@ -66,15 +65,15 @@ class Running:
     thread: threading.Thread | None = None
 
 
-def build(linter, folder: Path | None, hosts: list[str], port: int, token: str | None = None):
-    """(uvicorn.Server, sockets, Running) for the linter, bound but not yet serving."""
+def build(source, hosts: list[str], port: int, token: str | None = None):
+    """(uvicorn.Server, sockets, Running) for an engine.Source, bound but not yet serving."""
     import uvicorn
 
     from .app import create_app
 
     sockets, port = bind(hosts, port)
     token = token or security.new_token()
-    app = create_app(linter, token, security.allowed_hosts(hosts, port), folder)
+    app = create_app(source, token, security.allowed_hosts(hosts, port))
     config = uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False, proxy_headers=False,
                             server_header=False, timeout_graceful_shutdown=2, ws="none")
     shown = hosts[0] if ":" not in hosts[0] else f"[{hosts[0]}]"
@@ -85,9 +84,9 @@ def build(linter, folder: Path | None, hosts: list[str], port: int, token: str |
 
 
 @contextmanager
-def in_thread(linter, folder: Path | None = None, hosts=("127.0.0.1",), port: int = 0, token: str | None = None):
+def in_thread(source, hosts=("127.0.0.1",), port: int = 0, token: str | None = None):
     """Serve in a background thread while the block runs (tests, the bench)."""
-    server, sockets, running = build(linter, folder, list(hosts), port, token)
+    server, sockets, running = build(source, list(hosts), port, token)
     thread = threading.Thread(target=server.run, kwargs={"sockets": sockets}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -106,14 +105,15 @@ def in_thread(linter, folder: Path | None = None, hosts=("127.0.0.1",), port: in
         server.config.app.app.state.serve.worker.close()
 
 
-def run(linter, folder: Path | None, hosts: list[str], port: int, open_browser: bool, echo) -> None:
+def run(source, hosts: list[str], port: int, open_browser: bool, echo) -> None:
     """Serve until Ctrl+C, printing (and opening) the URL once the server listens."""
+    folder = source.folder
     try:
-        server, sockets, running = build(linter, folder, hosts, port)
+        server, sockets, running = build(source, hosts, port)
     except BindError as exc:
         if port != DEFAULT_PORT:
             raise
-        server, sockets, running = build(linter, folder, hosts, 0)
+        server, sockets, running = build(source, hosts, 0)
         echo(f"followup-lint: {exc}; using port {running.port} instead")
 
     def announce():

@@ -1,0 +1,2 @@
+"""The command line (click): `followup-lint`, `eval`, `schedule`, `lsp`, `rules ...`.
+"""

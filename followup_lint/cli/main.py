@@ -1,0 +1,485 @@
+"""Command line: `followup-lint [OPTIONS] [PATHS]...` and `followup-lint eval DIR`.
+
+The first argument picks a subcommand only when it is exactly a subcommand's name; a draft
+file named like one is reached as `./eval` or after `--` (`followup-lint -- eval`).
+Exit codes: 2 for any input or usage error; else 1 if a file has a warning/error finding
+or scores under --fail-under; else 0. --exit-zero gives 0 unless 2.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from followup_lint import __version__
+
+from followup_lint.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK  # noqa: F401 (re-exported)
+from followup_lint.cli.common import fail as _fail, load_config as _load_config, setup_errors_fail
+from followup_lint.formats.explain import explain_rule
+from followup_lint.model.draft import DraftError
+from followup_lint.model.findings import FileReport
+from followup_lint.read.draft import read_bytes
+from followup_lint.rulefiles import config as config_mod
+from followup_lint.run.session import Session
+# --fail-on score without --fail-under or a config's fail-under: below this a draft's
+# verdict is "rewrite".
+SCORE_GATE_DEFAULT = 60
+PROGRESS_MIN_FILES = 10
+
+
+def _print_stages(linters, cached, total: float) -> None:
+    """FOLLOWUP_LINT_STAGES=1: where the time went (bench/run.py prints this split)."""
+    stages: dict = {}
+    for source in [*(l.stages for l in linters), getattr(cached, "stages", {})]:
+        for k, v in source.items():
+            stages[k] = stages.get(k, 0.0) + v
+    accounted = sum(stages.values())
+    for name, secs in sorted(stages.items(), key=lambda kv: -kv[1]):
+        click.echo(f"stage {name:<16} {secs:8.3f}s", err=True)
+    click.echo(f"stage {'other':<16} {max(total - accounted, 0):8.3f}s  (start-up, reading, cache, report)", err=True)
+
+
+def _use_color(no_color: bool, stream) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    return stream.isatty()
+
+
+def _split_ids(value) -> list | None:
+    if not value:
+        return None
+    out = []
+    for v in value:
+        out.extend(s.strip() for s in v.split(",") if s.strip())
+    return out
+
+
+def _list_rules(rules, fmt: str) -> str:
+    if fmt == "json":
+        import json
+
+        from followup_lint.language.needs import rule_needs
+
+        return json.dumps([{"id": r.id, "title": r.title, "severity": r.severity, "weight": r.weight,
+                            "type": r.type, "regions": list(r.regions), "applies_to": list(r.applies_to),
+                            "pack": r.pack, "options": r.options, "needs": sorted(rule_needs(r))}
+                           for r in rules], indent=2) + "\n"
+    width = max(len(r.id) for r in rules) if rules else 10
+    return "".join(f"{r.id:<{width}}  {r.severity:<7}  {r.title}\n" for r in rules)
+
+
+def _read_stdin(name: str, max_bytes: int) -> bytes:
+    """The draft piped in on -, at most one byte over the limit (so it can be refused)."""
+    from followup_lint.model.draft import DraftError
+
+    if sys.stdin is None:  # started with stdin closed (`<&-`), not an empty pipe
+        raise DraftError(name, "stdin is closed, so - has nothing to read; "
+                               "pipe a draft in (`followup-lint - < draft.txt`) or name the file")
+    try:
+        return sys.stdin.buffer.read(max_bytes + 1)
+    except OSError as exc:
+        raise DraftError(name, f"cannot read stdin: {exc.strerror or exc}") from None
+
+
+def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> None:
+    """--fix / --diff. Files are fixed in place and the run goes on to report what is left;
+    --diff prints what would change and exits (1 if anything would); a draft read from -
+    comes back fixed on stdout, as a formatter would give it."""
+    import difflib
+
+    from followup_lint.run.fixing import fix_bytes, fix_file
+
+    unsafe, preview = o.unsafe_fixes, o.diff
+
+    def show_diff(out):
+        before, after = out.before.splitlines(keepends=True), out.after.splitlines(keepends=True)
+        for line in difflib.unified_diff(before, after, f"a/{out.path}", f"b/{out.path}"):
+            click.echo(line if line.endswith(("\n", "\r")) else line + "\n", nl=False)
+
+    outcomes = []
+    with setup_errors_fail():
+        if "-" in o.paths:
+            name = o.stdin_filename or "<stdin>"
+            cfg = session.config_for(o.stdin_path)
+            try:
+                data = _read_stdin(name, cfg.max_file_size)
+            except DraftError as exc:
+                _fail(str(exc))
+            out = fix_bytes(session.linter_for(cfg), data, name, unsafe)
+            if preview:
+                if out.changed:
+                    show_diff(out)
+            else:
+                sys.stdout.buffer.write(out.data if out.changed else data)
+                sys.stdout.flush()
+            outcomes.append(out)
+        for p in file_paths:
+            out = fix_file(session.linter_at(p), p, str(p), unsafe, write=not preview)
+            if preview and out.changed:
+                show_diff(out)
+            outcomes.append(out)
+    for out in outcomes:
+        if out.refused:
+            click.echo(f"followup-lint: {out.path}: not fixed: {out.refused}", err=True)
+    # --fix goes on to lint, which reports unreadable drafts; --diff and - end here, so say it now.
+    errors = [r.error for r in reports] + [out.error for out in outcomes if out.error]
+    if preview or "-" in o.paths:
+        for error in errors:
+            click.echo(error, err=True)
+    changed = [out for out in outcomes if out.changed]
+    applied, more = sum(out.applied for out in changed), sum(out.unsafe_left for out in outcomes)
+    summary = f"{'Would fix' if preview else 'Fixed'} {applied} finding{'s' if applied != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}"
+    click.echo(summary + (f"; {more} more with --unsafe-fixes." if more else "."), err=True)
+    if (preview or "-" in o.paths) and errors:
+        sys.exit(EXIT_ERROR)
+    if preview:
+        sys.exit(EXIT_FINDINGS if changed else EXIT_OK)
+    if "-" in o.paths:
+        sys.exit(EXIT_OK)
+
+
+def _collect(paths, session: Session) -> tuple[list, list]:
+    """Expand paths to (draft files, error reports). Directories are walked recursively."""
+    from followup_lint.read.discovery import walk
+
+    files, errors = [], []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            with setup_errors_fail():
+                cfg = session.config_for(p)
+            problems: list = []
+            found = walk(p, excluded=cfg.excluded, problems=problems)
+            errors.extend(FileReport(path=where, error=f"{where}: {why}") for where, why in problems)
+            if not found and not problems:
+                errors.append(FileReport(path=raw, error=f"{raw}: no drafts (.txt, .md, .eml) found in this directory"))
+            files.extend(found)
+        elif not os.path.lexists(p):  # a broken or looping symlink is read, and says so
+            errors.append(FileReport(path=raw, error=f"{raw}: no such file or directory"))
+        else:
+            files.append(p)
+    return files, errors
+
+
+CONTEXT_OPTIONS = [
+    click.option("--kind", type=click.Choice(["thank-you", "check-in", "offer-update", "unknown"]), help="What kind of follow-up the draft is (overrides front matter)."),
+    click.option("--setting", type=click.Choice(["corporate", "startup", "creative", "unknown"]), help="The interview's setting (overrides front matter)."),
+    click.option("--interview-date", metavar="DATE", help="When the interview was (YYYY-MM-DD or e.g. 'Nov 3, 2026')."),
+    click.option("--reply-promised-by", metavar="DATE", help="The date by which they said you would hear back."),
+    click.option("--send-date", metavar="DATE", help="When the draft will be sent (default: front matter, the .eml Date, else today)."),
+    click.option("--today", metavar="DATE", help="Pin today's date, for reproducible runs of timing rules."),
+]
+
+
+def _context_flags(kind, setting, interview_date, reply_promised_by, send_date, today):
+    """(overrides, today) from the context flags; a bad date is a usage error naming the flag."""
+    from followup_lint.model.context import ContextError, parse_date
+
+    try:
+        overrides = {"kind": kind, "setting": setting, "interview_date": parse_date(interview_date, "--interview-date"),
+                     "reply_promised_by": parse_date(reply_promised_by, "--reply-promised-by"),
+                     "send_date": parse_date(send_date, "--send-date")}
+        return overrides, parse_date(today, "--today")
+    except ContextError as exc:
+        _fail(str(exc))
+
+
+def _with(options):
+    def deco(f):
+        for opt in reversed(options):
+            f = opt(f)
+        return f
+    return deco
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]},
+               epilog="Subcommands: `followup-lint eval DIR` scores the rules against a labelled corpus; "
+                      "`followup-lint rules test|new|schema|packs` writes and tests your own rules; "
+                      "`followup-lint serve [FOLDER]` checks drafts in your browser. "
+                      "A draft named like a subcommand is reached as ./eval or after --.")
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))  # unreadable: reported per file
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text", show_default=True,
+              help="Output format: sarif for code scanning, github for annotations in GitHub Actions.")
+@click.option("--statistics", is_flag=True, help="Instead of the findings, count them per rule across all drafts (text or --format json).")
+@click.option("--select", multiple=True, help="Only these rules (comma-separated ids; a pack name selects its rules).")
+@click.option("--ignore", multiple=True, help="Skip these rules (comma-separated ids).")
+@click.option("--explain", metavar="RULE", help="Explain a rule: why, how to fix, examples.")
+@click.option("--list-rules", is_flag=True, help="List the rules (use --format json for JSON).")
+@click.option("--fail-under", type=click.FloatRange(0, 100), help="Exit 1 when a draft scores below this.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (2 still means an error).")
+@click.option("--fail-on", type=click.Choice(["finding", "score"]), default="finding", show_default=True,
+              help=f"finding: exit 1 on a warning/error or a score under --fail-under; score: only on the score "
+                   f"(--fail-under, else the config's fail-under, else {SCORE_GATE_DEFAULT}).")
+@click.option("--cache-dir", type=click.Path(file_okay=False), help="Where to cache results (default: FOLLOWUP_LINT_CACHE_DIR, else the user cache folder).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Worker processes for large runs (default: one per core from 150 drafts up, else 1).")
+@click.option("--no-cache", is_flag=True, help="Lint every draft afresh; read and write no cache.")
+@click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here instead of stdout.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file instead of discovering one.")
+@click.option("--stdin-filename", help="Path to report (and find config for) when reading the draft from -.")
+@click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR=1).")
+@click.option("--quiet", "-q", is_flag=True, help="Only the finding lines: no source, notes, scores or summary.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes (word swaps that keep the meaning) to the files, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also delete offending sentences and add missing thank-you or interest sentences.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")
+@_with(CONTEXT_OPTIONS)
+@click.version_option(__version__, "--version", prog_name="followup-lint")
+def lint_command(**flags):
+    """Lint job-interview follow-up email drafts (.txt, .md, .eml, or - for stdin)."""
+    started = time.perf_counter()
+    o = LintOptions(**flags)
+    session = _session(o)
+    if o.explain or o.list_rules:
+        _print_rules(o, session)
+        return
+    if o.statistics and o.fmt not in ("text", "json"):
+        _fail("--statistics prints text or JSON; drop --format sarif/github")
+    if not o.paths:
+        _fail("no drafts given; try `followup-lint draft.txt`, a folder, or - for stdin (see --help)")
+    if o.unsafe_fixes and not (o.fix or o.diff):
+        _fail("--unsafe-fixes goes with --fix or --diff")
+    file_paths, reports = _collect([p for p in o.paths if p != "-"], session)
+    if o.fix or o.diff:
+        _run_fixes(o, session, file_paths, reports)
+    show_source = o.fmt == "text" and not o.statistics and not o.output_file and sys.stdout.isatty()
+    results, cached = _lint(o, session, file_paths, show_source)
+    results.extend(reports)
+    _report(o, session, results, file_paths, show_source)
+    if os.environ.get("FOLLOWUP_LINT_STAGES"):
+        _print_stages(session.linters, cached, time.perf_counter() - started)
+    sys.exit(_exit_code(o, session, results))
+
+
+@dataclass
+class LintOptions:
+    """The lint command's flags, as click parsed them."""
+    paths: tuple
+    fmt: str
+    statistics: bool
+    select: tuple
+    ignore: tuple
+    explain: str | None
+    list_rules: bool
+    fail_under: float | None
+    exit_zero: bool
+    fail_on: str
+    cache_dir: str | None
+    jobs: int | None
+    no_cache: bool
+    output_file: str | None
+    config_path: str | None
+    stdin_filename: str | None
+    no_color: bool
+    quiet: bool
+    fix: bool
+    unsafe_fixes: bool
+    diff: bool
+    kind: str | None
+    setting: str | None
+    interview_date: str | None
+    reply_promised_by: str | None
+    send_date: str | None
+    today: str | None
+
+    @property
+    def stdin_path(self) -> Path:
+        """Where a draft read from - finds its config."""
+        return Path(self.stdin_filename or ".")
+
+
+def _session(o: LintOptions) -> Session:
+    """The run's session; the config and rule set of the first path are built now, so a bad
+    config or rule fails before any output."""
+    overrides, today = _context_flags(o.kind, o.setting, o.interview_date, o.reply_promised_by, o.send_date, o.today)
+    if o.config_path and not Path(o.config_path).is_file():
+        _fail(f"{o.config_path}: config file not found")
+    session = Session(config_file=o.config_path, select=_split_ids(o.select), ignore=_split_ids(o.ignore),
+                      overrides=overrides, today=today)
+    start = o.stdin_filename or (o.paths[0] if o.paths and o.paths[0] != "-" else ".")
+    with setup_errors_fail():
+        session.ruleset_for(session.config_for(start))
+    session.start = start
+    return session
+
+
+def _print_rules(o: LintOptions, session: Session) -> None:
+    """--explain RULE and --list-rules."""
+    with setup_errors_fail():
+        cfg = session.config_for(session.start)
+        ruleset = session.ruleset_for(cfg)
+        if o.list_rules:
+            click.echo(_list_rules(ruleset.rules, o.fmt), nl=False)
+            return
+        # An explained rule may be one that --select or the config leaves out.
+        rule = ruleset.by_id.get(o.explain) or Session(config=cfg).ruleset_for(cfg).by_id.get(o.explain)
+    if rule is None:
+        _fail(f"unknown rule {o.explain!r}; see `followup-lint --list-rules`")
+    click.echo(explain_rule(rule), nl=False)
+
+
+def _lint(o: LintOptions, session: Session, file_paths, show_source: bool):
+    """(reports in input order, the cached linting that made them)."""
+    from followup_lint.run import cache as cache_mod
+    from followup_lint.storage.cachedir import resolve_dir
+
+    store = None if o.no_cache else cache_mod.Cache(resolve_dir(o.cache_dir),
+                                                    warn=lambda m: click.echo(f"followup-lint: {m}", err=True))
+    cached = cache_mod.CachedLinting(store, session, need_text=show_source)
+    # Progress only where a person watches it: never into a pipe, a file, or machine output.
+    progress = (o.fmt == "text" and len(file_paths) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
+                and (o.output_file is not None or sys.stdout.isatty()))
+    results = []
+    with setup_errors_fail():
+        if "-" in o.paths:
+            name = o.stdin_filename or "<stdin>"
+            try:
+                cfg = session.config_for(o.stdin_path)
+                draft = read_bytes(_read_stdin(name, cfg.max_file_size), name, max_bytes=cfg.max_file_size)
+                results.append(session.linter_for(cfg).lint_draft(draft))
+            except DraftError as exc:
+                results.append(FileReport(path=name, error=str(exc)))
+        items = [(session.config_for(p), p, str(p)) for p in file_paths]
+        if progress:
+            with click.progressbar(length=len(items), label="Linting", file=sys.stderr) as bar:
+                results.extend(cached.lint_many(items, o.jobs, progress=bar.update))
+        else:
+            results.extend(cached.lint_many(items, o.jobs))
+    return results, cached
+
+
+def _report(o: LintOptions, session: Session, results, file_paths, show_source: bool) -> None:
+    from followup_lint.formats import render
+
+    color = not o.output_file and o.fmt == "text" and _use_color(o.no_color, sys.stdout)
+    if o.statistics:
+        from followup_lint.formats.statistics import render as render_statistics
+
+        text = render_statistics(results, fmt=o.fmt)
+    else:
+        configs = {id(c): c for c in [session.config_for(session.start), *map(session.config_for, file_paths)]}
+        in_effect = [r for c in configs.values() for r in session.ruleset_for(c).rules]  # SARIF describes them
+        text = render(o.fmt, results, show_source=show_source, color=color, quiet=o.quiet, rules=in_effect)
+    if o.output_file:
+        Path(o.output_file).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    if o.fmt != "text" or o.statistics:
+        for r in results:
+            if r.error is not None:
+                click.echo(r.error, err=True)
+
+
+def _exit_code(o: LintOptions, session: Session, results) -> int:
+    if any(r.error is not None for r in results):
+        return EXIT_ERROR
+    if o.exit_zero:
+        return EXIT_OK
+    threshold = o.fail_under if o.fail_under is not None else session.config_for(session.start).fail_under
+    failed = o.fail_on == "finding" and any(r.failed for r in results)
+    if o.fail_on == "score" and threshold is None:
+        threshold = SCORE_GATE_DEFAULT
+    if threshold is not None:
+        failed = failed or any(r.score is not None and r.score < threshold for r in results)
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+@click.command("eval", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--select", multiple=True, help="Only these rules.")
+@click.option("--ignore", multiple=True, help="Skip these rules.")
+@click.option("--verbose", "-v", is_flag=True, help="List each false positive and missed draft.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: none, the built-in defaults).")
+def eval_command(directory, fmt, select, ignore, verbose, config_path):
+    """Score the rules against a labelled corpus (DIR/labels.yaml): per-rule precision,
+    recall and F1, macro F1, and the Spearman correlation of score with quality."""
+    import json
+
+    from followup_lint.run.evaluate import EvalError, evaluate, render_text
+    from followup_lint.run.session import SETUP_ERRORS
+
+    cfg = _load_config(config_path, Path(directory)) if config_path else config_mod.Config()
+    try:
+        linter = Session(config=cfg, select=_split_ids(select), ignore=_split_ids(ignore)).linter_for(cfg)
+        result = evaluate(Path(directory), linter)
+    except (EvalError, *SETUP_ERRORS) as exc:
+        _fail(str(exc))
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2))
+    else:
+        click.echo(render_text(result, verbose), nl=False)
+    sys.exit(EXIT_ERROR if result["errors"] else EXIT_OK)
+
+
+@click.command("schedule", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("draft", required=False, type=click.Path(readable=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (for wait_days/max_days overrides).")
+@_with(CONTEXT_OPTIONS[2:])
+def schedule_command(draft, fmt, config_path, interview_date, reply_promised_by, send_date, today):
+    """When to send the thank-you and the earliest check-in, and what the check-in should
+    contain. Give --interview-date (and --reply-promised-by if they named a date), or a
+    DRAFT whose front matter has them: then it also says whether the draft is too early."""
+    import json
+
+    from followup_lint.model import context as context_mod
+    from followup_lint.model.draft import DraftError
+    from followup_lint.read.draft import read_path
+    from followup_lint.engine.schedule import plan, render_text
+    from followup_lint.run.session import SETUP_ERRORS
+
+    overrides, today = _context_flags(None, None, interview_date, reply_promised_by, send_date, today)
+    cfg = _load_config(config_path, Path(draft or "."))
+    front, headers = {}, {}
+    if draft:
+        try:
+            d = read_path(draft, max_bytes=cfg.max_file_size)
+        except DraftError as exc:
+            _fail(str(exc))
+        front, headers = d.front_matter, d.headers
+    try:
+        ctx = context_mod.build(front, overrides, cfg.defaults, headers=headers, today=today)
+        rules = Session(config=cfg).ruleset_for(cfg).by_id
+    except context_mod.ContextError as exc:
+        _fail(f"{draft}: {exc}" if draft else str(exc))
+    except SETUP_ERRORS as exc:
+        _fail(str(exc))
+    if ctx.interview_date is None and ctx.reply_promised_by is None:
+        _fail("give --interview-date (or a draft whose front matter has interview_date)")
+    result = plan(ctx, rules, draft_path=draft)
+    click.echo(json.dumps(result.to_dict(), indent=2) if fmt == "json" else render_text(result), nl=fmt == "json")
+    if draft and result.draft.get("days_early", 0) > 0:
+        sys.exit(EXIT_FINDINGS)
+
+
+@click.command("lsp", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--stdio", is_flag=True, help="Talk LSP over stdin/stdout (the default; accepted because editors pass it).")
+@click.option("--log-file", type=click.Path(dir_okay=False), help="Append the server's log to this file.")
+def lsp_command(stdio, log_file):
+    """Run the language server: diagnostics as you type, explanations on hover and quick
+    fixes, for text, Markdown and email buffers. See the README for editor set-up."""
+    try:
+        from followup_lint.lsp.server import serve
+    except ImportError as exc:
+        _fail(f"the language server needs the 'lsp' extra ({exc.name} is missing): pip install 'followup-lint[lsp]'")
+    serve(log_file=log_file)
+
+
+from followup_lint.cli.rules import rules_group  # noqa: E402  (after the commands it sits beside)
+from followup_lint.serve.command import serve_command  # noqa: E402  (click only; the web stack loads when it runs)
+
+SUBCOMMANDS = {"eval": eval_command, "schedule": schedule_command, "lsp": lsp_command, "rules": rules_group,
+               "serve": serve_command}
+
+
+def main(argv: list | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in SUBCOMMANDS:
+        SUBCOMMANDS[argv[0]].main(argv[1:], prog_name=f"followup-lint {argv[0]}")
+    else:
+        lint_command.main(argv, prog_name="followup-lint")

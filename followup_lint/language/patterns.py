@@ -1,0 +1,409 @@
+"""Patterns and conditions from rule YAML, compiled against the pipeline.
+
+A pattern is a lemma phrase list, a spaCy Matcher token pattern or a regular expression;
+a condition asks the parse about the head word of a match (negated? hedged? which
+grammatical role?). Rule types combine these; they never look at raw strings themselves.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from followup_lint.language import pipeline as nlp_mod
+
+# Regexes run on a region at most this long; drafts are short and user packs are
+# untrusted, so a pathological pattern cannot grind through a pasted novel.
+REGEX_TEXT_LIMIT = 20_000
+# Seconds of regex matching one rule may spend on one draft. A sane pattern needs well
+# under a millisecond on a follow-up email; regex_guard.py refuses the exponential shapes,
+# and this caps the slow polynomial ones (`\w+!` is quadratic on a long run of letters).
+REGEX_BUDGET = 0.5
+
+
+class RegexTimeout(Exception):
+    """A rule's regexes used up their time on this draft."""
+
+    def __init__(self, keys, pattern: str, budget: float):
+        super().__init__(f"regex `{pattern}` ran past the {budget:g} s a rule may spend on one draft")
+        self.keys, self.pattern, self.budget = keys, pattern, budget
+
+
+class _Alarm(Exception):
+    pass
+
+
+_local = threading.local()
+
+
+@contextmanager
+def regex_budget(seconds: float = None):
+    """Regexes matched inside share one time budget (the engine opens one per rule and
+    draft); when it runs out, RegexTimeout names the pattern."""
+    previous = getattr(_local, "budget", None)
+    _local.budget = _Budget(REGEX_BUDGET if seconds is None else seconds)
+    try:
+        yield _local.budget
+    finally:
+        _local.budget = previous
+
+
+class _Budget:
+    def __init__(self, seconds: float):
+        self.seconds, self.used = seconds, 0.0
+
+    def finditer(self, rx: re.Pattern, text: str, keys) -> list:
+        left = self.seconds - self.used
+        if left <= 0:
+            raise RegexTimeout(keys, rx.pattern, self.seconds)
+        start = time.perf_counter()
+        alarm = _arm(left)
+        try:
+            found = list(rx.finditer(text))
+        except _Alarm:
+            raise RegexTimeout(keys, rx.pattern, self.seconds) from None
+        finally:
+            _disarm(alarm)
+            self.used += time.perf_counter() - start
+        if self.used > self.seconds:
+            # Off the main thread nothing can interrupt `re`; stop after the fact.
+            raise RegexTimeout(keys, rx.pattern, self.seconds)
+        return found
+
+
+def _on_alarm(signum, frame):
+    if getattr(_local, "armed", False):
+        raise _Alarm()
+
+
+def _arm(seconds: float):
+    """Interrupt a runaway match with SIGALRM: `re` checks for signals while it
+    backtracks. Only on the main thread of a POSIX process, and only when nobody else
+    uses the alarm, so an embedding program's own timer is never disturbed."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        previous = signal.getsignal(signal.SIGALRM)
+        if previous not in (signal.SIG_DFL, None) or signal.getitimer(signal.ITIMER_REAL) != (0.0, 0.0):
+            return None
+        signal.signal(signal.SIGALRM, _on_alarm)
+    except (ValueError, OSError):
+        return None
+    _local.armed = True
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    return (previous,)
+
+
+def _disarm(armed) -> None:
+    if armed is None:
+        return
+    _local.armed = False
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    signal.signal(signal.SIGALRM, armed[0] if armed[0] is not None else signal.SIG_DFL)
+
+
+def _finditer(rx: re.Pattern, text: str, keys) -> list:
+    budget = getattr(_local, "budget", None)
+    return budget.finditer(rx, text, keys) if budget is not None else list(rx.finditer(text))
+
+
+@dataclass
+class Match:
+    start: int          # offsets in Draft.text
+    end: int
+    segment: object     # parsed.Segment
+    span: object        # spacy Span covering the match
+    pattern: int        # index of the pattern in its list
+
+    @property
+    def text(self) -> str:
+        return self.span.text if self.span is not None else ""
+
+
+_NOT_A_NAME = {"mr", "mrs", "ms", "miss", "dr", "prof", "the", "and", "inc", "ltd", "llc", "plc", "co", "group",
+               "company", "of", "for", "senior", "junior", "lead", "head"}
+
+
+def context_terms(ctx, fields) -> list[str]:
+    """How a draft may refer to its context: "Dana Whitfield" as Dana or Whitfield, "Larkspur
+    Health" as Larkspur, "Patient Services Coordinator" as the coordinator role."""
+    terms: list[str] = []
+    for name in fields:
+        value = getattr(ctx, name, None)
+        if not value:
+            continue
+        terms.append(value)
+        words = [w for w in re.findall(r"[\w'&-]+", value) if len(w) >= 3 and w.lower() not in _NOT_A_NAME]
+        if name == "interviewer":
+            terms.extend(words)
+        elif name == "company" and words and len(words[0]) >= 4:
+            terms.append(words[0])
+        elif name == "role" and words:
+            terms.append(words[-1])
+    return sorted(set(terms), key=len, reverse=True)
+
+
+def context_regex(ctx, fields):
+    terms = context_terms(ctx, fields)
+    if not terms:
+        return None
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(t) for t in terms) + r")(?!\w)", re.IGNORECASE)
+
+
+class PatternError(ValueError):
+    def __init__(self, keys, message):
+        super().__init__(message)
+        self.keys, self.message = keys, message
+
+
+def _lemma_key(pattern: list) -> list:
+    # Rule authors write LEMMA; we match the lower-cased lemma stored in NORM.
+    out = []
+    for token in pattern:
+        token = dict(token)
+        if "LEMMA" in token:
+            value = token.pop("LEMMA")
+            token["NORM"] = _lower_values(value)
+        out.append(token)
+    return out
+
+
+def _lower_values(value):
+    if isinstance(value, str):
+        return value.lower()
+    if isinstance(value, dict):
+        return {k: ([v.lower() for v in vs] if isinstance(vs, list) else vs) for k, vs in value.items()}
+    return value
+
+
+class _MatcherHub:
+    """One spaCy Matcher holding the token and phrase patterns of every rule, condition and
+    kind cue. A doc is matched once and the result kept on the doc, so each token's
+    predicates are computed once instead of once per rule (the matcher was half of the
+    lint time with a matcher per rule)."""
+
+    def __init__(self, vocab):
+        from spacy.matcher import Matcher, PhraseMatcher
+
+        self.vocab = vocab
+        self.matcher = Matcher(vocab, validate=True)
+        # Phrase lists are exact sequences of lower-cased lemmas: a hash lookup per token
+        # (PhraseMatcher), not a predicate per pattern per token (Matcher).
+        self.phrases = PhraseMatcher(vocab, attr="NORM")
+        self.version = 0   # bumped on every add: results cached on a doc are then stale
+
+    def add(self, specs: list) -> str:
+        key = f"p{self.version}"
+        self.matcher.add(key, specs)  # validates first; a bad pattern raises before it is added
+        self.version += 1
+        return key
+
+    def add_phrases(self, phrase_docs: list) -> str:
+        """Each phrase matches its lemmas in isolation or its own lower-cased spelling, token
+        by token ("thanks" alone may lemmatise to "thank" or stay "thanks")."""
+        from itertools import product
+
+        from spacy.tokens import Doc
+
+        key = f"p{self.version}"
+        variants = {}
+        for doc in phrase_docs:
+            options = [sorted({t.norm_, t.lower_}) for t in doc if not t.is_space]
+            words = [t.text for t in doc if not t.is_space]
+            for combo in product(*options):
+                variants[(tuple(words), combo)] = None
+        docs = []
+        for words, norms in variants:
+            d = Doc(self.vocab, words=list(words))
+            for token, norm in zip(d, norms):
+                token.norm_ = norm
+            docs.append(d)
+        self.phrases.add(key, docs)
+        self.version += 1
+        return key
+
+    def matches(self, doc) -> dict:
+        cached = doc.user_data.get("followup_lint_matches")
+        if cached is not None and cached[0] is self and cached[1] == self.version:
+            return cached[2]
+        out: dict = {}
+        strings = doc.vocab.strings
+        for matcher in (self.matcher, self.phrases):
+            if len(matcher):
+                for match_id, start, end in matcher(doc):
+                    out.setdefault(strings[match_id], []).append((start, end))
+        doc.user_data["followup_lint_matches"] = (self, self.version, out)
+        return out
+
+
+_HUBS: dict = {}
+
+
+def _hub(nlp) -> _MatcherHub:
+    key = id(nlp.vocab)
+    if key not in _HUBS or _HUBS[key][0] is not nlp.vocab:
+        _HUBS[key] = (nlp.vocab, _MatcherHub(nlp.vocab))
+    return _HUBS[key][1]
+
+
+class Patterns:
+    """A compiled list of patterns; `find(segment)` yields Matches in text order."""
+
+    def __init__(self, nlp, patterns: list, keys=("patterns",)):
+        self.patterns = patterns
+        self.keys = tuple(keys)
+        self.hub = _hub(nlp)
+        self.token_keys: dict[int, str] = {}  # pattern index -> its key in the shared matcher
+        self.regexes: dict[int, re.Pattern] = {}
+        self.context: dict[int, tuple] = {}   # pattern index -> context fields it matches
+        phrase_docs = {}
+        all_phrases = sorted({p for pat in patterns for p in pat.get("phrases", [])})
+        for phrase, doc in zip(all_phrases, nlp.pipe(all_phrases)):
+            phrase_docs[phrase] = doc
+        for i, pat in enumerate(patterns):
+            try:
+                if "context" in pat:
+                    self.context[i] = tuple(pat["context"])
+                elif "phrases" in pat:
+                    self.token_keys[i] = self.hub.add_phrases([phrase_docs[p] for p in pat["phrases"]])
+                elif "tokens" in pat:
+                    self.token_keys[i] = self.hub.add([_lemma_key(pat["tokens"])])
+                else:
+                    flags = 0 if pat.get("case") else re.IGNORECASE
+                    self.regexes[i] = re.compile(pat["regex"], flags)
+            except Exception as exc:  # spaCy reports bad token patterns as ValueError/MatchPatternError
+                detail = " ".join(str(exc).split())
+                raise PatternError(keys + (i,), f"invalid pattern: {detail[:300]}") from None
+
+    def find(self, segment, ctx=None) -> list[Match]:
+        doc = segment.doc
+        found: list[Match] = []
+        shared = self.hub.matches(doc) if self.token_keys else {}
+        for idx, key in self.token_keys.items():
+            for s, e in shared.get(key, ()):
+                span = doc[s:e]
+                found.append(Match(segment.at(span.start_char), segment.at(span.end_char), segment, span, idx))
+        text = doc.text[:REGEX_TEXT_LIMIT]
+        for idx, rx in self.regexes.items():
+            for m in _finditer(rx, text, self.keys + (idx, "regex")):
+                if m.end() == m.start():
+                    continue
+                span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                found.append(Match(segment.at(m.start()), segment.at(m.end()), segment, span, idx))
+        for idx, fields in self.context.items():
+            rx = context_regex(ctx, fields) if ctx is not None else None
+            for m in (rx.finditer(text) if rx else ()):
+                span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                found.append(Match(segment.at(m.start()), segment.at(m.end()), segment, span, idx))
+        # Longest match first at each position, so overlaps keep the fuller phrase.
+        found.sort(key=lambda m: (m.start, -(m.end - m.start), m.pattern))
+        return found
+
+
+class Conditions:
+    """`when`/`unless` lists: a condition holds when all of its keys hold for a match."""
+
+    SUB_PATTERN_KEYS = ("sentence", "before", "draft")
+
+    def __init__(self, nlp, conditions: list, keys=()):
+        self.conditions = conditions
+        self.sub = {}
+        for i, cond in enumerate(conditions):
+            for key in self.SUB_PATTERN_KEYS:
+                if key in cond:
+                    self.sub[(i, key)] = FilteredPatterns(nlp, cond[key], keys + (i, key))
+
+    def __bool__(self):
+        return bool(self.conditions)
+
+    def any_holds(self, match: Match, segments, ctx=None) -> bool:
+        return any(self._holds(i, c, match, segments, ctx) for i, c in enumerate(self.conditions))
+
+    def all_hold(self, match: Match, segments, ctx=None) -> bool:
+        return all(self._holds(i, c, match, segments, ctx) for i, c in enumerate(self.conditions))
+
+    def _holds(self, i, cond, match: Match, segments, ctx) -> bool:
+        span = match.span
+        if span is None or len(span) == 0:
+            return False
+        head = nlp_mod.anchor(span)
+        for key, want in cond.items():
+            if key == "negated":
+                got = any(nlp_mod.is_negated(t) for t in {head, span[0]})
+            elif key == "hedged":
+                got = nlp_mod.is_hedged(head)
+            elif key == "question":
+                got = nlp_mod.is_question(head)
+            elif key == "dep":
+                got = head.dep_ in want
+            elif key == "pos":
+                got = head.pos_ in want
+            elif key == "head_lemma":
+                got = head.head is not head and head.head.norm_ in [w.lower() for w in want]
+            elif key == "child_lemma":
+                got = any(c.norm_ in [w.lower() for w in want] for c in head.children)
+            elif key == "child_dep":
+                got = any(c.dep_ in want for c in head.children)
+            elif key == "object":
+                got = any(c.dep_ in ("dobj", "dative") and c.lower_ in want for c in head.children)
+            elif key == "subject":
+                got = nlp_mod.subject_of(head) in [w.lower() for w in want]
+            elif key in self.SUB_PATTERN_KEYS:
+                got = self._sub_match(i, key, match, segments, ctx)
+            else:  # the schema rules this out
+                raise KeyError(key)
+            expected = want if isinstance(want, bool) else True
+            if bool(got) != expected:
+                return False
+        return True
+
+    def _sub_match(self, i, key, match: Match, segments, ctx) -> bool:
+        patterns = self.sub[(i, key)]
+        if key == "draft":
+            return any(patterns.find(seg, segments, ctx) for seg in segments)
+        sent = match.span.sent
+        lo = match.segment.at(sent.start_char)
+        hi = match.segment.at(sent.end_char)
+        for other in patterns.find(match.segment, segments, ctx):
+            if other.start >= lo and other.end <= hi:
+                if key == "sentence" or other.end <= match.start:
+                    return True
+        return False
+
+
+def _as_tuple(value):
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+class FilteredPatterns:
+    """Patterns whose matches pass their own `region`, `settings`, `when` and `unless`.
+
+    Used for a rule's patterns and for the patterns inside conditions alike, so a
+    condition can say "a deadline date, unless it sits in an if-clause".
+    """
+
+    def __init__(self, nlp, patterns: list, keys=("patterns",)):
+        self.specs = patterns
+        self.raw = Patterns(nlp, patterns, keys)
+        self.when = [Conditions(nlp, p.get("when", []), keys + (i, "when")) for i, p in enumerate(patterns)]
+        self.unless = [Conditions(nlp, p.get("unless", []), keys + (i, "unless")) for i, p in enumerate(patterns)]
+
+    def find(self, segment, segments, ctx=None) -> list[Match]:
+        out = []
+        for m in self.raw.find(segment, ctx):
+            spec = self.specs[m.pattern]
+            if ctx is not None and ctx.setting not in spec.get("settings", (ctx.setting,)):
+                continue
+            if "region" in spec and segment.region not in _as_tuple(spec["region"]):
+                continue
+            when, unless = self.when[m.pattern], self.unless[m.pattern]
+            if when and not when.all_hold(m, segments, ctx):
+                continue
+            if unless and unless.any_holds(m, segments, ctx):
+                continue
+            out.append(m)
+        return out

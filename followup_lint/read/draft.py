@@ -1,0 +1,130 @@
+"""Read a draft (.txt, .md or .eml) into text, regions with exact offsets, and context.
+
+This layer only reads and splits text; it never parses language. Everything downstream
+points at the draft through character offsets into `Draft.text`, and `Draft.locate` turns
+an offset into the line and column the user sees in the file.
+
+How `text` relates to the file:
+  * .txt: `text` is the decoded file, character for character.
+  * .md: the same, with markup characters replaced by spaces (same length, same lines).
+  * .eml: the file's header block comes first, unchanged; then either the body as it stands in
+    the file (other MIME parts blanked to spaces), or, when the body had to be decoded
+    (base64, quoted-printable, HTML), the decoded body. An RFC 2047 subject is appended decoded.
+`pieces` is the source map: the leading "file" piece has the file's own geometry; any
+"decoded" piece after it has lines and columns of its own (see `locate`).
+"""
+from __future__ import annotations
+
+import errno
+import os
+import re
+from followup_lint.model.text import Range, iter_lines, trim
+from followup_lint.read.regions import split_regions
+from followup_lint.model.draft import DEFAULT_MAX_BYTES, Draft, DraftError, FRONT_MATTER_KEYS, Piece, line_starts
+from followup_lint.read.decode import check_readable, decode_bytes
+from followup_lint.read.frontmatter import _next_line_start, parse_front_matter
+from followup_lint.read.markdown import blank_markdown
+from followup_lint.read.regions import check_regions
+
+
+__all__ = ["Draft", "DraftError", "Piece", "read_path", "read_bytes", "read_text", "FRONT_MATTER_KEYS"]
+
+
+def read_path(
+    path: str | os.PathLike, display: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Draft:
+    """Read a draft file; every failure is a DraftError with a one-line message."""
+    fs_path = os.fsdecode(os.fspath(path))
+    shown = fs_path if display is None else display
+    if os.path.isdir(fs_path):
+        raise DraftError(shown, "is a directory, not a draft file")
+    try:
+        with open(fs_path, "rb") as fh:
+            data = fh.read(max_bytes + 1)  # never slurp a huge file just to refuse it
+            if len(data) > max_bytes:
+                raise DraftError(shown, too_big(max_bytes, os.fstat(fh.fileno()).st_size))
+    except FileNotFoundError:
+        if os.path.islink(fs_path):
+            target = os.readlink(fs_path)
+            raise DraftError(shown, f"broken symbolic link: it points to {target}, which does not exist") from None
+        raise DraftError(shown, "no such file; check the path") from None
+    except PermissionError:
+        raise DraftError(shown, "permission denied; check the file's permissions") from None
+    except IsADirectoryError:
+        raise DraftError(shown, "is a directory, not a draft file") from None
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise DraftError(shown, "symbolic link loop (the links lead in a circle); check where it points") from None
+        raise DraftError(shown, f"cannot read the file: {e.strerror or e}") from None
+    return read_bytes(data, shown, format=format_for(fs_path), max_bytes=max_bytes)
+
+
+def too_big(max_bytes: int, size: int | None = None) -> str:
+    what = f"is {size:,} bytes, over" if size is not None and size > max_bytes else "is larger than"
+    return (f"{what} the {max_bytes:,}-byte limit for a draft; is it the right file? "
+            "(`max-file-size:` in the config raises the limit)")
+
+
+def read_bytes(data: bytes, path: str, *, format: str | None = None, max_bytes: int | None = None) -> Draft:
+    """Read a draft from bytes; the format follows the suffix of `path` unless given."""
+    fmt = format or format_for(path)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise DraftError(path, too_big(max_bytes))
+    if fmt == "eml":
+        from followup_lint.read.eml import read_eml  # imported here: eml builds on this module
+
+        return read_eml(data, path)
+    text, encoding, notes = decode_bytes(data)
+    return _read_plain(text, path, fmt, encoding, notes)
+
+
+def read_text(text: str, path: str = "<text>", *, format: str | None = None) -> Draft:
+    """Read a draft that is already text (an editor buffer, a rule example)."""
+    fmt = format or format_for(path)
+    if fmt == "eml":
+        return read_bytes(text.encode("utf-8", "replace"), path, format="eml")
+    return _read_plain(text, path, fmt, "utf-8", [])
+
+
+def format_for(path: str) -> str:
+    suffix = os.path.splitext(str(path))[1].lower()
+    return {".eml": "eml", ".md": "md", ".markdown": "md"}.get(suffix, "txt")
+
+
+def _read_plain(raw: str, path: str, fmt: str, encoding: str, notes: list[str]) -> Draft:
+    check_readable(raw, path)
+    starts = line_starts(raw)
+    regions: dict[str, list[Range]] = {}
+    front_matter, fm_lines, fm_range, body_start = parse_front_matter(raw, path, starts, notes)
+    if fm_range:
+        regions["front-matter"] = [fm_range]
+    text = blank_markdown(raw, body_start) if fmt == "md" else raw
+    headers: dict[str, str] = {}
+    subject = subject_line(text, body_start)
+    if subject:
+        label, value, body_start = subject
+        regions["headers"] = [label]
+        headers["subject"] = text[value[0]:value[1]] if value else ""
+        if value:
+            regions["subject"] = [value]
+    regions.update(split_regions(text, body_start))
+    check_regions(regions, path)
+    return Draft(path=path, format=fmt, text=text, regions=regions, front_matter=front_matter,
+                 front_matter_lines=fm_lines, headers=headers, notes=notes, encoding=encoding,
+                 file_text=raw if text != raw else None)
+
+
+_SUBJECT = re.compile(r"[ \t]*(subject:)", re.I)
+
+
+def subject_line(text: str, start: int) -> tuple[Range, Range | None, int] | None:
+    """A "Subject: …" first line: (label range, value range or None, where the rest begins)."""
+    for s, e in iter_lines(text, start):
+        if not text[s:e].strip():
+            continue
+        m = _SUBJECT.match(text, s, e)
+        if not m:
+            return None
+        label = (m.start(1), m.end(1))
+        return label, trim(text, m.end(1), e), _next_line_start(text, e)
+    return None

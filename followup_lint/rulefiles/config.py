@@ -1,0 +1,304 @@
+"""Configuration: `.followup-lint.yaml` or `[tool.followup-lint]` in pyproject.toml.
+
+Found by walking up from the draft (or the working directory for stdin). The first file
+that configures followup-lint wins; there is no merging of several levels. Every key and
+rule id is checked, and a mistake names the file and line.
+"""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from followup_lint.read import yamlsource
+from followup_lint.model.draft import DEFAULT_MAX_BYTES
+from followup_lint.rulefiles.loader import builtin_rules
+from followup_lint.read.yamlsource import YamlSourceError
+
+CONFIG_NAMES = (".followup-lint.yaml", ".followup-lint.yml")
+# The project word list for the spelling rule: next to the config file (or in the working
+# directory when there is none), one word a line, `#` starts a comment.
+WORDS_FILE = ".followup-lint-words.txt"
+PUBLIC_LANGUAGETOOL = "https://api.languagetool.org"
+
+
+class ConfigError(YamlSourceError):
+    pass
+
+
+@dataclass
+class Config:
+    path: str | None = None
+    root: Path = field(default_factory=Path.cwd)
+    select: list | None = None
+    ignore: list = field(default_factory=list)
+    per_file_ignores: dict = field(default_factory=dict)
+    exclude: list = field(default_factory=list)
+    packs: list = field(default_factory=list)
+    rules: dict = field(default_factory=dict)
+    defaults: dict = field(default_factory=dict)     # context defaults: setting, kind
+    fail_under: float | None = None
+    words: list = field(default_factory=list)         # spelling: accepted words
+    language: str | None = None                        # spelling/grammar: en-US | en-GB | None (both)
+    grammar: dict | None = None                        # LanguageTool settings; None: no grammar check
+    max_file_size: int = DEFAULT_MAX_BYTES             # bytes; a larger draft file is refused
+    _line: object = None                               # callable(keys) -> line
+
+    def line(self, keys) -> int | None:
+        return self._line(keys) if self._line else None
+
+    def ignored_for(self, display_path: str) -> set:
+        """Rule ids that per-file-ignores switch off for this draft."""
+        out = set()
+        try:
+            rel = Path(os.path.abspath(display_path)).relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            rel = Path(display_path).as_posix()
+        for pattern, ids in self.per_file_ignores.items():
+            if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(Path(rel).name, pattern):
+                out.update(ids)
+        return out
+
+    def excluded(self, path: Path) -> bool:
+        try:  # realpath, not resolve(): a symlink loop must not raise here
+            rel = Path(os.path.realpath(path)).relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            rel = path.as_posix()
+        return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g) or rel.startswith(g.rstrip("/") + "/")
+                   for g in self.exclude)
+
+
+@lru_cache(maxsize=1)
+def config_schema() -> dict:
+    return json.loads(resources.files("followup_lint").joinpath("schema/config.schema.json").read_text("utf-8"))
+
+
+def discover(start: Path) -> Path | None:
+    start = Path(os.path.realpath(start))  # not resolve(): a symlink loop must not raise here
+    directory = start if start.is_dir() else start.parent
+    for d in (directory, *directory.parents):
+        for name in CONFIG_NAMES:
+            if (d / name).is_file():
+                return d / name
+        pyproject = d / "pyproject.toml"
+        if pyproject.is_file() and re.search(r"^\[tool\.followup-lint\]", pyproject.read_text("utf-8", "replace"), re.M):
+            return pyproject
+    return None
+
+
+def load(path: Path | None) -> Config:
+    if path is None:
+        return Config()
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), None, f"cannot read config: {exc}") from None
+    if path.name == "pyproject.toml":
+        data, line = _from_pyproject(text, path)
+    else:
+        try:
+            located = yamlsource.load(text, str(path))
+        except YamlSourceError as exc:
+            raise ConfigError(exc.path, exc.line, exc.message) from None
+        data, line = located.data if located.data is not None else {}, located.line
+    if not isinstance(data, dict):
+        raise ConfigError(str(path), 1, "the configuration must be a mapping of keys (select, ignore, rules, ...)")
+    import jsonschema
+
+    errors = list(jsonschema.Draft202012Validator(config_schema()).iter_errors(data))
+    if errors:
+        err = errors[0]
+        located = yamlsource.Located(data, str(path))
+        located.line = line  # reuse schema_error's wording with our line lookup
+        e = yamlsource.schema_error(located, err)
+        raise ConfigError(str(path), e.line, e.message)
+    cfg = Config(
+        path=str(path),
+        root=path.parent,
+        select=data.get("select"),
+        ignore=list(data.get("ignore", [])),
+        per_file_ignores=dict(data.get("per-file-ignores", {})),
+        exclude=list(data.get("exclude", [])),
+        packs=[str(p) for p in data.get("packs", [])],
+        rules=dict(data.get("rules", {})),
+        defaults={k: data[k] for k in ("setting", "kind") if k in data},
+        fail_under=data.get("fail-under"),
+        words=list(data.get("words", [])),
+        language=data.get("language"),
+        grammar=_grammar_settings(data.get("grammar"), path, line),
+        max_file_size=_size(data.get("max-file-size", DEFAULT_MAX_BYTES)),
+        _line=line,
+    )
+    return cfg
+
+
+def _size(value) -> int:
+    """Bytes from 2000000, "2MB", "500 KB" or "1.5MiB" (the schema has checked the form)."""
+    if isinstance(value, int):
+        return value
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kKmM]?)(i?)[bB]?\s*", value)
+    number, unit, binary = float(m.group(1)), m.group(2).lower(), m.group(3)
+    scale = {"": 1, "k": 1000, "m": 1000**2}[unit] if not binary else {"": 1, "k": 1024, "m": 1024**2}[unit]
+    return max(int(number * scale), 1)
+
+
+def _grammar_settings(data, path: Path, line) -> dict | None:
+    """The grammar: table checked for what the schema cannot say: a server is named, and
+    the public API is used only when its own flag says so."""
+    if data is None:
+        return None
+    public = data.get("send-drafts-to-public-languagetool", False)
+    server = data.get("server")
+    if server and "languagetool.org" in server.lower() and not public:
+        raise ConfigError(str(path), line(("grammar", "server")),
+                          f"grammar: server {server!r} is the public LanguageTool API, which sends your drafts "
+                          "over the internet; set `send-drafts-to-public-languagetool: true` to accept that, "
+                          "or run your own server (see README: Spelling and grammar)")
+    if not server and not public:
+        raise ConfigError(str(path), line(("grammar",)),
+                          "grammar: name your LanguageTool server (`server: http://localhost:8081`), or set "
+                          "`send-drafts-to-public-languagetool: true` to send drafts to languagetool.org")
+    if server and public and "languagetool.org" not in server.lower():
+        raise ConfigError(str(path), line(("grammar", "server")),
+                          "grammar: give either your own `server:` or `send-drafts-to-public-languagetool: true`, not both")
+    settings = dict(data)
+    settings["server"] = server or PUBLIC_LANGUAGETOOL
+    return settings
+
+
+def project_words(cfg: Config) -> tuple:
+    """Lower-cased words from `words:` and the project word list beside the config."""
+    words = {w.strip().lower() for w in cfg.words if w.strip()}
+    path = cfg.root / WORDS_FILE
+    if path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(str(path), None, f"cannot read the word list: {exc}") from None
+        for line in text.splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                words.update(w.lower() for w in line.split())
+    # Sorted, not a set: run fingerprints (the results cache) must not depend on hash order.
+    return tuple(sorted(words))
+
+
+def _from_pyproject(text: str, path: Path):
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(str(path), int(m.group(1)) if m else None, f"invalid TOML: {exc}") from None
+    data = doc.get("tool", {}).get("followup-lint", {})
+    lines = text.splitlines()
+    header = next((i for i, l in enumerate(lines) if l.strip() == "[tool.followup-lint]"), 0)
+
+    def line(keys) -> int:
+        # tomllib keeps no positions: find the key's line below the table header.
+        keys = [str(k) for k in keys if not isinstance(k, int)]
+        for key in reversed(keys):
+            rx = re.compile(r'^\s*(?:\[tool\.followup-lint\.)?"?' + re.escape(key) + r'"?\s*[=\]]')
+            for i in range(header, len(lines)):
+                if rx.search(lines[i]):
+                    return i + 1
+        return header + 1
+
+    return data, line
+
+
+# --- which rules run -----------------------------------------------------------------
+
+@dataclass
+class RuleSet:
+    rules: list            # Rule objects, overrides applied, disabled ones removed
+    by_id: dict
+
+
+def _known(ids, rules_by_id, cfg: Config, keys) -> None:
+    for i, rid in enumerate(ids):
+        if rid == "ALL":
+            continue
+        if rid not in rules_by_id and not any(r.startswith(rid.rstrip("/") + "/") for r in rules_by_id):
+            where = cfg.path or "--select/--ignore"
+            raise ConfigError(where, cfg.line(tuple(keys) + (i,)) if cfg.path else None,
+                              f"unknown rule id {rid!r}; see `followup-lint --list-rules`")
+
+
+def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None = None) -> RuleSet:
+    """The rules this run uses: built-in + packs, config overrides, select/ignore."""
+    from followup_lint.rulefiles import packs as packs_mod
+
+    rules = list(builtin_rules())
+    builtin_ids = {r.id for r in rules}
+    loaded: dict = {}
+    for i, entry in enumerate(cfg.packs):
+        try:
+            pack = packs_mod.resolve(entry, cfg.root)
+        except packs_mod.PackNotFound as exc:
+            raise ConfigError(cfg.path or "config", cfg.line(("packs", i)), str(exc)) from None
+        if pack.name in loaded or pack.name in builtin_ids:
+            other = f"the pack in {loaded[pack.name].folder}" if pack.name in loaded else "a built-in rule"
+            raise ConfigError(cfg.path or "config", cfg.line(("packs", i)),
+                              f"pack name {pack.name!r} ({pack.folder}) is already taken by {other}; "
+                              f"give one of them another `name:` in its pack.yaml")
+        loaded[pack.name] = pack
+        rules.extend(pack.rules())
+    by_id = {r.id: r for r in rules}
+    for rid in cfg.rules:
+        if rid not in by_id:
+            raise ConfigError(cfg.path or "config", cfg.line(("rules", rid)), f"unknown rule id {rid!r} under rules:; see `followup-lint --list-rules`")
+        unknown = [k for k in cfg.rules[rid] if k not in ("severity", "weight", "enabled") and k not in by_id[rid].options]
+        if unknown:
+            opts = ", ".join(["severity", "weight", "enabled", *by_id[rid].options])
+            raise ConfigError(cfg.path or "config", cfg.line(("rules", rid, unknown[0])), f"rule {rid!r} has no option {unknown[0]!r}; it takes: {opts}")
+        for key, value in cfg.rules[rid].items():
+            default = by_id[rid].options.get(key)
+            if isinstance(default, (int, float)) and not isinstance(default, bool) and (
+                    isinstance(value, bool) or not isinstance(value, (int, float))):
+                raise ConfigError(cfg.path or "config", cfg.line(("rules", rid, key)),
+                                  f"rule {rid!r}: {key} takes a number (it is {default} unless set), not {value!r}")
+    _known(cfg.select or [], by_id, cfg, ("select",))
+    _known(cfg.ignore, by_id, cfg, ("ignore",))
+    for glob, ids in cfg.per_file_ignores.items():
+        _known(ids, by_id, cfg, ("per-file-ignores", glob))
+    cli = Config()
+    _known(select or [], by_id, cli, ())
+    _known(ignore or [], by_id, cli, ())
+    chosen = select if select else cfg.select
+    dropped = set(cfg.ignore) | set(ignore or [])
+    words = project_words(cfg) if any(r.type == "spelling" for r in rules) else ()
+    out = []
+    for rule in rules:
+        if chosen and "ALL" not in chosen and not matches_any(rule.id, chosen):
+            continue
+        if matches_any(rule.id, dropped):
+            continue
+        overrides = cfg.rules.get(rule.id, {})
+        if overrides.get("enabled") is False:
+            continue
+        out.append(rule.with_overrides(overrides) if overrides else rule)
+    spelling_on = any(r.type == "spelling" for r in out)
+    for i, rule in enumerate(out):
+        if rule.type in ("spelling", "grammar"):
+            rule = copy.copy(rule)
+            rule.project = {"words": words, "language": cfg.language, "grammar": cfg.grammar,
+                            "spelling_runs": spelling_on}
+            out[i] = rule
+    return RuleSet(out, {r.id: r for r in out})
+
+
+def matches_any(rule_id: str, ids) -> bool:
+    """A rule id matches itself and its pack prefix ("house" or "house/" selects house/*)."""
+    return any(rule_id == i or rule_id.startswith(i.rstrip("/") + "/") for i in ids)

@@ -1,0 +1,2 @@
+"""Files the tool keeps for itself (the cache folder), and the rules for creating them safely.
+"""
