@@ -517,3 +517,29 @@ def test_the_command_serves_the_folder_with_its_config(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
     assert proc.returncode in (0, -signal.SIGINT)
+
+
+def test_the_page_sends_nothing_to_the_network(client, monkeypatch):
+    """With grammar off, linting through the page, the folder view and Save open no
+    connection and resolve no name beyond this machine (the grammar backend's rule)."""
+    import socket
+
+    outside = []
+    real_connect, real_getaddrinfo = socket.socket.connect, socket.getaddrinfo
+
+    def connect(sock, address):
+        if isinstance(address, tuple) and not security.is_loopback(str(address[0])):
+            outside.append(address)
+        return real_connect(sock, address)
+
+    def getaddrinfo(host, *args, **kwargs):
+        if host not in (None, "localhost") and not security.is_loopback(str(host)):
+            outside.append(host)
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    assert client.post("/api/lint", {"text": EMOJI_DRAFT, "context": {"kind": "thank-you"}})[0] == 200
+    assert client.get("/api/folder")[0] == 200
+    assert client.get("/api/explain?rule=grammar")[0] == 200
+    assert not outside, outside

@@ -621,8 +621,11 @@
     }
   }
 
-  window.addEventListener("hashchange", () => {
-    if (state.dirty && !confirm("This draft has unsaved changes. Leave without saving?")) return;
+  window.addEventListener("hashchange", (e) => {
+    if (state.dirty && !confirm("This draft has unsaved changes. Leave without saving?")) {
+      history.replaceState(null, "", new URL(e.oldURL).hash);  // stay on the draft
+      return;
+    }
     route();
   });
 
