@@ -499,7 +499,7 @@ def test_the_command_serves_the_folder_with_its_config(tmp_path):
             line = proc.stdout.readline()
             m = re.search(r"(http://127\.0\.0\.1:(\d+))/\?token=(\S+)", line)
             if m:
-                url, port, token = m.group(1), m.group(2), m.group(3)
+                url, token = m.group(1), m.group(3)
         assert url, proc.stderr.read() if proc.poll() is not None else "no URL printed"
         req = urllib.request.Request(f"{url}/api/lint", method="POST", data=json.dumps({"text": "Hi Sam,\n\nHave you made a decision yet? Thx!\n\nJo\n"}).encode(),
                                      headers={"X-Followup-Token": token, "Origin": url, "Content-Type": "application/json"})

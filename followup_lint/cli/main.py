@@ -17,15 +17,17 @@ from pathlib import Path
 import click
 
 from followup_lint import __version__
-
-from followup_lint.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK  # noqa: F401 (re-exported)
-from followup_lint.cli.common import fail as _fail, load_config as _load_config, setup_errors_fail
+from followup_lint.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, setup_errors_fail  # noqa: F401 (re-exported)
+from followup_lint.cli.common import fail as _fail
+from followup_lint.cli.common import load_config as _load_config
 from followup_lint.formats.explain import explain_rule
 from followup_lint.model.draft import DraftError
-from followup_lint.model.findings import FileReport
+from followup_lint.model.findings import FileReport, Problem
+from followup_lint.model.rule import KINDS, SETTINGS
 from followup_lint.read.draft import read_bytes
 from followup_lint.rulefiles import config as config_mod
 from followup_lint.run.session import Session
+
 # --fail-on score without --fail-under or a config's fail-under: below this a draft's
 # verdict is "rewrite".
 SCORE_GATE_DEFAULT = 60
@@ -127,7 +129,7 @@ def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> None
         if out.refused:
             click.echo(f"followup-lint: {out.path}: not fixed: {out.refused}", err=True)
     # --fix goes on to lint, which reports unreadable drafts; --diff and - end here, so say it now.
-    errors = [r.error for r in reports] + [out.error for out in outcomes if out.error]
+    errors = [str(r.error) for r in reports] + [out.error for out in outcomes if out.error]
     if preview or "-" in o.paths:
         for error in errors:
             click.echo(error, err=True)
@@ -155,20 +157,20 @@ def _collect(paths, session: Session) -> tuple[list, list]:
                 cfg = session.config_for(p)
             problems: list = []
             found = walk(p, excluded=cfg.excluded, problems=problems)
-            errors.extend(FileReport(path=where, error=f"{where}: {why}") for where, why in problems)
+            errors.extend(FileReport(path=where, error=Problem(where, None, why)) for where, why in problems)
             if not found and not problems:
-                errors.append(FileReport(path=raw, error=f"{raw}: no drafts (.txt, .md, .eml) found in this directory"))
+                errors.append(FileReport(path=raw, error=Problem(raw, None, "no drafts (.txt, .md, .eml) found in this directory")))
             files.extend(found)
         elif not os.path.lexists(p):  # a broken or looping symlink is read, and says so
-            errors.append(FileReport(path=raw, error=f"{raw}: no such file or directory"))
+            errors.append(FileReport(path=raw, error=Problem(raw, None, "no such file or directory")))
         else:
             files.append(p)
     return files, errors
 
 
 CONTEXT_OPTIONS = [
-    click.option("--kind", type=click.Choice(["thank-you", "check-in", "offer-update", "unknown"]), help="What kind of follow-up the draft is (overrides front matter)."),
-    click.option("--setting", type=click.Choice(["corporate", "startup", "creative", "unknown"]), help="The interview's setting (overrides front matter)."),
+    click.option("--kind", type=click.Choice(KINDS), help="What kind of follow-up the draft is (overrides front matter)."),
+    click.option("--setting", type=click.Choice(SETTINGS), help="The interview's setting (overrides front matter)."),
     click.option("--interview-date", metavar="DATE", help="When the interview was (YYYY-MM-DD or e.g. 'Nov 3, 2026')."),
     click.option("--reply-promised-by", metavar="DATE", help="The date by which they said you would hear back."),
     click.option("--send-date", metavar="DATE", help="When the draft will be sent (default: front matter, the .eml Date, else today)."),
@@ -342,7 +344,7 @@ def _lint(o: LintOptions, session: Session, file_paths, show_source: bool):
                 draft = read_bytes(_read_stdin(name, cfg.max_file_size), name, max_bytes=cfg.max_file_size)
                 results.append(session.linter_for(cfg).lint_draft(draft))
             except DraftError as exc:
-                results.append(FileReport(path=name, error=str(exc)))
+                results.append(FileReport(path=name, error=Problem.of(exc)))
         items = [(session.config_for(p), p, str(p)) for p in file_paths]
         if progress:
             with click.progressbar(length=len(items), label="Linting", file=sys.stderr) as bar:
@@ -371,7 +373,7 @@ def _report(o: LintOptions, session: Session, results, file_paths, show_source: 
     if o.fmt != "text" or o.statistics:
         for r in results:
             if r.error is not None:
-                click.echo(r.error, err=True)
+                click.echo(str(r.error), err=True)
 
 
 def _exit_code(o: LintOptions, session: Session, results) -> int:
@@ -427,10 +429,10 @@ def schedule_command(draft, fmt, config_path, interview_date, reply_promised_by,
     DRAFT whose front matter has them: then it also says whether the draft is too early."""
     import json
 
+    from followup_lint.engine.schedule import plan, render_text
     from followup_lint.model import context as context_mod
     from followup_lint.model.draft import DraftError
     from followup_lint.read.draft import read_path
-    from followup_lint.engine.schedule import plan, render_text
     from followup_lint.run.session import SETUP_ERRORS
 
     overrides, today = _context_flags(None, None, interview_date, reply_promised_by, send_date, today)

@@ -3,6 +3,8 @@ help text and the writer's page all read from here, so they say the same thing."
 
 from __future__ import annotations
 
+from followup_lint.model.findings import Fix
+
 
 def explain_rule(rule) -> str:
     """`followup-lint --explain RULE`: what the rule checks, why, how to fix it, examples."""
@@ -28,8 +30,8 @@ def explain_rule(rule) -> str:
     return "\n".join(lines) + "\n"
 
 
-def fix_title(fix: dict) -> str:
-    return fix["title"] if fix["safe"] else f"{fix['title']} (unsafe fix: review the result)"
+def fix_title(fix: Fix) -> str:
+    return fix.title if fix.safe else f"{fix.title} (unsafe fix: review the result)"
 
 
 def explain_finding(finding, rule, markdown: bool = True) -> str:

@@ -75,7 +75,7 @@ def render(reports, rules=(), **_options) -> str:
         location = dict(_artifact(report.path), index=len(artifacts))
         if report.error is not None:
             artifacts.append({"location": _artifact(report.path)})
-            notifications.append({"level": "error", "message": {"text": report.error},
+            notifications.append({"level": "error", "message": {"text": str(report.error)},
                                   "locations": [{"physicalLocation": {"artifactLocation": location}}]})
             continue
         artifacts.append({"location": _artifact(report.path),

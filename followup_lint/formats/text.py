@@ -45,7 +45,8 @@ def render(reports, show_source: bool = False, color: bool = False, quiet: bool 
         if len(readable) > 1 else []
     for report in reports:
         if report.error is not None:
-            out.append(f"{report.error}" if report.error.startswith(report.path) else f"{report.path}: {report.error}")
+            error = str(report.error)
+            out.append(error if error.startswith(report.path) else f"{report.path}: {error}")
             continue
         lines = _source_lines(report.text) if show_source and report.text else []
         for note in ([] if quiet else report.notes):

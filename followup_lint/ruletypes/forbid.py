@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from followup_lint.ruletypes.common import Hit, sentence_bounds, surviving_matches
 
+FIELDS = frozenset({"match", "sentence"})
+FIXES = frozenset({"replace", "delete"})
 
-def check(rule, parsed, ctx) -> list[Hit]:
+
+def validate(data: dict, located) -> None:
+    """Patterns are checked by the loader, like every rule's."""
+
+
+def check(rule, parsed, ctx, settings) -> list[Hit]:
     segments = parsed.segments(rule.spec.regions)
     hits: list[Hit] = []
     seen_sentences = set()

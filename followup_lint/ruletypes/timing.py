@@ -17,7 +17,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from followup_lint.ruletypes.common import Hit
+from followup_lint.ruletypes.common import Hit, check_option_name
+
+FIELDS = frozenset({"send_date", "send_date_source", "earliest", "latest", "days_early", "days_late", "anchor"})
+FIXES: frozenset = frozenset()
+
+
+def validate(data: dict, located) -> None:
+    """A bound's `days:` written as a name is one of the rule's options."""
+    for key in ("earliest", "latest"):
+        for i, entry in enumerate(data.get("timing", {}).get(key, [])):
+            check_option_name(data, located, ("timing", key, i), "days", entry.get("days"))
 
 
 def bound(rule_spec, entries, ctx) -> tuple[dt.date | None, dict | None]:
@@ -46,7 +56,7 @@ def _fmt(day: dt.date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
-def check(rule, parsed, ctx) -> list[Hit]:
+def check(rule, parsed, ctx, settings) -> list[Hit]:
     spec = rule.spec
     timing = spec.timing
     send = ctx.send_date

@@ -154,7 +154,7 @@ def create_app(source, token: str, hosts: set[str], max_body: int = security.MAX
                 rules[f.rule] = rules.get(f.rule, 0) + 1
                 counts[f.rule] = counts.get(f.rule, 0) + 1
             drafts.append({"path": rel, "score": report.score, "verdict": report.verdict, "kind": report.kind,
-                           "findings": len(report.findings), "rules": rules, "error": report.error})
+                           "findings": len(report.findings), "rules": rules, "error": engine.error_text(report)})
         titles = {r: engine.rule_info(linter, r)["title"] for r in counts}
         frequency = [{"rule": r, "count": n, "title": titles[r]} for r, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
         return {"folder": folder.name, "drafts": drafts, "frequency": frequency,

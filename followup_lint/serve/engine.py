@@ -74,10 +74,10 @@ def _explain_rule(rule) -> str:
     return explain_rule(rule)
 
 
-def _file_report(**kw):
-    from followup_lint.model.findings import FileReport
+def _file_report(path: str, message: str):
+    from followup_lint.model.findings import FileReport, Problem
 
-    return FileReport(**kw)
+    return FileReport(path=path, error=Problem(None, None, message))
 
 
 def version() -> str:
@@ -201,7 +201,7 @@ def lint_text(linter, text: str, context: dict, fmt: str = "txt"):
     try:
         draft = _read().read_text(text, f"draft.{fmt}", format=fmt)
     except _draft_error() as exc:
-        return _file_report(path=f"draft.{fmt}", error=exc.message), None
+        return _file_report(f"draft.{fmt}", exc.message), None
     return linter.lint_draft(draft, context), draft
 
 
@@ -225,10 +225,26 @@ def explain(linter, rule_id: str) -> str | None:
     return _explain_rule(rule) if rule is not None else None
 
 
+def error_text(report) -> str | None:
+    """Why a report has no findings (a draft that cannot be read, a bad context), or None."""
+    return None if report.error is None else str(report.error)
+
+
+def _edit(edit) -> dict:
+    return {"start": edit.start, "end": edit.end, "replacement": edit.replacement}
+
+
+def fix_dict(fix) -> dict | None:
+    """A finding's fix as the page gets it: title, safe, edits (offsets into Draft.raw)."""
+    if not fix:
+        return None
+    return {"title": fix.title, "safe": bool(fix.safe), "edits": [_edit(e) for e in fix.edits]}
+
+
 def fix_all(findings) -> list:
     """The safe fixes the CLI's --fix would apply together (non-overlapping), as edit dicts."""
     fixes = _fixes()
-    return fixes.edits_of(fixes.choose(findings))
+    return [_edit(e) for e in fixes.edits_of(fixes.choose(findings))]
 
 
 def schedule(linter, context: dict, kind: str | None) -> dict | None:

@@ -47,8 +47,9 @@ def report(linter, text: str, context: dict, errors: dict, fmt: str = "txt") -> 
     out = {"error": None, "field_errors": errors, "score": None, "verdict": None, "kind": None,
            "kind_source": None, "findings": [], "fix_all": [], "notes": [], "schedule": None,
            "today": engine.today(linter).isoformat()}
-    if result.error is not None:
-        out["error"] = result.error.split(": ", 1)[-1] if result.error.startswith("draft.") else result.error
+    problem = engine.error_text(result)
+    if problem is not None:
+        out["error"] = problem.split(": ", 1)[-1] if problem.startswith("draft.") else problem
         out["schedule"] = engine.schedule(linter, context, context.get("kind"))
         return out
     units = Utf16(draft.raw)
@@ -58,12 +59,13 @@ def report(linter, text: str, context: dict, errors: dict, fmt: str = "txt") -> 
 
     for i, f in enumerate(result.findings):
         info = engine.rule_info(linter, f.rule)
+        fix = engine.fix_dict(f.fix)
         out["findings"].append({
             "id": i, "rule": f.rule, "severity": f.severity, "message": f.message, "suggestion": f.suggestion,
             "title": f.title or info["title"], "why": info["why"], "source": info["source"],
             "start": units(f.start), "end": units(f.end), "line": f.line, "column": f.column,
             "region": f.region,
-            "fix": {"title": f.fix["title"], "safe": bool(f.fix["safe"]), "edits": edits(f.fix["edits"])} if f.fix else None,
+            "fix": dict(fix, edits=edits(fix["edits"])) if fix else None,
         })
     out.update(score=result.score, verdict=result.verdict, kind=result.kind, kind_source=result.kind_source,
                notes=list(result.notes), fix_all=edits(engine.fix_all(result.findings)),
