@@ -543,3 +543,9 @@ def test_the_page_sends_nothing_to_the_network(client, monkeypatch):
     assert client.get("/api/folder")[0] == 200
     assert client.get("/api/explain?rule=grammar")[0] == 200
     assert not outside, outside
+
+
+def test_a_pasted_draft_is_held_to_max_file_size(client, linter):
+    text = "Hi Sam,\n\n" + "Thank you. " * (linter.config.max_file_size // 11 + 10)
+    status, body, *_ = client.post("/api/lint", {"text": text})
+    assert status == 200 and "max-file-size" in body["error"] and not body["findings"]

@@ -43,10 +43,14 @@ def utf16_to_index(text: str, unit: int) -> int:
 
 def report(linter, text: str, context: dict, errors: dict, fmt: str = "txt") -> dict:
     """Lint the page's draft; the answer the writer's view renders."""
-    result, draft = engine.lint_text(linter, text, context, fmt)
     out = {"error": None, "field_errors": errors, "score": None, "verdict": None, "kind": None,
            "kind_source": None, "findings": [], "fix_all": [], "notes": [], "schedule": None,
            "today": engine.today(linter).isoformat()}
+    limit = linter.config.max_file_size
+    if len(text.encode("utf-8", "surrogatepass")) > limit:  # as a draft file of that size would be
+        out["error"] = f"the draft is over {limit:,} bytes (max-file-size); shorten it"
+        return out
+    result, draft = engine.lint_text(linter, text, context, fmt)
     problem = engine.error_text(result)
     if problem is not None:
         out["error"] = problem.split(": ", 1)[-1] if problem.startswith("draft.") else problem
