@@ -197,10 +197,23 @@ def _with(options):
     return deco
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]},
-               epilog="Subcommands: `followup-lint eval DIR` scores the rules against a labelled corpus; "
-                      "`followup-lint rules test|new|schema|packs` writes and tests your own rules. "
-                      "A draft named like a subcommand is reached as ./eval or after --.")
+class _LintCommand(click.Command):
+    """The lint command, whose --help ends with every subcommand, one line each (read from
+    SUBCOMMANDS, so a new subcommand shows up without editing this)."""
+
+    def format_epilog(self, ctx, formatter):
+        rows = [(f"{name} {_USAGE.get(name, '')}".rstrip(), cmd.get_short_help_str(limit=300))
+                for name, cmd in SUBCOMMANDS.items()]
+        with formatter.section("Commands (followup-lint COMMAND --help for each)"):
+            formatter.write_dl(rows)
+        formatter.write_paragraph()
+        formatter.write_text("A draft named like a command is reached as ./eval or after --.")
+
+
+_USAGE = {"eval": "DIR", "schedule": "[DRAFT]", "rules": "test|new|schema|packs"}
+
+
+@click.command(cls=_LintCommand, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, type=click.Path(readable=False))  # unreadable: reported per file
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text", show_default=True,
               help="Output format: sarif for code scanning, github for annotations in GitHub Actions.")
@@ -317,7 +330,10 @@ def _print_rules(o: LintOptions, session: Session) -> None:
         # An explained rule may be one that --select or the config leaves out.
         rule = ruleset.by_id.get(o.explain) or Session(config=cfg).ruleset_for(cfg).by_id.get(o.explain)
     if rule is None:
-        _fail(f"unknown rule {o.explain!r}; see `followup-lint --list-rules`")
+        from followup_lint.read.yamlsource import did_you_mean
+
+        known = Session(config=cfg).ruleset_for(cfg).by_id
+        _fail(f"unknown rule {o.explain!r}{did_you_mean(o.explain, known)}; see `followup-lint --list-rules`")
     click.echo(explain_rule(rule), nl=False)
 
 
@@ -387,7 +403,7 @@ def _exit_code(o: LintOptions, session: Session, results) -> int:
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
-@click.command("eval", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("eval", short_help="Score the rules against a labelled corpus (precision, recall, F1).", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--select", multiple=True, help="Only these rules.")
@@ -415,7 +431,7 @@ def eval_command(directory, fmt, select, ignore, verbose, config_path):
     sys.exit(EXIT_ERROR if result["errors"] else EXIT_OK)
 
 
-@click.command("schedule", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("schedule", short_help="When to send the thank-you and the check-in; whether a draft is too early.", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("draft", required=False, type=click.Path(readable=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (for wait_days/max_days overrides).")
@@ -456,7 +472,7 @@ def schedule_command(draft, fmt, config_path, interview_date, reply_promised_by,
         sys.exit(EXIT_FINDINGS)
 
 
-@click.command("lsp", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("lsp", short_help="Run the language server for editors (diagnostics, hover, quick fixes).", context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--stdio", is_flag=True, help="Talk LSP over stdin/stdout (the default; accepted because editors pass it).")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Append the server's log to this file.")
 def lsp_command(stdio, log_file):

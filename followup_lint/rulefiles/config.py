@@ -113,7 +113,7 @@ def load(path: Path | None) -> Config:
         raise ConfigError(str(path), 1, "the configuration must be a mapping of keys (select, ignore, rules, ...)")
     import jsonschema
 
-    errors = list(jsonschema.Draft202012Validator(config_schema()).iter_errors(data))
+    errors = yamlsource.unknown_keys_first(list(jsonschema.Draft202012Validator(config_schema()).iter_errors(data)))
     if errors:
         err = errors[0]
         located = yamlsource.Located(data, str(path))
@@ -233,7 +233,8 @@ def _known(ids, rules_by_id, cfg: Config, keys) -> None:
         if rid not in rules_by_id and not any(r.startswith(rid.rstrip("/") + "/") for r in rules_by_id):
             where = cfg.path or "--select/--ignore"
             raise ConfigError(where, cfg.line(tuple(keys) + (i,)) if cfg.path else None,
-                              f"unknown rule id {rid!r}; see `followup-lint --list-rules`")
+                              f"unknown rule id {rid!r}{yamlsource.did_you_mean(rid, rules_by_id)}; "
+                              "see `followup-lint --list-rules`")
 
 
 def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None = None) -> RuleSet:
@@ -258,11 +259,12 @@ def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None =
     by_id = {r.id: r for r in rules}
     for rid in cfg.rules:
         if rid not in by_id:
-            raise ConfigError(cfg.path or "config", cfg.line(("rules", rid)), f"unknown rule id {rid!r} under rules:; see `followup-lint --list-rules`")
+            raise ConfigError(cfg.path or "config", cfg.line(("rules", rid)), f"unknown rule id {rid!r} under rules:{yamlsource.did_you_mean(rid, by_id)}; see `followup-lint --list-rules`")
         unknown = [k for k in cfg.rules[rid] if k not in ("severity", "weight", "enabled") and k not in by_id[rid].options]
         if unknown:
             opts = ", ".join(["severity", "weight", "enabled", *by_id[rid].options])
-            raise ConfigError(cfg.path or "config", cfg.line(("rules", rid, unknown[0])), f"rule {rid!r} has no option {unknown[0]!r}; it takes: {opts}")
+            raise ConfigError(cfg.path or "config", cfg.line(("rules", rid, unknown[0])), f"rule {rid!r} has no option {unknown[0]!r}"
+                              f"{yamlsource.did_you_mean(unknown[0], opts.split(', '))}; it takes: {opts}")
         for key, value in cfg.rules[rid].items():
             default = by_id[rid].options.get(key)
             if isinstance(default, (int, float)) and not isinstance(default, bool) and (
