@@ -86,3 +86,23 @@ def test_rule_file_key_typo_names_the_key_not_a_missing_one(tmp_path):
     message = str(err.value)
     assert "unknown key 'severty'" in message and "did you mean 'severity'?" in message, message
     assert "required property" not in message
+
+
+# --- 8. schedule infers the kind as the lint does ------------------------------------------
+
+CHECKIN = "Hi Sam,\n\nI wanted to check in on the analyst role. I am happy to send references if they would help.\n\nBest,\nJo\n"
+
+
+def test_schedule_judges_the_kind_the_lint_infers(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "checkin.txt").write_text(CHECKIN)
+    dates = ["--today", "2026-11-12", "--interview-date", "2026-11-10"]
+    code, out, _ = run_main(["--format", "json", *dates, "checkin.txt"], capsys)
+    linted = json.loads(out)["files"][0]
+    assert (linted["kind"], linted["kind_source"]) == ("check-in", "inferred")
+    code, out, _ = run_main(["schedule", "checkin.txt", *dates], capsys)
+    assert "checkin.txt: check-in (inferred) sent 2026-11-12 (today): too early by 5 day(s)" in out, out
+    assert code == 1
+    code, out, _ = run_main(["schedule", "checkin.txt", "--format", "json", *dates], capsys)
+    draft = json.loads(out)["draft"]
+    assert (draft["kind"], draft["kind_source"], draft["days_early"]) == ("check-in", "inferred", 5)

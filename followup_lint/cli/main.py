@@ -439,7 +439,8 @@ def eval_command(directory, fmt, select, ignore, verbose, config_path):
 def schedule_command(draft, fmt, config_path, interview_date, reply_promised_by, send_date, today):
     """When to send the thank-you and the earliest check-in, and what the check-in should
     contain. Give --interview-date (and --reply-promised-by if they named a date), or a
-    DRAFT whose front matter has them: then it also says whether the draft is too early."""
+    DRAFT whose front matter has them: then it also says whether the draft is too early
+    (for a draft that does not state its kind, the kind the lint infers from its text)."""
     import json
 
     from followup_lint.model import context as context_mod
@@ -450,16 +451,19 @@ def schedule_command(draft, fmt, config_path, interview_date, reply_promised_by,
 
     overrides, today = _context_flags(None, None, interview_date, reply_promised_by, send_date, today)
     cfg = _load_config(config_path, Path(draft or "."))
-    front, headers = {}, {}
-    if draft:
-        try:
-            d = read_path(draft, max_bytes=cfg.max_file_size)
-        except DraftError as exc:
-            _fail(str(exc))
-        front, headers = d.front_matter, d.headers
+    session = Session(config=cfg, overrides=overrides, today=today)
     try:
-        ctx = context_mod.build(front, overrides, cfg.defaults, headers=headers, today=today)
-        rules = Session(config=cfg).ruleset_for(cfg).by_id
+        if draft:
+            try:
+                d = read_path(draft, max_bytes=cfg.max_file_size)
+            except DraftError as exc:
+                _fail(str(exc))
+            # The draft's kind as the lint sees it (stated, else inferred from the text):
+            # this loads spaCy, which a schedule without a draft never does.
+            ctx, _, _ = session.linter_for(cfg).context(d)
+        else:
+            ctx = context_mod.build({}, overrides, cfg.defaults, today=today)
+        rules = session.ruleset_for(cfg).by_id
     except context_mod.ContextError as exc:
         _fail(f"{draft}: {exc}" if draft else str(exc))
     except SETUP_ERRORS as exc:

@@ -46,7 +46,7 @@ def plan(ctx, rules_by_id: dict, draft_path: str | None = None) -> Plan:
                  "interview_date": f"{days} days after the interview"}.get(entry["after"], entry["after"])
     result = Plan(ctx.interview_date, ctx.reply_promised_by, thanks_by, checkin, basis, CHECKIN_SHOULD)
     if draft_path is not None:
-        info = {"path": draft_path, "kind": ctx.kind, "send_date": ctx.send_date.isoformat(),
+        info = {"path": draft_path, "kind": ctx.kind, "kind_source": ctx.kind_source, "send_date": ctx.send_date.isoformat(),
                 "send_date_source": ctx.send_date_source}
         if ctx.kind == "check-in" and checkin is not None:
             early = (checkin - ctx.send_date).days
@@ -82,5 +82,6 @@ def render_text(p: Plan) -> str:
         out.append("No interview date or promised reply date: give --interview-date (and --reply-promised-by if they named a date).")
     if p.draft:
         d = p.draft
-        out.append(f"{d['path']}: {d['kind']} sent {d['send_date']} ({d['send_date_source']}): {d['verdict']}")
+        kind = f"{d['kind']} ({d['kind_source']})" if d.get("kind_source") in ("inferred", "config") else d["kind"]
+        out.append(f"{d['path']}: {kind} sent {d['send_date']} ({d['send_date_source']}): {d['verdict']}")
     return "\n".join(out) + "\n"
