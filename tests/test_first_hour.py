@@ -106,3 +106,81 @@ def test_schedule_judges_the_kind_the_lint_infers(tmp_path, monkeypatch, capsys)
     code, out, _ = run_main(["schedule", "checkin.txt", "--format", "json", *dates], capsys)
     draft = json.loads(out)["draft"]
     assert (draft["kind"], draft["kind_source"], draft["days_early"]) == ("check-in", "inferred", 5)
+
+
+# --- 10. the progress bar's ETA ------------------------------------------------------------
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_eta_waits_for_measured_throughput_and_ignores_the_model_load():
+    from followup_lint.cli.progress import Eta
+
+    clock = FakeClock()
+    eta = Eta(160, clock)
+    clock.now = 4.0            # the model loads, then the first batch of 32 lands at once
+    for _ in range(32):
+        eta.update(1)
+        assert eta.text() is None          # nothing measured yet: no guess
+        clock.now += 0.001
+    for batch in range(2):     # then a batch of 32 every 0.5 s: 64 drafts a second
+        clock.now += 0.5
+        for _ in range(32):
+            eta.update(1)
+    left = eta.seconds_left()
+    assert left is not None and abs(left - (160 - 96) / 64) < 0.1, left
+    assert eta.text() == "about 1s left"
+
+
+def test_eta_none_before_a_second_of_measurement():
+    from followup_lint.cli.progress import Eta
+
+    clock = FakeClock()
+    eta = Eta(100, clock)
+    for _ in range(10):
+        clock.now += 0.05
+        eta.update(1)
+    assert eta.seconds_left() is None      # 0.35 s measured: too short to say
+    for _ in range(20):
+        clock.now += 0.05
+        eta.update(1)
+    assert abs(eta.seconds_left() - 70 * 0.05) < 0.01
+
+
+def test_progress_bar_in_a_terminal_shows_no_guessed_eta(tmp_path):
+    """A real run in a pseudo-terminal: 12 drafts finish in one burst after the model loads;
+    click's ETA charged the load to every draft (hh:mm:ss); there is nothing to measure."""
+    import os
+    import pty
+    import select
+
+    for i in range(12):
+        (tmp_path / f"d{i:02d}.txt").write_text(CHECKIN.replace("Jo", f"Jo {i}"))
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "followup_lint", "--no-cache", "--exit-zero", str(tmp_path)],
+                            stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, cwd=tmp_path,
+                            env={**os.environ, "NO_COLOR": "1", "COLUMNS": "100"})
+    os.close(slave)
+    out = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 120)
+        if not ready:
+            break
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    proc.wait(timeout=120)
+    os.close(master)
+    text = out.decode("utf-8", "replace")
+    assert "Linting" in text, text   # the bar was drawn
+    assert not __import__("re").search(r"\d\d:\d\d:\d\d", text), text

@@ -360,8 +360,10 @@ def _lint(o: LintOptions, session: Session, file_paths, show_source: bool):
                 results.append(FileReport(path=name, error=str(exc)))
         items = [(session.config_for(p), p, str(p)) for p in file_paths]
         if progress:
-            with click.progressbar(length=len(items), label="Linting", file=sys.stderr) as bar:
-                results.extend(cached.lint_many(items, o.jobs, progress=bar.update))
+            from followup_lint.cli.progress import progress_bar
+
+            with progress_bar(len(items)) as update:
+                results.extend(cached.lint_many(items, o.jobs, progress=update))
         else:
             results.extend(cached.lint_many(items, o.jobs))
     return results, cached
