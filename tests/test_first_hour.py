@@ -184,3 +184,45 @@ def test_progress_bar_in_a_terminal_shows_no_guessed_eta(tmp_path):
     text = out.decode("utf-8", "replace")
     assert "Linting" in text, text   # the bar was drawn
     assert not __import__("re").search(r"\d\d:\d\d:\d\d", text), text
+
+
+# --- 12. weekends --------------------------------------------------------------------------
+
+
+def test_schedule_keeps_a_weekend_earliest_date_and_suggests_the_next_working_day(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    args = ["schedule", "--interview-date", "2026-11-14", "--today", "2026-11-15"]   # Sat 14 -> Sat 21
+    code, out, _ = run_main(args, capsys)
+    assert "Earliest check-in:  Sat 21 Nov 2026 (7 days after the interview)" in out, out
+    assert "Suggested check-in: Mon 23 Nov 2026 (Saturday is not a working day;" in out, out
+    code, out, _ = run_main([*args, "--format", "json"], capsys)
+    plan = json.loads(out)
+    assert (plan["checkin_from"], plan["checkin_next_working_day"]) == ("2026-11-21", "2026-11-23")
+    code, out, _ = run_main(["schedule", "--interview-date", "2026-11-10", "--format", "json"], capsys)
+    assert json.loads(out)["checkin_next_working_day"] is None          # Tue 17: a working day
+
+
+def test_working_days_come_from_the_config(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".followup-lint.yaml").write_text("working-days: [sun, mon, tue, wed, thu]\n")
+    code, out, _ = run_main(["schedule", "--interview-date", "2026-11-13", "--format", "json"], capsys)   # Fri 20
+    assert json.loads(out)["checkin_next_working_day"] == "2026-11-22"  # Sunday
+    code, out, _ = run_main(["schedule", "--interview-date", "2026-11-15", "--format", "json"], capsys)   # Sun 22
+    assert json.loads(out)["checkin_next_working_day"] is None
+    (tmp_path / ".followup-lint.yaml").write_text("working-days: [mon, tue, wed, thu, fry]\n")
+    code, out, err = run_main(["schedule", "--interview-date", "2026-11-13"], capsys)
+    assert code == 2 and ".followup-lint.yaml:1:" in err, err
+
+
+def test_too_early_names_the_next_working_day_and_the_weekend_date_is_not_early(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "checkin.txt").write_text(CHECKIN)
+    base = ["--kind", "check-in", "--interview-date", "2026-11-14", "--select", "too-early", "checkin.txt"]
+    code, out, _ = run_main(["--send-date", "2026-11-16", *base], capsys)
+    assert "the earliest good date is Sat 21 Nov 2026" in out, out
+    assert "That is a Saturday; Mon 23 Nov 2026 is the next working day." in out, out
+    code, out, _ = run_main(["--send-date", "2026-11-21", *base], capsys)
+    assert code == 0 and "too-early" not in out, out
+    code, out, _ = run_main(["--send-date", "2026-11-12", "--kind", "check-in", "--interview-date", "2026-11-10",
+                             "--select", "too-early", "checkin.txt"], capsys)
+    assert "Tue 17 Nov 2026" in out and "working day" not in out, out

@@ -464,7 +464,7 @@ def schedule_command(draft, fmt, config_path, interview_date, reply_promised_by,
             # this loads spaCy, which a schedule without a draft never does.
             ctx, _, _ = session.linter_for(cfg).context(d)
         else:
-            ctx = context_mod.build({}, overrides, cfg.defaults, today=today)
+            ctx = context_mod.build({}, overrides, cfg.defaults, today=today, working_days=cfg.working_days)
         rules = session.ruleset_for(cfg).by_id
     except context_mod.ContextError as exc:
         _fail(f"{draft}: {exc}" if draft else str(exc))

@@ -69,7 +69,7 @@ class Linter:
 
         overrides = dict(self.overrides, **(context or {}))
         ctx = context_mod.build(draft.front_matter, overrides, self.config.defaults,
-                                headers=draft.headers, today=self.today)
+                                headers=draft.headers, today=self.today, working_days=self.config.working_days)
         parsed = parsed or ParsedDraft(draft, self.nlp)
         evidence = []
         if ctx.kind_source == "default":

@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 from followup_lint.model.rule import KINDS, SETTINGS
 
 
+WORKING_DAYS = (0, 1, 2, 3, 4)
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
 class ContextError(ValueError):
     """A context value that cannot be used. str() starts with the field name."""
 
@@ -38,6 +42,17 @@ class Context:
     company: str | None = None
     role: str | None = None
     ignore: tuple = field(default_factory=tuple)
+    # The days an email is read the day it lands (Monday=0): the config's `working-days`.
+    working_days: tuple = WORKING_DAYS
+
+
+def next_working_day(day: dt.date, working_days=WORKING_DAYS) -> dt.date:
+    """`day` itself when it is a working day, else the first working day after it."""
+    for _ in range(7):
+        if day.weekday() in working_days:
+            return day
+        day += dt.timedelta(days=1)
+    return day  # no working days at all: the config refuses that, but never loop
 
 
 DATE_KEYS = ("interview_date", "send_date", "reply_promised_by")
@@ -82,7 +97,7 @@ def email_date(header: str | None) -> dt.date | None:
 
 
 def build(front_matter: dict | None = None, overrides: dict | None = None, defaults: dict | None = None,
-          headers: dict | None = None, today: dt.date | None = None) -> Context:
+          headers: dict | None = None, today: dt.date | None = None, working_days=WORKING_DAYS) -> Context:
     """Merge the sources into one Context. Raises ContextError naming the bad field."""
     merged: dict = {}
     sources: dict = {}
@@ -118,6 +133,7 @@ def build(front_matter: dict | None = None, overrides: dict | None = None, defau
         setting=setting,
         send_date_source=send_source,
         ignore=tuple(str(i) for i in ignore),
+        working_days=tuple(working_days),
         **dates,
         **names,
     )

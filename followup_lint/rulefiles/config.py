@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from followup_lint.read import yamlsource
+from followup_lint.model.context import DAY_NAMES, WORKING_DAYS
 from followup_lint.model.draft import DEFAULT_MAX_BYTES
 from followup_lint.rulefiles.loader import builtin_rules
 from followup_lint.read.yamlsource import YamlSourceError
@@ -49,6 +50,7 @@ class Config:
     language: str | None = None                        # spelling/grammar: en-US | en-GB | None (both)
     grammar: dict | None = None                        # LanguageTool settings; None: no grammar check
     max_file_size: int = DEFAULT_MAX_BYTES             # bytes; a larger draft file is refused
+    working_days: tuple = WORKING_DAYS                 # weekday numbers (Monday=0) mail is read on
     _line: object = None                               # callable(keys) -> line
 
     def line(self, keys) -> int | None:
@@ -135,6 +137,8 @@ def load(path: Path | None) -> Config:
         language=data.get("language"),
         grammar=_grammar_settings(data.get("grammar"), path, line),
         max_file_size=_size(data.get("max-file-size", DEFAULT_MAX_BYTES)),
+        working_days=tuple(sorted(DAY_NAMES.index(d) for d in set(data["working-days"])))
+        if "working-days" in data else WORKING_DAYS,
         _line=line,
     )
     return cfg

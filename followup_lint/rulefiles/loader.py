@@ -160,7 +160,8 @@ def _check_semantics(data: dict, located) -> None:
             if isinstance(days, str) and days not in options:
                 raise located.error(("timing", key, i, "days"), f"days: {days!r} is not one of the rule's options ({', '.join(options) or 'none defined'})")
     fmt_keys = set(options) | {"match", "sentence", "value", "limit", "kind", "setting", "mine", "other",
-                               "send_date", "send_date_source", "earliest", "latest", "days_early", "days_late", "anchor"}
+                               "send_date", "send_date_source", "earliest", "latest", "days_early", "days_late", "anchor",
+                               "next_working_day"}
     fmt_keys |= TYPE_FIELDS.get(data.get("type"), set())
     for key in ("message", "suggestion"):
         for name in re.findall(r"{(\w+)[^}]*}", data.get(key, "")):
