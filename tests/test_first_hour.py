@@ -226,3 +226,24 @@ def test_too_early_names_the_next_working_day_and_the_weekend_date_is_not_early(
     code, out, _ = run_main(["--send-date", "2026-11-12", "--kind", "check-in", "--interview-date", "2026-11-10",
                              "--select", "too-early", "checkin.txt"], capsys)
     assert "Tue 17 Nov 2026" in out and "working day" not in out, out
+
+
+# --- 9. --force-exclude ------------------------------------------------------------------
+
+BAD = "Hi Sam,\n\nHave you made a decision yet? I need an answer ASAP.\n\nThanks,\nJo\n"
+
+
+def test_force_exclude_applies_exclude_to_named_files_and_stdin(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".followup-lint.yaml").write_text("exclude: [templates/]\n")
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "bad.txt").write_text(BAD)
+    (tmp_path / "bad.txt").write_text(BAD)
+    assert run("templates/bad.txt").exit_code == 1                       # named: linted, as before
+    result = run("--force-exclude", "templates/bad.txt")
+    assert result.exit_code == 0 and "templates" not in result.output, result.output
+    result = run("--force-exclude", "templates/bad.txt", "bad.txt")
+    assert result.exit_code == 1 and "bad.txt:3:" in result.output and "templates" not in result.output
+    result = run("--force-exclude", "--stdin-filename", "templates/x.txt", "-", input=BAD)
+    assert result.exit_code == 0 and "pushy" not in result.output, result.output
+    assert run("--force-exclude", "--stdin-filename", "x.txt", "-", input=BAD).exit_code == 1

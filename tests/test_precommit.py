@@ -156,3 +156,29 @@ def test_the_score_gate_shows_findings_but_blocks_only_a_low_score(drafts_repo, 
     proc = gate("initech.txt", "umbrella.txt")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert re.search(r"umbrella\.txt: score \d+/100 \(rewrite\)", proc.stdout), proc.stdout
+
+
+def test_the_configs_exclude_holds_under_pre_commit(drafts_repo, hook_repo, env):
+    """pre-commit names each staged file; the hooks pass --force-exclude so that the
+    config's `exclude:` still keeps templates out (issue 18, item 9)."""
+    (drafts_repo / ".followup-lint.yaml").write_text("exclude: [templates/, '*.draft.md']\n")
+    (drafts_repo / "templates").mkdir()
+    (drafts_repo / "templates" / "pushy-example.txt").write_text(BAD)
+    (drafts_repo / "notes.draft.md").write_text(BAD)
+    (drafts_repo / "globex.md").write_text(GOOD)
+    _git(drafts_repo, "add", ".followup-lint.yaml", "templates/pushy-example.txt", "notes.draft.md", "globex.md")
+    for hook in ("followup-lint", "followup-lint-score"):
+        (drafts_repo / ".pre-commit-config.yaml").write_text(_readme_config(hook_repo, score_gate=hook != "followup-lint"))
+        _git(drafts_repo, "add", ".pre-commit-config.yaml")
+        proc = subprocess.run([sys.executable, "-m", "pre_commit", "run", hook, "--verbose"], cwd=drafts_repo,
+                              env=env, capture_output=True, text=True, timeout=900)
+        out = proc.stdout + proc.stderr
+        assert proc.returncode == 0, out
+        assert "globex.md: score 100/100" in out and "pushy-example" not in out and "notes.draft" not in out, out
+    (drafts_repo / ".pre-commit-config.yaml").write_text(_readme_config(hook_repo))
+    (drafts_repo / "acme.txt").write_text(BAD)  # not excluded: still refused
+    _git(drafts_repo, "add", ".pre-commit-config.yaml", "acme.txt")
+    proc = _commit(drafts_repo, env, "acme")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and re.search(r"acme\.txt:3:\d+: warning \[pushy\]", out), out
+    assert "pushy-example" not in out, out

@@ -143,8 +143,10 @@ def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> None
         sys.exit(EXIT_OK)
 
 
-def _collect(paths, session: Session) -> tuple[list, list]:
-    """Expand paths to (draft files, error reports). Directories are walked recursively."""
+def _collect(paths, session: Session, force_exclude: bool = False) -> tuple[list, list]:
+    """Expand paths to (draft files, error reports). Directories are walked recursively;
+    a file named outright is linted even if `exclude:` matches it, unless force_exclude
+    (pre-commit names every staged file, so its hooks pass --force-exclude)."""
     from followup_lint.read.discovery import walk
 
     files, errors = [], []
@@ -161,9 +163,16 @@ def _collect(paths, session: Session) -> tuple[list, list]:
             files.extend(found)
         elif not os.path.lexists(p):  # a broken or looping symlink is read, and says so
             errors.append(FileReport(path=raw, error=f"{raw}: no such file or directory"))
+        elif force_exclude and _excluded(session, p):
+            continue
         else:
             files.append(p)
     return files, errors
+
+
+def _excluded(session: Session, path) -> bool:
+    with setup_errors_fail():
+        return session.config_for(path).excluded(Path(path))
 
 
 CONTEXT_OPTIONS = [
@@ -233,6 +242,7 @@ _USAGE = {"eval": "DIR", "schedule": "[DRAFT]", "rules": "test|new|schema|packs"
 @click.option("--no-cache", is_flag=True, help="Lint every draft afresh; read and write no cache.")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here instead of stdout.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file instead of discovering one.")
+@click.option("--force-exclude", is_flag=True, help="Apply the config's exclude: to files named on the command line too (the pre-commit hooks pass it).")
 @click.option("--stdin-filename", help="Path to report (and find config for) when reading the draft from -.")
 @click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR=1).")
 @click.option("--quiet", "-q", is_flag=True, help="Only the finding lines: no source, notes, scores or summary.")
@@ -255,7 +265,10 @@ def lint_command(**flags):
         _fail("no drafts given; try `followup-lint draft.txt`, a folder, or - for stdin (see --help)")
     if o.unsafe_fixes and not (o.fix or o.diff):
         _fail("--unsafe-fixes goes with --fix or --diff")
-    file_paths, reports = _collect([p for p in o.paths if p != "-"], session)
+    if o.force_exclude and "-" in o.paths and o.stdin_filename and not (o.fix or o.diff) \
+            and _excluded(session, o.stdin_filename):
+        o.paths = tuple(p for p in o.paths if p != "-")  # as ruff does: an excluded buffer is not linted
+    file_paths, reports = _collect([p for p in o.paths if p != "-"], session, o.force_exclude)
     if o.fix or o.diff:
         _run_fixes(o, session, file_paths, reports)
     show_source = o.fmt == "text" and not o.statistics and not o.output_file and sys.stdout.isatty()
@@ -285,6 +298,7 @@ class LintOptions:
     no_cache: bool
     output_file: str | None
     config_path: str | None
+    force_exclude: bool
     stdin_filename: str | None
     no_color: bool
     quiet: bool
