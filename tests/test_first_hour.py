@@ -247,3 +247,65 @@ def test_force_exclude_applies_exclude_to_named_files_and_stdin(tmp_path, monkey
     result = run("--force-exclude", "--stdin-filename", "templates/x.txt", "-", input=BAD)
     assert result.exit_code == 0 and "pushy" not in result.output, result.output
     assert run("--force-exclude", "--stdin-filename", "x.txt", "-", input=BAD).exit_code == 1
+
+
+# --- 11. context from the config -------------------------------------------------------------
+
+
+def test_context_for_a_folder_comes_from_the_config(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".followup-lint.yaml").write_text(
+        "kind: thank-you\n"                                   # config default: loses to context
+        "context:\n"
+        "  acme/:\n"
+        "    interview_date: 2026-11-10\n"
+        "    kind: check-in\n"
+        "    company: Acme\n"
+        "  'acme/*-late.txt':\n"
+        "    interview_date: Nov 1, 2026\n")
+    (tmp_path / "acme").mkdir()
+    (tmp_path / "acme" / "checkin.txt").write_text(CHECKIN)
+    (tmp_path / "acme" / "checkin-late.txt").write_text(CHECKIN)
+    (tmp_path / "acme" / "stated.txt").write_text("---\ninterview_date: 2026-11-01\n---\n" + CHECKIN)
+    (tmp_path / "other.txt").write_text(CHECKIN)
+    code, out, _ = run_main(["--format", "json", "--today", "2026-11-12", "--select", "too-early", "."], capsys)
+    files = {Path(f["path"]).name: f for f in json.loads(out)["files"]}
+    assert (files["checkin.txt"]["kind"], files["checkin.txt"]["kind_source"]) == ("check-in", "config")
+    assert [f["rule"] for f in files["checkin.txt"]["findings"]] == ["too-early"]    # Nov 10 + 7 > Nov 12
+    assert files["checkin-late.txt"]["findings"] == []                                # the later entry wins
+    assert files["stated.txt"]["findings"] == []                                      # front matter wins
+    assert files["other.txt"]["kind"] == "thank-you"                                  # only the default
+    # a flag wins over both
+    code, out, _ = run_main(["--format", "json", "--today", "2026-11-12", "--select", "too-early",
+                             "--interview-date", "2026-11-01", "acme/checkin.txt"], capsys)
+    assert json.loads(out)["files"][0]["findings"] == []
+    # and schedule DRAFT reads it too
+    code, out, _ = run_main(["schedule", "acme/checkin.txt", "--today", "2026-11-12"], capsys)
+    assert "Earliest check-in:  Tue 17 Nov 2026" in out and "check-in (config) sent 2026-11-12" in out, out
+
+
+def test_config_context_sits_between_the_eml_date_and_front_matter(tmp_path):
+    import datetime as dt
+
+    from followup_lint.model.context import build
+
+    eml = {"date": "Thu, 12 Nov 2026 09:00:00 +0000"}
+    ctx = build({}, {}, {}, headers=eml, path_context={"send_date": dt.date(2026, 11, 20)})
+    assert (ctx.send_date, ctx.send_date_source) == (dt.date(2026, 11, 20), "config")
+    ctx = build({"send_date": "2026-11-21"}, {}, {}, headers=eml, path_context={"send_date": dt.date(2026, 11, 20)})
+    assert (ctx.send_date, ctx.send_date_source) == (dt.date(2026, 11, 21), "front matter")
+
+
+def test_config_context_schema_and_bad_dates(tmp_path, monkeypatch):
+    from followup_lint.model.context import CONTEXT_KEYS
+    from followup_lint.rulefiles.config import config_schema
+
+    assert set(config_schema()["properties"]["context"]["additionalProperties"]["properties"]) == set(CONTEXT_KEYS)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d.txt").write_text(CHECKIN)
+    (tmp_path / ".followup-lint.yaml").write_text("context:\n  '*.txt':\n    interview_date: 03/11/2026\n")
+    result = run("d.txt")
+    assert result.exit_code == 2 and ".followup-lint.yaml:3:" in result.output and "interview_date" in result.output
+    (tmp_path / ".followup-lint.yaml").write_text("context:\n  '*.txt':\n    interveiw_date: 2026-11-03\n")
+    result = run("d.txt")
+    assert result.exit_code == 2 and "did you mean 'interview_date'?" in result.output, result.output

@@ -69,7 +69,8 @@ class Linter:
 
         overrides = dict(self.overrides, **(context or {}))
         ctx = context_mod.build(draft.front_matter, overrides, self.config.defaults,
-                                headers=draft.headers, today=self.today, working_days=self.config.working_days)
+                                headers=draft.headers, today=self.today, working_days=self.config.working_days,
+                                path_context=self.config.context_for(draft.path))
         parsed = parsed or ParsedDraft(draft, self.nlp)
         evidence = []
         if ctx.kind_source == "default":

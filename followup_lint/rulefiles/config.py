@@ -51,6 +51,7 @@ class Config:
     grammar: dict | None = None                        # LanguageTool settings; None: no grammar check
     max_file_size: int = DEFAULT_MAX_BYTES             # bytes; a larger draft file is refused
     working_days: tuple = WORKING_DAYS                 # weekday numbers (Monday=0) mail is read on
+    context: dict = field(default_factory=dict)        # path glob -> {interview_date: ..., company: ...}
     _line: object = None                               # callable(keys) -> line
 
     def line(self, keys) -> int | None:
@@ -66,6 +67,23 @@ class Config:
         for pattern, ids in self.per_file_ignores.items():
             if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(Path(rel).name, pattern):
                 out.update(ids)
+        return out
+
+    def context_for(self, display_path: str) -> dict:
+        """The `context:` values for this draft: every entry whose glob matches its path
+        (relative to the config's folder), its file name, or a folder above it; a later
+        entry wins over an earlier one."""
+        if not self.context:
+            return {}
+        try:
+            rel = Path(os.path.abspath(display_path)).relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            rel = Path(display_path).as_posix()
+        out: dict = {}
+        for pattern, values in self.context.items():
+            if (fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(Path(rel).name, pattern)
+                    or rel.startswith(pattern.rstrip("/") + "/")):
+                out.update(values)
         return out
 
     def excluded(self, path: Path) -> bool:
@@ -139,9 +157,27 @@ def load(path: Path | None) -> Config:
         max_file_size=_size(data.get("max-file-size", DEFAULT_MAX_BYTES)),
         working_days=tuple(sorted(DAY_NAMES.index(d) for d in set(data["working-days"])))
         if "working-days" in data else WORKING_DAYS,
+        context=_path_context(data.get("context"), path, line),
         _line=line,
     )
     return cfg
+
+
+def _path_context(data, path: Path, line) -> dict:
+    """`context:` with its dates read now, so a bad date names the config line."""
+    from followup_lint.model.context import DATE_KEYS, ContextError, parse_date
+
+    out = {}
+    for glob, values in (data or {}).items():
+        entry = dict(values)
+        for key in DATE_KEYS:
+            if key in entry:
+                try:
+                    entry[key] = parse_date(entry[key], key)
+                except ContextError as exc:
+                    raise ConfigError(str(path), line(("context", glob, key)), f"context: {glob}: {exc}") from None
+        out[str(glob)] = entry
+    return out
 
 
 def _size(value) -> int:
