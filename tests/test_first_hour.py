@@ -309,3 +309,31 @@ def test_config_context_schema_and_bad_dates(tmp_path, monkeypatch):
     (tmp_path / ".followup-lint.yaml").write_text("context:\n  '*.txt':\n    interveiw_date: 2026-11-03\n")
     result = run("d.txt")
     assert result.exit_code == 2 and "did you mean 'interview_date'?" in result.output, result.output
+
+
+@pytest.mark.parametrize("before, after", [
+    ("", 'per-file-ignores:\n  "d.txt": [pushy]\n'),
+    ("ignore: [x]", 'ignore: [x]\nper-file-ignores:\n  "d.txt": [pushy]\n'),
+    ("# keep me\nper-file-ignores:\n  'a.txt': [too-long]  # and me\nexclude: []\n",
+     "# keep me\nper-file-ignores:\n  \"d.txt\": [pushy]\n  'a.txt': [too-long]  # and me\nexclude: []\n"),
+    ("per-file-ignores:\n  d.txt: [too-long]\n", "per-file-ignores:\n  d.txt: [too-long, pushy]\n"),
+    ("per-file-ignores:\n  d.txt:\n    - too-long\nrules: {}\n", "per-file-ignores:\n  d.txt:\n    - too-long\n    - pushy\nrules: {}\n"),
+    ("per-file-ignores: {}\n", 'per-file-ignores: {"d.txt": [pushy]}\n'),
+    ("per-file-ignores: ~\nignore: []\n", 'per-file-ignores:\n  "d.txt": [pushy]\nignore: []\n'),
+    ("per-file-ignores:\r\n  x.txt: [a]\r\n", 'per-file-ignores:\r\n  "d.txt": [pushy]\r\n  x.txt: [a]\r\n'),
+    ("per-file-ignores: {\n  a: [b]}\n", None),            # flow style over lines: not edited
+    ("per-file-ignores:\n  d.txt: [pushy]\n", None),        # already there
+])
+def test_add_per_file_ignore_touches_nothing_else(before, after):
+    from followup_lint.rulefiles.config import add_per_file_ignore
+
+    assert add_per_file_ignore(before, "d.txt", "pushy") == after
+
+
+def test_per_file_ignore_glob_escapes_glob_characters(tmp_path):
+    from followup_lint.rulefiles.config import Config, per_file_ignore_glob
+
+    draft = tmp_path / "acme [final]" / "draft?.txt"
+    glob = per_file_ignore_glob(draft, tmp_path)
+    assert Config(root=tmp_path, per_file_ignores={glob: ["pushy"]}).ignored_for(str(draft)) == {"pushy"}
+    assert Config(root=tmp_path, per_file_ignores={glob: ["pushy"]}).ignored_for(str(tmp_path / "acme f" / "draftX.txt")) == set()

@@ -344,3 +344,94 @@ def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None =
 def matches_any(rule_id: str, ids) -> bool:
     """A rule id matches itself and its pack prefix ("house" or "house/" selects house/*)."""
     return any(rule_id == i or rule_id.startswith(i.rstrip("/") + "/") for i in ids)
+
+
+# --- editing a config: the editor's "Ignore RULE for this draft" --------------------------
+
+
+def per_file_ignore_glob(draft: Path, config_dir: Path) -> str:
+    """The per-file-ignores key naming exactly this draft, relative to the config's folder."""
+    import glob
+
+    return glob.escape(Path(os.path.relpath(draft, config_dir)).as_posix())
+
+
+def add_per_file_ignore(text: str, glob: str, rule_id: str) -> str | None:
+    """`text` (a .followup-lint.yaml, "" for a new one) with `rule_id` added to
+    per-file-ignores[glob], touching nothing else (comments and order stay). None when it is
+    already there, or when the file is written in a way this does not edit safely (flow
+    style over several lines, broken YAML): then the caller offers the front matter instead."""
+    try:
+        located = yamlsource.load(text, "config")
+    except YamlSourceError:
+        return None
+    data = located.data if located.data is not None else {}
+    if not isinstance(data, dict):
+        return None
+    table = data.get("per-file-ignores")
+    if table is not None and not isinstance(table, dict):
+        return None
+    if isinstance(table, dict) and rule_id in (table.get(glob) or []):
+        return None
+    nl = "\r\n" if "\r\n" in text else "\n"
+    lines = text.splitlines(keepends=True)
+    key, entry = json.dumps(glob), f"[{rule_id}]"
+
+    def line_text(n: int) -> str:  # 1-based, without its line break
+        return lines[n - 1].rstrip("\r\n")
+
+    def replace_line(n: int, new: str) -> str:
+        ending = lines[n - 1][len(line_text(n)):]
+        return "".join(lines[:n - 1]) + new + ending + "".join(lines[n:])
+
+    def insert_after(n: int, new_line: str) -> str:
+        before = "".join(lines[:n])
+        if before and not before.endswith(("\n", "\r")):
+            before += nl
+        return before + new_line + nl + "".join(lines[n:])
+
+    def before_comment(line: str) -> str:
+        return re.sub(r"\s+#.*$", "", line)
+
+    if "per-file-ignores" not in data:
+        new = text + ("" if not text or text.endswith(("\n", "\r")) else nl) + f"per-file-ignores:{nl}  {key}: {entry}{nl}"
+    elif glob in (table or {}):
+        n = located.lines[("per-file-ignores", glob)]
+        line = before_comment(line_text(n))
+        if line.rstrip().endswith("]") and "[" in line:
+            close = line.rstrip().rindex("]")
+            inside = line[line.index("[", line.index(":")) + 1:close]
+            new = replace_line(n, line[:close] + (", " if inside.strip() else "") + rule_id + line_text(n)[close:])
+        elif (("per-file-ignores", glob, 0)) in located.lines:  # a block list: one more item after the last
+            last = max(v for k, v in located.lines.items() if k[:2] == ("per-file-ignores", glob) and len(k) == 3)
+            indent = re.match(r"[ \t]*", line_text(last)).group()
+            new = insert_after(last, f"{indent}- {rule_id}")
+        else:
+            return None
+    else:
+        n = located.lines[("per-file-ignores",)]
+        line = before_comment(line_text(n))
+        after_colon = line[line.index(":") + 1:].strip()
+        if after_colon in ("", "~", "null") and table:
+            first = min(v for k, v in located.lines.items() if k[:1] == ("per-file-ignores",) and len(k) == 2)
+            indent = re.match(r"[ \t]*", line_text(first)).group()
+            new = insert_after(n, f"{indent}{key}: {entry}")
+        elif after_colon in ("", "~", "null"):
+            indent = re.match(r"[ \t]*", line_text(n)).group() + "  "
+            new = replace_line(n, line[:line.index(":") + 1]) if after_colon else text
+            lines = new.splitlines(keepends=True)
+            new = insert_after(n, f"{indent}{key}: {entry}")
+        elif after_colon.startswith("{") and after_colon.endswith("}"):
+            close = line.rstrip().rindex("}")
+            inside = after_colon[1:-1]
+            new = replace_line(n, line[:close] + (", " if inside.strip() else "") + f"{key}: {entry}" + line_text(n)[close:])
+        else:
+            return None
+    # Check the edit by reading it back: the one change, nothing else.
+    try:
+        after = yamlsource.load(new, "config").data
+    except YamlSourceError:
+        return None
+    expected = dict(data)
+    expected["per-file-ignores"] = {**(table or {}), glob: [*((table or {}).get(glob) or []), rule_id]}
+    return new if after == expected else None
