@@ -182,3 +182,47 @@ def test_the_configs_exclude_holds_under_pre_commit(drafts_repo, hook_repo, env)
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0 and re.search(r"acme\.txt:3:\d+: warning \[pushy\]", out), out
     assert "pushy-example" not in out, out
+
+
+def test_the_readme_snippet_as_written_with_autoupdate(tmp_path, hook_repo, env):
+    """The README's snippet with only `repo:` substituted: its `rev:` placeholder is no tag
+    (none exists), and `pre-commit autoupdate --bleeding-edge`, as the README says, fills in
+    the newest commit, with which the hook runs (issue 18, item 13)."""
+    section = (ROOT / "README.md").read_text().split("## pre-commit and CI", 1)[1]
+    config = yaml.safe_load(re.findall(r"```yaml\n(.*?)```", section, re.S)[0])
+    config["repos"][0]["repo"] = str(hook_repo[0])
+    assert config["repos"][0]["rev"] == "COMMIT_SHA"
+    repo = tmp_path / "applications"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    (repo / "globex.md").write_text(GOOD)
+    _git(repo, "add", ".")
+    proc = subprocess.run([sys.executable, "-m", "pre_commit", "autoupdate", "--bleeding-edge"], cwd=repo, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    updated = yaml.safe_load((repo / ".pre-commit-config.yaml").read_text())
+    assert updated["repos"][0]["rev"] == hook_repo[1]
+    _git(repo, "add", ".pre-commit-config.yaml")
+    proc = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--verbose"], cwd=repo, env=env,
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0 and "globex.md: score 100/100" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_the_readme_pip_line_builds_at_a_commit(tmp_path, hook_repo, env):
+    """The GitHub Actions `pip install "followup-lint @ git+...@COMMIT_SHA"` line with the
+    URL and the commit substituted: pip builds the package at that commit."""
+    section = (ROOT / "README.md").read_text().split("**GitHub Actions.**", 1)[1]
+    (requirement,) = re.findall(r'pip install "(followup-lint @ git\+[^"]+)"', section)
+    assert requirement.endswith("@COMMIT_SHA")
+    # file://localhost/...: pip before 24 refuses a git+file:/// URL with no host in a
+    # `name @ url` requirement; git reads both forms.
+    requirement = requirement.replace("https://github.com/OWNER/followup-lint", f"file://localhost{hook_repo[0]}")
+    requirement = requirement.replace("COMMIT_SHA", hook_repo[1])
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), requirement],
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (wheel,) = tmp_path.glob("followup_lint-*.whl")
+    import zipfile
+
+    assert "followup_lint/rules/pushy.yaml" in zipfile.ZipFile(wheel).namelist()
