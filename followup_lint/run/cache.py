@@ -25,11 +25,11 @@ from dataclasses import asdict, fields
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+
 from followup_lint import __version__
 from followup_lint.model.draft import DraftError
+from followup_lint.model.findings import FileReport, Finding, Fix, Problem
 from followup_lint.read.draft import format_for, read_bytes, read_path
-from followup_lint.model.findings import FileReport, Finding
-
 
 FORMAT = "1"                      # bump when the entry layout changes
 
@@ -119,9 +119,11 @@ def config_fingerprint(cfg) -> str:
     return _digest(data)
 
 
-def run_fingerprint(cfg, rules, overrides: dict | None, today: dt.date | None = None) -> str:
-    """Everything but the draft itself that one config's reports depend on."""
+def run_fingerprint(cfg, rules, overrides: dict | None, today: dt.date | None = None, settings=None) -> str:
+    """Everything but the draft itself that one config's reports depend on; `settings`: the
+    rule set's ProjectSettings (the word list beside the config is read into them)."""
     parts = {
+        "settings": asdict(settings) if settings is not None else None,
         "format": FORMAT,
         "code": code_fingerprint(),
         "environment": environment_fingerprint(),
@@ -144,13 +146,15 @@ def entry_key(run: str, display: str, data: bytes) -> str:
 
 def _dump(report: FileReport) -> dict:
     out = {f.name: getattr(report, f.name) for f in fields(report) if f.name not in ("text", "findings")}
+    out["error"] = None if report.error is None else str(report.error)  # the text the user saw
     out["findings"] = [asdict(f) for f in report.findings]
     return out
 
 
 def _load(data: dict) -> FileReport:
-    findings = [Finding(**f) for f in data.pop("findings")]
-    return FileReport(**data, findings=findings)
+    findings = [Finding(**dict(f, fix=f["fix"] and Fix.from_dict(f["fix"]))) for f in data.pop("findings")]
+    error = data.pop("error")
+    return FileReport(**data, error=error if error is None else Problem.parse(error, data["path"]), findings=findings)
 
 
 class Cache:
@@ -247,8 +251,9 @@ class CachedLinting:
 
     def _run(self, cfg) -> str:
         if id(cfg) not in self._runs:
-            self._runs[id(cfg)] = run_fingerprint(cfg, self.session.ruleset_for(cfg).rules, self.session.overrides,
-                                                 self.session.today)
+            ruleset = self.session.ruleset_for(cfg)
+            self._runs[id(cfg)] = run_fingerprint(cfg, ruleset.rules, self.session.overrides, self.session.today,
+                                                 ruleset.settings)
         return self._runs[id(cfg)]
 
     def lint_many(self, items, jobs: int | None = 1, progress=None) -> list[FileReport]:
@@ -305,7 +310,7 @@ class CachedLinting:
             try:
                 draft = self._read(path, display, data, cfg.max_file_size)
             except DraftError as exc:
-                self._finish(results, i, key, FileReport(path=display, error=str(exc)), progress)
+                self._finish(results, i, key, FileReport(path=display, error=Problem.of(exc)), progress)
                 continue
             by_cfg.setdefault(id(cfg), (cfg, []))[1].append((i, key, draft))
         for cfg, entries in by_cfg.values():
@@ -325,7 +330,7 @@ class CachedLinting:
                     try:
                         self._read(path, display, data, cfg.max_file_size)
                     except DraftError as exc:
-                        self._finish(results, i, key, FileReport(path=display, error=str(exc)), progress)
+                        self._finish(results, i, key, FileReport(path=display, error=Problem.of(exc)), progress)
                         continue
                 chunk.append((cfg.path, display, data, format_for(os.fspath(path)), cfg.max_file_size))
                 where.append((i, key))
