@@ -64,7 +64,7 @@ class Eta:
 def progress_bar(total: int, label: str = "Linting"):
     """A bar on stderr; yields update(n)."""
     eta = Eta(total)
-    with click.progressbar(length=total, label=label, file=sys.stderr, show_eta=False, show_pos=True,
+    with click.progressbar(length=total, label=label, file=sys.stderr, show_eta=False, show_pos=True, show_percent=True,
                            item_show_func=lambda _item: eta.text()) as bar:
         def update(n: int = 1) -> None:
             eta.update(n)
