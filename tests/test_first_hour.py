@@ -129,7 +129,7 @@ def test_eta_waits_for_measured_throughput_and_ignores_the_model_load():
         eta.update(1)
         assert eta.text() is None          # nothing measured yet: no guess
         clock.now += 0.001
-    for batch in range(2):     # then a batch of 32 every 0.5 s: 64 drafts a second
+    for _batch in range(2):    # then a batch of 32 every 0.5 s: 64 drafts a second
         clock.now += 0.5
         for _ in range(32):
             eta.update(1)

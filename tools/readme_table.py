@@ -69,7 +69,8 @@ def render(text: str) -> str:
     rules = builtin_rules()
     for markers, body in ((TABLE, table(rules, text)), (WEIGHTS, weights(rules, text))):
         start, end = markers
-        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m: f"{start}\n{body}\n{end}", text, flags=re.S)
+        block = f"{start}\n{body}\n{end}"
+        text = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _m, block=block: block, text, flags=re.S)
     return text
 
 

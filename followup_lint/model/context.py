@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 from followup_lint.model.rule import KINDS, SETTINGS
 
-
 WORKING_DAYS = (0, 1, 2, 3, 4)
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
