@@ -184,8 +184,10 @@ def unified_diff(before: str, after: str, path: str, escape: bool = False) -> st
     return "".join(out)
 
 
-def _collect(paths, session: Session) -> tuple[list, list]:
-    """Expand paths to (draft files, error reports). Directories are walked recursively."""
+def _collect(paths, session: Session, force_exclude: bool = False) -> tuple[list, list]:
+    """Expand paths to (draft files, error reports). Directories are walked recursively;
+    a file named outright is linted even if `exclude:` matches it, unless force_exclude
+    (pre-commit names every staged file, so its hooks pass --force-exclude)."""
     from followup_lint.read.discovery import walk
 
     files, errors = [], []
@@ -202,9 +204,16 @@ def _collect(paths, session: Session) -> tuple[list, list]:
             files.extend(found)
         elif not os.path.lexists(p):  # a broken or looping symlink is read, and says so
             errors.append(FileReport(path=raw, error=Problem(raw, None, "no such file or directory")))
+        elif force_exclude and _excluded(session, p):
+            continue
         else:
             files.append(p)
     return files, errors
+
+
+def _excluded(session: Session, path) -> bool:
+    with setup_errors_fail():
+        return session.config_for(path).excluded(Path(path))
 
 
 CONTEXT_OPTIONS = [
@@ -238,11 +247,23 @@ def _with(options):
     return deco
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]},
-               epilog="Subcommands: `followup-lint eval DIR` scores the rules against a labelled corpus; "
-                      "`followup-lint rules test|new|schema|packs` writes and tests your own rules; "
-                      "`followup-lint serve [FOLDER]` checks drafts in your browser. "
-                      "A draft named like a subcommand is reached as ./eval or after --.")
+class _LintCommand(click.Command):
+    """The lint command, whose --help ends with every subcommand, one line each (read from
+    SUBCOMMANDS, so a new subcommand shows up without editing this)."""
+
+    def format_epilog(self, ctx, formatter):
+        rows = [(f"{name} {_USAGE.get(name, '')}".rstrip(), cmd.get_short_help_str(limit=300))
+                for name, cmd in SUBCOMMANDS.items()]
+        with formatter.section("Commands (followup-lint COMMAND --help for each)"):
+            formatter.write_dl(rows)
+        formatter.write_paragraph()
+        formatter.write_text("A draft named like a command is reached as ./eval or after --.")
+
+
+_USAGE = {"eval": "DIR", "schedule": "[DRAFT]", "rules": "test|new|schema|packs"}
+
+
+@click.command(cls=_LintCommand, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, type=click.Path(readable=False))  # unreadable: reported per file
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text", show_default=True,
               help="Output format: sarif for code scanning, github for annotations in GitHub Actions.")
@@ -263,6 +284,7 @@ def _with(options):
 @click.option("--no-cache", is_flag=True, help="Lint every draft afresh; read and write no cache.")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here instead of stdout.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file instead of discovering one.")
+@click.option("--force-exclude", is_flag=True, help="Apply the config's exclude: to files named on the command line too (the pre-commit hooks pass it).")
 @click.option("--stdin-filename", help="Path to report (and find config for) when reading the draft from -.")
 @click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR=1).")
 @click.option("--quiet", "-q", is_flag=True, help="Only the finding lines: no source, notes, scores or summary.")
@@ -285,7 +307,10 @@ def lint_command(**flags):
         _fail("no drafts given; try `followup-lint draft.txt`, a folder, or - for stdin (see --help)")
     if o.unsafe_fixes and not (o.fix or o.diff):
         _fail("--unsafe-fixes goes with --fix or --diff")
-    file_paths, reports = _collect([p for p in o.paths if p != "-"], session)
+    if o.force_exclude and "-" in o.paths and o.stdin_filename and not (o.fix or o.diff) \
+            and _excluded(session, o.stdin_filename):
+        o.paths = tuple(p for p in o.paths if p != "-")  # as ruff does: an excluded buffer is not linted
+    file_paths, reports = _collect([p for p in o.paths if p != "-"], session, o.force_exclude)
     if o.fix or o.diff:
         _run_fixes(o, session, file_paths, reports)
     show_source = o.fmt == "text" and not o.statistics and not o.output_file and sys.stdout.isatty()
@@ -316,6 +341,7 @@ class LintOptions:
     no_cache: bool
     output_file: str | None
     config_path: str | None
+    force_exclude: bool
     stdin_filename: str | None
     no_color: bool
     quiet: bool
@@ -361,7 +387,10 @@ def _print_rules(o: LintOptions, session: Session) -> None:
         # An explained rule may be one that --select or the config leaves out.
         rule = ruleset.by_id.get(o.explain) or Session(config=cfg).ruleset_for(cfg).by_id.get(o.explain)
     if rule is None:
-        _fail(f"unknown rule {o.explain!r}; see `followup-lint --list-rules`")
+        from followup_lint.read.yamlsource import did_you_mean
+
+        known = Session(config=cfg).ruleset_for(cfg).by_id
+        _fail(f"unknown rule {o.explain!r}{did_you_mean(o.explain, known)}; see `followup-lint --list-rules`")
     from followup_lint.formats.text import terminal_width
 
     width = terminal_width() if sys.stdout.isatty() else None
@@ -391,8 +420,10 @@ def _lint(o: LintOptions, session: Session, file_paths, show_source: bool):
                 results.append(FileReport(path=name, error=Problem.of(exc)))
         items = [(session.config_for(p), p, str(p)) for p in file_paths]
         if progress:
-            with click.progressbar(length=len(items), label="Linting", file=sys.stderr) as bar:
-                results.extend(cached.lint_many(items, o.jobs, progress=bar.update))
+            from followup_lint.cli.progress import progress_bar
+
+            with progress_bar(len(items)) as update:
+                results.extend(cached.lint_many(items, o.jobs, progress=update))
         else:
             results.extend(cached.lint_many(items, o.jobs))
     return results, cached
@@ -434,7 +465,7 @@ def _exit_code(o: LintOptions, session: Session, results) -> int:
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
-@click.command("eval", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("eval", short_help="Score the rules against a labelled corpus (precision, recall, F1).", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--select", multiple=True, help="Only these rules.")
@@ -462,7 +493,7 @@ def eval_command(directory, fmt, select, ignore, verbose, config_path):
     sys.exit(EXIT_ERROR if result["errors"] else EXIT_OK)
 
 
-@click.command("schedule", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("schedule", short_help="When to send the thank-you and the check-in; whether a draft is too early.", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("draft", required=False, type=click.Path(readable=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (for wait_days/max_days overrides).")
@@ -470,7 +501,8 @@ def eval_command(directory, fmt, select, ignore, verbose, config_path):
 def schedule_command(draft, fmt, config_path, interview_date, reply_promised_by, send_date, today):
     """When to send the thank-you and the earliest check-in, and what the check-in should
     contain. Give --interview-date (and --reply-promised-by if they named a date), or a
-    DRAFT whose front matter has them: then it also says whether the draft is too early."""
+    DRAFT whose front matter has them: then it also says whether the draft is too early
+    (for a draft that does not state its kind, the kind the lint infers from its text)."""
     import json
 
     from followup_lint.engine.schedule import plan, render_text
@@ -481,16 +513,19 @@ def schedule_command(draft, fmt, config_path, interview_date, reply_promised_by,
 
     overrides, today = _context_flags(None, None, interview_date, reply_promised_by, send_date, today)
     cfg = _load_config(config_path, Path(draft or "."))
-    front, headers = {}, {}
-    if draft:
-        try:
-            d = read_path(draft, max_bytes=cfg.max_file_size)
-        except DraftError as exc:
-            _fail(str(exc))
-        front, headers = d.front_matter, d.headers
+    session = Session(config=cfg, overrides=overrides, today=today)
     try:
-        ctx = context_mod.build(front, overrides, cfg.defaults, headers=headers, today=today)
-        rules = Session(config=cfg).ruleset_for(cfg).by_id
+        if draft:
+            try:
+                d = read_path(draft, max_bytes=cfg.max_file_size)
+            except DraftError as exc:
+                _fail(str(exc))
+            # The draft's kind as the lint sees it (stated, else inferred from the text):
+            # this loads spaCy, which a schedule without a draft never does.
+            ctx, _, _ = session.linter_for(cfg).context(d)
+        else:
+            ctx = context_mod.build({}, overrides, cfg.defaults, today=today, working_days=cfg.working_days)
+        rules = session.ruleset_for(cfg).by_id
     except context_mod.ContextError as exc:
         _fail(f"{draft}: {exc}" if draft else str(exc))
     except SETUP_ERRORS as exc:
@@ -503,7 +538,7 @@ def schedule_command(draft, fmt, config_path, interview_date, reply_promised_by,
         sys.exit(EXIT_FINDINGS)
 
 
-@click.command("lsp", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command("lsp", short_help="Run the language server for editors (diagnostics, hover, quick fixes).", context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--stdio", is_flag=True, help="Talk LSP over stdin/stdout (the default; accepted because editors pass it).")
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Append the server's log to this file.")
 def lsp_command(stdio, log_file):

@@ -136,6 +136,20 @@ def load(text: str, path: str, line_offset: int = 0) -> Located:
     return Located(data, path, lines, line_offset)
 
 
+def did_you_mean(word, choices) -> str:
+    """" (did you mean 'pushy'?)" for the closest of `choices`, or "" when none is close."""
+    import difflib
+
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def unknown_keys_first(errors: list) -> list:
+    """Errors ordered so that an unknown key comes before what it causes: `severty:` also
+    makes 'severity' a missing required property, and the typo is the news."""
+    return sorted(errors, key=lambda e: e.validator != "additionalProperties")
+
+
 def schema_error(located: Located, error) -> YamlSourceError:
     """Turn a jsonschema ValidationError into a one-line, located message."""
     keys = tuple(error.absolute_path)
@@ -144,9 +158,10 @@ def schema_error(located: Located, error) -> YamlSourceError:
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         if extra:
             keys = keys + (extra[0],)
-            allowed = ", ".join(sorted(error.schema.get("properties", {})))
+            names = sorted(error.schema.get("properties", {}))
+            allowed = ", ".join(names)
             msg = f"unknown key {extra[0]!r}" + (f" under {where!r}" if where else "")
-            return located.error(keys, f"{msg}; expected one of: {allowed}")
+            return located.error(keys, f"{msg}{did_you_mean(extra[0], names)}; expected one of: {allowed}")
     msg = error.message
     if len(msg) > 200:
         msg = msg[:200] + "…"

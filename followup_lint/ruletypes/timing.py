@@ -23,7 +23,7 @@ import datetime as dt
 from followup_lint.ruletypes.common import Hit, check_option_name
 
 FIELDS = frozenset({"send_date", "send_date_source", "earliest", "latest", "days_early", "days_late", "anchor",
-                    "early_by", "late_by", "reason"})
+                    "early_by", "late_by", "reason", "next_working_day"})
 FIXES: frozenset = frozenset()
 
 
@@ -83,6 +83,18 @@ def _fmt(day: dt.date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
+def working_day_note(day: dt.date, ctx) -> str:
+    """" That is a Saturday; Mon 23 Nov 2026 is the next working day." when `day` falls
+    outside the working week (the config's `working-days`), else "". The earliest date
+    stays the earliest: a draft sent on it is not too early, only read later."""
+    from followup_lint.model.context import WORKING_DAYS, next_working_day
+
+    working = next_working_day(day, getattr(ctx, "working_days", WORKING_DAYS))
+    if working == day:
+        return ""
+    return f" That is a {day:%A}; {_fmt(working)} is the next working day."
+
+
 def check(rule, parsed, ctx, settings) -> list[Hit]:
     spec = rule.spec
     timing = spec.timing
@@ -95,7 +107,8 @@ def check(rule, parsed, ctx, settings) -> list[Hit]:
     if earliest is not None and send < earliest:
         days = int(spec.option(entry.get("days", 0)))
         values.update(earliest=_fmt(earliest), days_early=(earliest - send).days, anchor=entry["after"].replace("_", " "),
-                      early_by=_days((earliest - send).days), reason=after_words(days, entry["after"]))
+                      early_by=_days((earliest - send).days), reason=after_words(days, entry["after"]),
+                      next_working_day=working_day_note(earliest, ctx))
         return [Hit(start, end, values=values)]
     latest, entry = bound(spec, timing.get("latest"), ctx)
     if latest is not None and send > latest:
