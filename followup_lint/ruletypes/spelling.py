@@ -54,7 +54,7 @@ _TEXT_SPEAK = {
     "ppl", "msg", "txt", "cuz", "coz", "bc", "gonna", "wanna", "gotta", "kinda", "sorta", "dunno", "yeah",
     "yep", "yup", "nope", "nah", "hiya", "heya", "xoxo", "haha", "hehe", "gon", "na", "ur", "yrs", "hrs",
     "mins", "convo", "pic", "pics", "fam", "bro", "dude", "abt", "pto", "asap", "b4", "tho", "thru", "wud",
-    "shud", "coz", "bcuz", "sooo", "soo", "srsly", "jk", "np", "ok", "okay", "asst", "mgr", "approx",
+    "shud", "bcuz", "sooo", "soo", "srsly", "jk", "np", "ok", "okay", "asst", "mgr", "approx",
     "fwd", "fw", "cc", "bcc",   # mail markers ("Fwd: ...")
 }
 # Prefixes written with a hyphen ("pre-screen", "co-lead"): the part before it is no word.
