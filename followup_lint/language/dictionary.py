@@ -126,7 +126,7 @@ class EnglishDictionary:
             if known(word[:-1]) or (word.endswith("es") and known(word[:-2])) or (
                     word.endswith("ies") and known(word[:-3] + "y")):
                 return True
-        for suffix in ("ed", "ing", "er", "ers"):
+        for suffix in ("ed", "ing", "er", "ers", "ery"):
             stem = word[: -len(suffix)]
             if not word.endswith(suffix) or len(stem) < 3:
                 continue

@@ -64,8 +64,25 @@ def _lemma_norm(doc):
     # NORM is free after tok2vec has run, so storing them there lets the Matcher and
     # PhraseMatcher compare one attribute natively instead of through a slow getter.
     for token in doc:
-        token.norm_ = token.lemma_.lower()
+        token.norm_ = _silent_e(token) or token.lemma_.lower()
     return doc
+
+
+_CVC = re.compile(r"[^aeiou][aeiou][^aeiouwxy]")
+
+
+def _silent_e(token):
+    """The lemma the small model drops the silent e from ("hoping" -> "hop", "dated" -> "dat").
+    A one-syllable consonant-vowel-consonant verb doubles its last letter before -ing/-ed
+    ("hopping", "hopped"); when it is not doubled, the base ends in a silent e: "hope"."""
+    if token.pos_ not in ("VERB", "AUX") or token.tag_ not in ("VBG", "VBD", "VBN"):
+        return None
+    low, lemma = token.lower_, token.lemma_.lower()
+    for ending in ("ing", "ed"):
+        stem = low[: -len(ending)]
+        if low.endswith(ending) and lemma == stem and len(stem) == 3 and _CVC.fullmatch(stem):
+            return stem + "e"
+    return None
 
 
 def _line_breaks(doc):
