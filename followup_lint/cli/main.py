@@ -243,10 +243,11 @@ def lint_command(**flags):
     if o.unsafe_fixes and not (o.fix or o.diff):
         _fail("--unsafe-fixes goes with --fix or --diff")
     file_paths, reports = _collect([p for p in o.paths if p != "-"], session)
+    store = _open_cache(o)
     if o.fix or o.diff:
         _run_fixes(o, session, file_paths, reports)
     show_source = o.fmt == "text" and not o.statistics and not o.output_file and sys.stdout.isatty()
-    results, cached = _lint(o, session, file_paths, show_source)
+    results, cached = _lint(o, session, file_paths, show_source, store)
     results.extend(reports)
     _report(o, session, results, file_paths, show_source)
     if os.environ.get("FOLLOWUP_LINT_STAGES"):
@@ -321,13 +322,29 @@ def _print_rules(o: LintOptions, session: Session) -> None:
     click.echo(explain_rule(rule), nl=False)
 
 
-def _lint(o: LintOptions, session: Session, file_paths, show_source: bool):
+def _open_cache(o: LintOptions):
+    """The results cache (None with --no-cache), its folder opened now: a folder holding
+    things that are not ours is refused before any draft is touched. The syllable table
+    follows the same choice."""
+    from followup_lint.run import cache as cache_mod
+    from followup_lint.storage import cachedir
+    from followup_lint.storage.private import NotOurs
+
+    cachedir.configure(o.cache_dir, enabled=not o.no_cache)
+    if o.no_cache:
+        return None
+    store = cache_mod.Cache(cachedir.resolve_dir(o.cache_dir), warn=lambda m: click.echo(f"followup-lint: {m}", err=True))
+    try:
+        store.open()
+    except NotOurs as exc:
+        _fail(str(exc))
+    return store
+
+
+def _lint(o: LintOptions, session: Session, file_paths, show_source: bool, store=None):
     """(reports in input order, the cached linting that made them)."""
     from followup_lint.run import cache as cache_mod
-    from followup_lint.storage.cachedir import resolve_dir
 
-    store = None if o.no_cache else cache_mod.Cache(resolve_dir(o.cache_dir),
-                                                    warn=lambda m: click.echo(f"followup-lint: {m}", err=True))
     cached = cache_mod.CachedLinting(store, session, need_text=show_source)
     # Progress only where a person watches it: never into a pipe, a file, or machine output.
     progress = (o.fmt == "text" and len(file_paths) >= PROGRESS_MIN_FILES and sys.stderr.isatty()

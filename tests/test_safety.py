@@ -1,0 +1,229 @@
+"""Files that are not ours are never created, read, changed or deleted (issue 15): the cache
+only uses a folder it can prove is its own, a folder others can write in is not trusted,
+every entry read back is validated, and --fix never loses an edit or a file's other names.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from followup_lint.cli.main import lint_command
+
+ROOT = Path(__file__).resolve().parent.parent
+PUSHY = "Hi Sam,\n\nHave you made a decision yet? I need an answer ASAP.\n\nThanks,\nJo\n"
+OLD = time.time() - 90 * 24 * 3600
+
+
+def lint(cwd: Path, *args, env=None):
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(lint_command, list(args), env={"NO_COLOR": "1", **(env or {})})
+    finally:
+        os.chdir(old)
+
+
+def aged(path: Path) -> Path:
+    os.utime(path, (OLD, OLD))
+    return path
+
+
+def nobody() -> int:
+    try:
+        return pwd.getpwnam("nobody").pw_uid
+    except KeyError:
+        return 65534
+
+
+@pytest.fixture
+def draft(tmp_path):
+    (tmp_path / "d.txt").write_text(PUSHY)
+    return tmp_path
+
+
+# -- item 1: a folder that holds other things is refused, and nothing in it is touched ----
+
+def test_a_cache_dir_holding_other_files_is_refused_and_left_alone(draft):
+    p = draft / "p"
+    (p / "results").mkdir(parents=True)
+    csv = p / "results" / "a.csv"
+    csv.write_text("x\n")
+    aged(csv)
+    result = lint(draft, "--cache-dir", "p", "d.txt")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines() == [
+        f"followup-lint: {p}: not a followup-lint cache folder (it holds 'results' and no CACHEDIR.TAG of ours); "
+        "give --cache-dir a new or empty folder, or use --no-cache"]
+    assert result.stdout == ""
+    assert csv.read_text() == "x\n"
+    assert sorted(os.listdir(p)) == ["results"] and os.listdir(p / "results") == ["a.csv"]
+
+
+def test_prune_only_removes_old_entries_of_its_own(draft):
+    cache = draft / "cache"
+    assert lint(draft, "--cache-dir", "cache", "d.txt").exit_code == 1
+    results = cache / "results"
+    (entry,) = results.iterdir()
+    mine = results / ("0" * 64 + ".json")  # an old entry of ours
+    mine.write_text("{}")
+    aged(mine)
+    stranger = results / "notes.txt"
+    stranger.write_text("keep me\n")
+    aged(stranger)
+    aged(cache / ".pruned")
+    assert lint(draft, "--cache-dir", "cache", "d.txt").exit_code == 1
+    assert not mine.exists() and stranger.read_text() == "keep me\n" and entry.exists()
+
+
+def test_an_empty_or_new_folder_is_made_ours(draft):
+    (draft / "empty").mkdir(mode=0o755)
+    for name in ("empty", "new/deeper"):
+        assert lint(draft, "--cache-dir", name, "d.txt").exit_code == 1
+        folder = draft / name
+        assert sorted(os.listdir(folder)) == [".gitignore", ".pruned", "CACHEDIR.TAG", "results"]
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+# -- item 2: a shared folder is not trusted -------------------------------------------------
+
+def test_a_results_symlink_into_someone_elses_files_is_not_followed(draft):
+    victim = draft / "victim"
+    victim.mkdir()
+    old = victim / "old.txt"
+    old.write_text("precious\n")
+    aged(old)
+    cache = draft / "flc"
+    assert lint(draft, "--cache-dir", "flc", "d.txt").exit_code == 1
+    (cache / "results").rename(draft / "was-results")
+    (cache / "results").symlink_to(victim)
+    aged(cache / ".pruned")
+    result = lint(draft, "--cache-dir", "flc", "d.txt")
+    assert result.exit_code == 1, result.output
+    assert "a symlink where our folder should be" in result.stderr and "results are not cached" in result.stderr
+    assert old.read_text() == "precious\n" and os.listdir(victim) == ["old.txt"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="making a folder another user's needs root")
+def test_a_folder_of_another_user_is_not_used(draft):
+    """/tmp/flc made world-writable by `nobody`, with dangling symlinks for our markers: a
+    run (as root here) neither follows them nor uses the folder."""
+    shared = draft / "flc"
+    shared.mkdir()
+    os.chmod(shared, 0o777)
+    (shared / ".gitignore").symlink_to(draft / "planted-gitignore")
+    (shared / ".pruned").symlink_to(draft / "planted-pruned")
+    for p in (shared / ".gitignore", shared / ".pruned", shared):
+        os.lchown(p, nobody(), -1)
+    result = lint(draft, "d.txt", env={"FOLLOWUP_LINT_CACHE_DIR": str(shared)})
+    assert result.exit_code == 1, result.output
+    assert f"{shared}: the folder belongs to another user (uid {nobody()}), so it is not used" in result.stderr
+    assert not (draft / "planted-gitignore").exists() and not (draft / "planted-pruned").exists()
+    assert sorted(os.listdir(shared)) == [".gitignore", ".pruned"]
+
+
+def test_a_world_writable_folder_is_not_trusted(draft):
+    cache = draft / "cache"
+    first = lint(draft, "--cache-dir", "cache", "--format", "json", "d.txt")
+    assert first.exit_code == 1
+    (entry,) = (cache / "results").iterdir()
+    forged = json.loads(entry.read_text())
+    forged["report"].update(score=100, verdict="ready", findings=[])
+    os.chmod(cache / "results", 0o777)
+    entry.write_text(json.dumps(forged))
+    result = lint(draft, "--cache-dir", "cache", "--format", "json", "d.txt")
+    assert result.exit_code == 1 and json.loads(result.stdout) == json.loads(first.stdout)
+    assert "other users can write in this folder, so nothing in it is trusted" in result.stderr
+    os.chmod(cache / "results", 0o700)
+    os.chmod(cache, 0o777)  # a pre-existing 0777 folder is not quietly used either
+    result = lint(draft, "--cache-dir", "cache", "d.txt")
+    assert "other users can write in this folder" in result.stderr and stat.S_IMODE(cache.stat().st_mode) == 0o777
+
+
+@pytest.mark.parametrize("content", ["[]", "null", '{"key": "KEY", "report": null}', '{"key": "KEY", "report": []}',
+                                     '{"key": "KEY", "report": {"path": "d.txt", "findings": [null]}}',
+                                     '{"key": "KEY", "report": {"path": "d.txt", "findings": [], "score": 1e999}}',
+                                     '{"key": "KEY", "report": {"path": "d.txt", "findings": [{"rule": "x", "severity": "fatal", '
+                                     '"weight": 1, "message": "m"}]}}', '[' * 100000])
+def test_an_entry_of_any_shape_is_a_miss_not_a_crash(draft, content):
+    cache = draft / "cache"
+    first = lint(draft, "--cache-dir", "cache", "--format", "json", "d.txt")
+    (entry,) = (cache / "results").iterdir()
+    entry.write_text(content.replace("KEY", entry.stem))
+    again = lint(draft, "--cache-dir", "cache", "--format", "json", "d.txt")
+    assert again.exit_code == 1, again.output
+    assert json.loads(again.stdout) == json.loads(first.stdout)
+
+
+def test_an_entry_that_is_a_symlink_is_not_read(draft):
+    cache = draft / "cache"
+    first = lint(draft, "--cache-dir", "cache", "--format", "json", "d.txt")
+    (entry,) = (cache / "results").iterdir()
+    forged = json.loads(entry.read_text())
+    forged["report"].update(score=100, verdict="ready", findings=[])
+    (draft / "forged.json").write_text(json.dumps(forged))
+    entry.unlink()
+    entry.symlink_to(draft / "forged.json")
+    again = lint(draft, "--cache-dir", "cache", "--format", "json", "d.txt")
+    assert json.loads(again.stdout) == json.loads(first.stdout)
+    assert json.loads((draft / "forged.json").read_text())["report"]["score"] == 100  # not written through
+
+
+# -- item 4: the syllable table follows the cache folder's rules ------------------------------
+
+GRADE = "from followup_lint.cli.main import main; main()"
+
+
+def _grade(tmp_path, *args, env=None):
+    (tmp_path / "long.txt").write_text(
+        "Hi Sam,\n\nThank you for the conversation about organisational transformation and the considerable "
+        "opportunities ahead. I remain enthusiastic about the position and about contributing to the "
+        "infrastructure migration your department described, particularly its documentation.\n\nBest,\nJo\n")
+    return subprocess.run([sys.executable, "-c", GRADE, "--format", "json", "long.txt", *args], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "NO_COLOR": "1", **(env or {})})
+
+
+def test_no_cache_and_cache_dir_apply_to_the_syllable_table(tmp_path):
+    env_dir = tmp_path / "env-cache"
+    proc = _grade(tmp_path, "--no-cache", env={"FOLLOWUP_LINT_CACHE_DIR": str(env_dir)})
+    assert proc.returncode in (0, 1), proc.stderr
+    assert not env_dir.exists()
+    proc = _grade(tmp_path, "--cache-dir", "mine", env={"FOLLOWUP_LINT_CACHE_DIR": str(env_dir)})
+    assert proc.returncode in (0, 1), proc.stderr
+    assert not env_dir.exists()
+    assert [p.name for p in (tmp_path / "mine").glob("cmudict-syllables-*")]
+
+
+def test_a_tampered_syllable_table_is_rebuilt(tmp_path):
+    import marshal
+    import shutil
+    import zlib
+
+    from followup_lint.language import readability
+
+    cache = tmp_path / "cache"
+    first = _grade(tmp_path, "--cache-dir", "cache")
+    (table,) = cache.glob("cmudict-syllables-*")
+    good = table.read_bytes()
+    payloads = {"huge-count": marshal.dumps({"conversation": 10 ** 12, "the": 1}),
+                "marshal-bomb": b"[\xff\xff\xff\x7f",  # a list claiming 2**31 items
+                "not-a-dict": marshal.dumps([1, 2, 3]),
+                "truncated": good[len(readability._HEADER) + 9:][:1000]}
+    for tamper, payload in payloads.items():
+        check = b"%08x" % zlib.crc32(payload) if tamper != "truncated" else good[len(readability._HEADER):][:8]
+        table.write_bytes(readability._HEADER + check + b"\n" + payload)
+        shutil.rmtree(cache / "results")  # a miss: the draft is graded again
+        again = _grade(tmp_path, "--cache-dir", "cache")
+        assert again.returncode == first.returncode and again.stdout == first.stdout, (tamper, again.stderr)
+        assert "Error" not in again.stderr
+        assert readability._decode(table.read_bytes()) is not None, tamper  # rebuilt
