@@ -227,3 +227,116 @@ def test_a_tampered_syllable_table_is_rebuilt(tmp_path):
         assert again.returncode == first.returncode and again.stdout == first.stdout, (tamper, again.stderr)
         assert "Error" not in again.stderr
         assert readability._decode(table.read_bytes()) is not None, tamper  # rebuilt
+
+
+# -- item 3 and 10: --fix never loses an edit, a mode or a name; a failed write is one line --
+
+CASUAL = "hey Dana,\n\nThx for the chat, it was awesome. I need an answer ASAP.\n\nBest,\nJo\n"
+FIXED = "Hi Dana,\n\nThanks for the chat, it was great. I need an answer ASAP.\n\nBest,\nJo\n"
+
+
+def test_fix_never_loses_an_edit_saved_while_it_runs(tmp_path, monkeypatch):
+    from followup_lint.run import fixing
+
+    draft = tmp_path / "r.txt"
+    draft.write_text(CASUAL + "P.S. " * 6000)  # about 30 KB, as in the report
+    real = fixing.fix_bytes
+
+    def edited_meanwhile(*args, **kwargs):
+        out = real(*args, **kwargs)
+        with open(draft, "a") as fh:  # the user saves an edit while --fix is linting
+            fh.write("EDIT\n")
+        return out
+
+    monkeypatch.setattr(fixing, "fix_bytes", edited_meanwhile)
+    result = lint(tmp_path, "--fix", "r.txt")
+    assert draft.read_text().endswith("EDIT\n") and draft.read_text().startswith("hey Dana")
+    assert ("followup-lint: r.txt: not fixed: the file changed while it was being fixed, so it was left as it is now; "
+            "run --fix again") in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["r.txt"]
+
+
+def test_fix_leaves_a_read_only_draft_unless_told(tmp_path):
+    draft = tmp_path / "d.txt"
+    draft.write_text(CASUAL)
+    os.chmod(draft, 0o444)
+    result = lint(tmp_path, "--fix", "d.txt")
+    assert draft.read_text() == CASUAL and stat.S_IMODE(draft.stat().st_mode) == 0o444
+    assert "followup-lint: d.txt: not fixed: the file is read-only (add --fix-readonly to fix it anyway)" in result.stderr
+    assert "Fixed 0 findings in 0 files" in result.stderr
+    result = lint(tmp_path, "--fix", "--fix-readonly", "d.txt")
+    assert draft.read_text() == FIXED and stat.S_IMODE(draft.stat().st_mode) == 0o444, result.output
+
+
+def test_fix_keeps_a_hard_linked_draft_one_file(tmp_path):
+    draft = tmp_path / "d.txt"
+    draft.write_text(CASUAL)
+    os.link(draft, tmp_path / "other-name.txt")
+    inode = draft.stat().st_ino
+    result = lint(tmp_path, "--fix", "d.txt")
+    assert "Fixed 3 findings in 1 file" in result.stderr, result.output
+    assert draft.read_text() == FIXED and (tmp_path / "other-name.txt").read_text() == FIXED
+    assert draft.stat().st_ino == inode and draft.stat().st_nlink == 2
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 64 KiB tmpfs (root only)."""
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here")
+    yield mnt
+    subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def test_fix_on_a_full_disk_is_one_line_and_leaves_the_draft(small_disk):
+    draft = small_disk / "d.txt"
+    draft.write_text(CASUAL)
+    try:
+        with open(small_disk / "filler", "wb") as fh:
+            while True:
+                fh.write(b"x" * 1024)
+                fh.flush()
+    except OSError:
+        pass
+    result = lint(small_disk, "--fix", "d.txt")
+    assert result.exit_code == 2, result.output
+    assert ("followup-lint: d.txt: not fixed: cannot write it (No space left on device); the file is unchanged"
+            in result.stderr.splitlines())
+    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    assert draft.read_text() == CASUAL and sorted(os.listdir(small_disk)) == ["d.txt", "filler"]
+
+
+def test_fix_on_a_read_only_mount_is_one_line(small_disk):
+    draft = small_disk / "d.txt"
+    draft.write_text(CASUAL)
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    result = lint(small_disk, "--fix", "d.txt")  # a file on a read-only mount is a read-only file
+    assert "d.txt: not fixed: the file is read-only (add --fix-readonly to fix it anyway)" in result.stderr
+    result = lint(small_disk, "--fix", "--fix-readonly", "d.txt")
+    assert result.exit_code == 2, result.output
+    assert "followup-lint: d.txt: not fixed: cannot write it (Read-only file system); the file is unchanged" in result.stderr
+    assert isinstance(result.exception, SystemExit) and draft.read_text() == CASUAL
+
+
+def test_fix_in_a_read_only_folder_is_one_line(tmp_path):
+    setpriv = __import__("shutil").which("setpriv")
+    prefix = ()
+    if os.geteuid() == 0:
+        prefix = (setpriv, "--bounding-set=-dac_override,-dac_read_search") if setpriv else None
+        if prefix is None or subprocess.run([*prefix, "true"], capture_output=True).returncode != 0:
+            pytest.skip("running as root without a way to drop the permission bypass")
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    (folder / "d.txt").write_text(CASUAL)
+    os.chmod(folder, 0o555)
+    try:
+        proc = subprocess.run([*prefix, sys.executable, "-m", "followup_lint", "--no-cache", "--fix", "d.txt"], cwd=folder,
+                              capture_output=True, text=True, timeout=300, env={**os.environ, "NO_COLOR": "1"})
+    finally:
+        os.chmod(folder, 0o755)
+    assert proc.returncode == 2, proc.stderr
+    assert "d.txt: not fixed: cannot write it (Permission denied); the file is unchanged" in proc.stderr
+    assert "Traceback" not in proc.stderr and (folder / "d.txt").read_text() == CASUAL

@@ -86,7 +86,7 @@ def _read_stdin(name: str, max_bytes: int) -> bytes:
         raise DraftError(name, f"cannot read stdin: {exc.strerror or exc}") from None
 
 
-def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> None:
+def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> bool:
     """--fix / --diff. Files are fixed in place and the run goes on to report what is left;
     --diff prints what would change and exits (1 if anything would); a draft read from -
     comes back fixed on stdout, as a formatter would give it."""
@@ -119,13 +119,15 @@ def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> None
                 sys.stdout.flush()
             outcomes.append(out)
         for p in file_paths:
-            out = fix_file(session.linter_at(p), p, str(p), unsafe, write=not preview)
+            out = fix_file(session.linter_at(p), p, str(p), unsafe, write=not preview, read_only=o.fix_readonly)
             if preview and out.changed:
                 show_diff(out)
             outcomes.append(out)
     for out in outcomes:
         if out.refused:
             click.echo(f"followup-lint: {out.path}: not fixed: {out.refused}", err=True)
+        if out.write_error:
+            click.echo(f"followup-lint: {out.write_error}", err=True)
     # --fix goes on to lint, which reports unreadable drafts; --diff and - end here, so say it now.
     errors = [r.error for r in reports] + [out.error for out in outcomes if out.error]
     if preview or "-" in o.paths:
@@ -141,6 +143,7 @@ def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> None
         sys.exit(EXIT_FINDINGS if changed else EXIT_OK)
     if "-" in o.paths:
         sys.exit(EXIT_OK)
+    return any(out.write_error for out in outcomes)
 
 
 def _collect(paths, session: Session) -> tuple[list, list]:
@@ -225,6 +228,7 @@ def _with(options):
 @click.option("--quiet", "-q", is_flag=True, help="Only the finding lines: no source, notes, scores or summary.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes (word swaps that keep the meaning) to the files, then report what is left.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also delete offending sentences and add missing thank-you or interest sentences.")
+@click.option("--fix-readonly", is_flag=True, help="With --fix, also rewrite drafts whose permissions make them read-only (skipped with a note otherwise).")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")
 @_with(CONTEXT_OPTIONS)
 @click.version_option(__version__, "--version", prog_name="followup-lint")
@@ -244,15 +248,16 @@ def lint_command(**flags):
         _fail("--unsafe-fixes goes with --fix or --diff")
     file_paths, reports = _collect([p for p in o.paths if p != "-"], session)
     store = _open_cache(o)
+    unwritten = False
     if o.fix or o.diff:
-        _run_fixes(o, session, file_paths, reports)
+        unwritten = _run_fixes(o, session, file_paths, reports)
     show_source = o.fmt == "text" and not o.statistics and not o.output_file and sys.stdout.isatty()
     results, cached = _lint(o, session, file_paths, show_source, store)
     results.extend(reports)
     _report(o, session, results, file_paths, show_source)
     if os.environ.get("FOLLOWUP_LINT_STAGES"):
         _print_stages(session.linters, cached, time.perf_counter() - started)
-    sys.exit(_exit_code(o, session, results))
+    sys.exit(EXIT_ERROR if unwritten else _exit_code(o, session, results))
 
 
 @dataclass
@@ -278,6 +283,7 @@ class LintOptions:
     quiet: bool
     fix: bool
     unsafe_fixes: bool
+    fix_readonly: bool
     diff: bool
     kind: str | None
     setting: str | None
