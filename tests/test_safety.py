@@ -305,7 +305,7 @@ def test_fix_on_a_full_disk_is_one_line_and_leaves_the_draft(small_disk):
     assert result.exit_code == 2, result.output
     assert ("followup-lint: d.txt: not fixed: cannot write it (No space left on device); the file is unchanged"
             in result.stderr.splitlines())
-    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    assert isinstance(result.exception, SystemExit)
     assert draft.read_text() == CASUAL and sorted(os.listdir(small_disk)) == ["d.txt", "filler"]
 
 
@@ -340,3 +340,137 @@ def test_fix_in_a_read_only_folder_is_one_line(tmp_path):
     assert proc.returncode == 2, proc.stderr
     assert "d.txt: not fixed: cannot write it (Permission denied); the file is unchanged" in proc.stderr
     assert "Traceback" not in proc.stderr and (folder / "d.txt").read_text() == CASUAL
+
+
+# -- items 8-11: inputs that ended in a traceback are one line and exit 2 ---------------------
+
+RULE = """id: my-thanks
+title: Say thanks
+severity: warning
+weight: 10
+type: require
+message: "Say thank you."
+rationale: An interviewer gave you their time, and a follow-up that never thanks them for it reads as cold.
+patterns:
+  - phrases: [thank you]
+fix: {insert: "INSERT", safe: false}
+examples:
+  fires: ["Any news?"]
+  passes: ["Thank you for the chat."]
+"""
+
+
+@pytest.mark.parametrize("template, shown", [("Re {role:>5}.", "{role:>5}"), ("Re {role!r}.", "{role!r}"),
+                                              ("Re {role[0]}.", "{role[0]}")])
+def test_a_fix_template_with_a_format_spec_is_a_located_error(tmp_path, template, shown):
+    from followup_lint.cli.rules import rules_group
+
+    (tmp_path / "pack").mkdir()
+    (tmp_path / "pack" / "thanks.yaml").write_text(RULE.replace("INSERT", template))
+    (tmp_path / ".followup-lint.yaml").write_text("packs: [./pack]\n")
+    (tmp_path / "d.txt").write_text("Hi Sam,\n\nAny news?\n\nJo\n")
+    line = f"pack/thanks.yaml:10: fix: insert uses {shown}; a placeholder is a plain name in braces, like {{role}}"
+    result = lint(tmp_path, "--fix", "--unsafe-fixes", "d.txt")
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert result.stderr.strip().endswith(line) and len(result.stderr.strip().splitlines()) == 1
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        tested = CliRunner().invoke(rules_group, ["test", "pack"], env={"NO_COLOR": "1"})
+    finally:
+        os.chdir(old)
+    assert tested.exit_code == 2 and isinstance(tested.exception, SystemExit), tested.output
+    assert line in tested.output
+
+
+@pytest.mark.parametrize("config, message", [
+    ("fail-under: " + "1" * 5000 + "\n", ".followup-lint.yaml:1: invalid YAML: a number of 5000 characters is too long"),
+    ("fail-under: .nan\n", ".followup-lint.yaml:1: invalid YAML: .nan (not a number) is not a usable value"),
+    ("ignore: [pushy]\nfail-under: 50\nignore: [too-long]\n",
+     ".followup-lint.yaml:3: duplicate key 'ignore' (first on line 1); give each key once"),
+    ("rules:\n  too-long: {max_words: 90}\n  too-long: {max_words: 10}\n",
+     ".followup-lint.yaml:3: duplicate key 'too-long' (first on line 2); give each key once"),
+])
+def test_config_values_that_were_crashes_or_silently_taken(tmp_path, config, message):
+    (tmp_path / ".followup-lint.yaml").write_text(config)
+    (tmp_path / "d.txt").write_text(PUSHY)
+    result = lint(tmp_path, "d.txt")
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    assert result.stderr.strip() == f"followup-lint: {tmp_path / message}"
+
+
+@pytest.mark.parametrize("pyproject, message", [
+    ('[tool."followup-lint"]\nfail-under = 150\n', "pyproject.toml:2: fail-under: 150 is greater than the maximum of 100"),
+    ("[tool]\nfollowup-lint = {fail-under = 150}\n", "pyproject.toml:1: fail-under: 150 is greater than the maximum of 100"),
+    ('[tool."followup-lint"]\nfail-under =\n', "pyproject.toml:2: invalid TOML: Invalid value (at line 2, column 13)"),
+    ("[tool.followup-lint]\nfail-under = nan\n", "pyproject.toml:2: fail-under: nan is not a score; give a number from 0 to 100"),
+    ("[tool.followup-lint]\nfail-under = " + "1" * 5000 + "\n", "pyproject.toml: invalid TOML: a number is too long"),
+])
+def test_a_broken_pyproject_is_reported_not_ignored(tmp_path, pyproject, message):
+    (tmp_path / "pyproject.toml").write_text(pyproject)
+    (tmp_path / "d.txt").write_text(PUSHY)
+    result = lint(tmp_path, "d.txt")
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    assert result.stderr.strip() == f"followup-lint: {tmp_path / message}"
+
+
+def test_fail_under_nan_on_the_command_line(tmp_path):
+    (tmp_path / "d.txt").write_text(PUSHY)
+    result = lint(tmp_path, "--fail-under", "nan", "d.txt")
+    assert result.exit_code == 2 and result.stderr == "followup-lint: --fail-under: nan is not a score; give a number from 0 to 100\n"
+
+
+CHECKIN = "---\nkind: check-in\ninterview_date: DATE\n---\nHi Sam,\n\nAny news on the role? I remain interested.\n\nJo\n"
+
+
+def test_dates_at_the_end_of_the_calendar(tmp_path):
+    from followup_lint.cli.main import schedule_command
+
+    (tmp_path / "c.txt").write_text(CHECKIN.replace("DATE", "9999-12-31"))
+    result = lint(tmp_path, "--today", "2026-03-02", "c.txt")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "[too-early]" in result.stdout
+    runner = CliRunner()
+    for args in (["--interview-date", "9999-12-31"], [str(tmp_path / "c.txt"), "--today", "2026-03-02"]):
+        planned = runner.invoke(schedule_command, args)
+        assert isinstance(planned.exception, (SystemExit, type(None))), planned.output
+        assert "Traceback" not in planned.output and planned.exit_code in (0, 1)
+    (tmp_path / ".followup-lint.yaml").write_text("rules:\n  too-early: {wait_days: 3000000}\n")
+    (tmp_path / "c.txt").write_text(CHECKIN.replace("DATE", "2026-03-01"))
+    result = lint(tmp_path, "--today", "2026-03-02", "c.txt")
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1 and "[too-early]" in result.stdout
+    planned = runner.invoke(schedule_command, ["--interview-date", "2026-03-01", "--config", str(tmp_path / ".followup-lint.yaml")])
+    assert planned.exit_code == 0 and "Earliest check-in:  Fri 31 Dec 9999" in planned.output, planned.output
+
+
+def test_a_file_name_that_is_not_utf8(tmp_path):
+    if sys.platform == "darwin":
+        pytest.skip("macOS file systems refuse names that are not UTF-8")
+    name = os.fsdecode(b"bad\xff.txt")
+    (tmp_path / name).write_text(PUSHY)
+    sarif = lint(tmp_path, "--format", "sarif", name)
+    assert sarif.exit_code == 1, sarif.output
+    assert json.loads(sarif.stdout)["runs"][0]["artifacts"][0]["location"]["uri"] == "bad%FF.txt"
+    for fmt in ("json", "sarif", "text", "github"):
+        out = lint(tmp_path, "--format", fmt, "-o", "report.out", name)
+        assert out.exit_code == 1 and isinstance(out.exception, SystemExit), (fmt, out.output)
+        data = (tmp_path / "report.out").read_bytes()
+        if fmt == "json":
+            assert os.fsencode(json.loads(data)["files"][0]["path"]) == b"bad\xff.txt"
+        elif fmt == "text":
+            assert b"bad\xff.txt:" in data
+
+
+def test_output_into_a_missing_folder(tmp_path):
+    (tmp_path / "d.txt").write_text(PUSHY)
+    result = lint(tmp_path, "-o", "nodir/x.txt", "d.txt")
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert result.stderr == ("followup-lint: nodir/x.txt: cannot write the report there: the folder nodir does not exist\n")
+
+
+def test_a_lone_surrogate_given_to_the_api():
+    import followup_lint
+
+    report = followup_lint.lint("Hi Sam,\n\nThank you \ud800 for the chat. Please reply ASAP.\n\nBest,\nJo\n")
+    assert report.error is None and "pushy" in [f.rule for f in report.findings]
+    assert "1 lone surrogate code point(s) (not valid Unicode) were read as U+FFFD" in report.notes

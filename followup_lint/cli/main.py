@@ -244,6 +244,10 @@ def lint_command(**flags):
         _fail("--statistics prints text or JSON; drop --format sarif/github")
     if not o.paths:
         _fail("no drafts given; try `followup-lint draft.txt`, a folder, or - for stdin (see --help)")
+    if o.fail_under is not None and o.fail_under != o.fail_under:
+        _fail("--fail-under: nan is not a score; give a number from 0 to 100")
+    if o.output_file and not os.path.isdir(os.path.dirname(os.path.abspath(o.output_file))):
+        _fail(f"{o.output_file}: cannot write the report there: the folder {os.path.dirname(o.output_file) or '.'} does not exist")
     if o.unsafe_fixes and not (o.fix or o.diff):
         _fail("--unsafe-fixes goes with --fix or --diff")
     file_paths, reports = _collect([p for p in o.paths if p != "-"], session)
@@ -386,14 +390,35 @@ def _report(o: LintOptions, session: Session, results, file_paths, show_source: 
         configs = {id(c): c for c in [session.config_for(session.start), *map(session.config_for, file_paths)]}
         in_effect = [r for c in configs.values() for r in session.ruleset_for(c).rules]  # SARIF describes them
         text = render(o.fmt, results, show_source=show_source, color=color, quiet=o.quiet, rules=in_effect)
+    data = _output_bytes(text, o.fmt if not o.statistics else "text" if o.fmt == "text" else "json")
     if o.output_file:
-        Path(o.output_file).write_text(text, encoding="utf-8")
+        try:
+            with open(o.output_file, "wb") as fh:
+                fh.write(data)
+        except OSError as exc:
+            _fail(f"{o.output_file}: cannot write the report ({exc.strerror or exc})")
     else:
-        click.echo(text, nl=False)
+        click.echo(data, nl=False)
     if o.fmt != "text" or o.statistics:
         for r in results:
             if r.error is not None:
                 click.echo(r.error, err=True)
+
+
+def _output_bytes(text: str, fmt: str) -> bytes:
+    """The report as UTF-8. A file name that is not UTF-8 reaches us with lone surrogates
+    (PEP 383): JSON and SARIF get them as \\udcXX escapes (valid JSON, and
+    os.fsencode(json.loads(...)) gives the name's bytes back); text gets the name's own bytes,
+    as `ls` prints them."""
+    if fmt in ("json", "sarif"):
+        import re
+
+        text = re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
+        return text.encode("utf-8")
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file name gives (\ud800): shown as an escape
+        return text.encode("utf-8", "backslashreplace")
 
 
 def _exit_code(o: LintOptions, session: Session, results) -> int:
