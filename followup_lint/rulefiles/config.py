@@ -7,7 +7,6 @@ rule id is checked, and a mistake names the file and line.
 
 from __future__ import annotations
 
-import copy
 import fnmatch
 import json
 import os
@@ -17,16 +16,16 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from followup_lint.read import yamlsource
 from followup_lint.model.draft import DEFAULT_MAX_BYTES
-from followup_lint.rulefiles.loader import builtin_rules
+from followup_lint.model.rule import ProjectSettings
+from followup_lint.read import yamlsource
 from followup_lint.read.yamlsource import YamlSourceError
+from followup_lint.rulefiles.loader import builtin_rules
 
 CONFIG_NAMES = (".followup-lint.yaml", ".followup-lint.yml")
 # The project word list for the spelling rule: next to the config file (or in the working
 # directory when there is none), one word a line, `#` starts a comment.
 WORDS_FILE = ".followup-lint-words.txt"
-PUBLIC_LANGUAGETOOL = "https://api.languagetool.org"
 
 
 class ConfigError(YamlSourceError):
@@ -177,27 +176,14 @@ def _size(value) -> int:
 
 
 def _grammar_settings(data, path: Path, line) -> dict | None:
-    """The grammar: table checked for what the schema cannot say: a server is named, and
-    the public API is used only when its own flag says so."""
-    if data is None:
-        return None
-    public = data.get("send-drafts-to-public-languagetool", False)
-    server = data.get("server")
-    if server and "languagetool.org" in server.lower() and not public:
-        raise ConfigError(str(path), line(("grammar", "server")),
-                          f"grammar: server {server!r} is the public LanguageTool API, which sends your drafts "
-                          "over the internet; set `send-drafts-to-public-languagetool: true` to accept that, "
-                          "or run your own server (see README: Spelling and grammar)")
-    if not server and not public:
-        raise ConfigError(str(path), line(("grammar",)),
-                          "grammar: name your LanguageTool server (`server: http://localhost:8081`), or set "
-                          "`send-drafts-to-public-languagetool: true` to send drafts to languagetool.org")
-    if server and public and "languagetool.org" not in server.lower():
-        raise ConfigError(str(path), line(("grammar", "server")),
-                          "grammar: give either your own `server:` or `send-drafts-to-public-languagetool: true`, not both")
-    settings = dict(data)
-    settings["server"] = server or PUBLIC_LANGUAGETOOL
-    return settings
+    """The grammar: table, checked by the grammar rule type that reads it."""
+    from followup_lint.ruletypes import grammar
+    from followup_lint.ruletypes.common import SettingsError
+
+    try:
+        return grammar.settings_from_config(data)
+    except SettingsError as exc:
+        raise ConfigError(str(path), line(exc.keys), exc.message) from None
 
 
 def project_words(cfg: Config) -> tuple:
@@ -252,6 +238,7 @@ def _from_pyproject(text: str, path: Path):
 class RuleSet:
     rules: list            # Rule objects, overrides applied, disabled ones removed
     by_id: dict
+    settings: ProjectSettings = field(default_factory=ProjectSettings)   # handed to every check
 
 
 def _known(ids, rules_by_id, cfg: Config, keys) -> None:
@@ -317,14 +304,9 @@ def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None =
         if overrides.get("enabled") is False:
             continue
         out.append(rule.with_overrides(overrides) if overrides else rule)
-    spelling_on = any(r.type == "spelling" for r in out)
-    for i, rule in enumerate(out):
-        if rule.type in ("spelling", "grammar"):
-            rule = copy.copy(rule)
-            rule.project = {"words": words, "language": cfg.language, "grammar": cfg.grammar,
-                            "spelling_runs": spelling_on}
-            out[i] = rule
-    return RuleSet(out, {r.id: r for r in out})
+    settings = ProjectSettings(words=words, language=cfg.language, grammar=cfg.grammar,
+                               spelling_runs=any(r.type == "spelling" for r in out))
+    return RuleSet(out, {r.id: r for r in out}, settings)
 
 
 def matches_any(rule_id: str, ids) -> bool:

@@ -25,11 +25,11 @@ from dataclasses import asdict, fields
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+
 from followup_lint import __version__
 from followup_lint.model.draft import DraftError
+from followup_lint.model.findings import SEVERITY_ORDER, FileReport, Finding, Fix, Problem
 from followup_lint.read.draft import format_for, read_bytes, read_path
-from followup_lint.model.findings import SEVERITY_ORDER, FileReport, Finding
-
 
 FORMAT = "1"                      # bump when the entry layout changes
 
@@ -117,9 +117,11 @@ def config_fingerprint(cfg) -> str:
     return _digest(data)
 
 
-def run_fingerprint(cfg, rules, overrides: dict | None, today: dt.date | None = None) -> str:
-    """Everything but the draft itself that one config's reports depend on."""
+def run_fingerprint(cfg, rules, overrides: dict | None, today: dt.date | None = None, settings=None) -> str:
+    """Everything but the draft itself that one config's reports depend on; `settings`: the
+    rule set's ProjectSettings (the word list beside the config is read into them)."""
     parts = {
+        "settings": asdict(settings) if settings is not None else None,
         "format": FORMAT,
         "code": code_fingerprint(),
         "environment": environment_fingerprint(),
@@ -142,6 +144,7 @@ def entry_key(run: str, display: str, data: bytes) -> str:
 
 def _dump(report: FileReport) -> dict:
     out = {f.name: getattr(report, f.name) for f in fields(report) if f.name not in ("text", "findings")}
+    out["error"] = None if report.error is None else str(report.error)  # the text the user saw
     out["findings"] = [asdict(f) for f in report.findings]
     return out
 
@@ -164,8 +167,11 @@ def _load(data) -> FileReport | None:
     if score is not None and (isinstance(score, bool) or not 0 <= score <= 100):
         return None
     try:
-        return FileReport(**{**data, "findings": [Finding(**f) for f in findings]})
-    except TypeError:
+        error = data.get("error")
+        return FileReport(**{**data, "error": None if error is None else Problem.parse(error, data["path"]),
+                             "findings": [Finding(**dict(f, fix=f.get("fix") and Fix.from_dict(f["fix"])))
+                                          for f in findings]})
+    except (TypeError, KeyError):
         return None
 
 
@@ -305,8 +311,9 @@ class CachedLinting:
 
     def _run(self, cfg) -> str:
         if id(cfg) not in self._runs:
-            self._runs[id(cfg)] = run_fingerprint(cfg, self.session.ruleset_for(cfg).rules, self.session.overrides,
-                                                 self.session.today)
+            ruleset = self.session.ruleset_for(cfg)
+            self._runs[id(cfg)] = run_fingerprint(cfg, ruleset.rules, self.session.overrides, self.session.today,
+                                                 ruleset.settings)
         return self._runs[id(cfg)]
 
     def lint_many(self, items, jobs: int | None = 1, progress=None) -> list[FileReport]:
@@ -363,7 +370,7 @@ class CachedLinting:
             try:
                 draft = self._read(path, display, data, cfg.max_file_size)
             except DraftError as exc:
-                self._finish(results, i, key, FileReport(path=display, error=str(exc)), progress)
+                self._finish(results, i, key, FileReport(path=display, error=Problem.of(exc)), progress)
                 continue
             by_cfg.setdefault(id(cfg), (cfg, []))[1].append((i, key, draft))
         for cfg, entries in by_cfg.values():
@@ -383,7 +390,7 @@ class CachedLinting:
                     try:
                         self._read(path, display, data, cfg.max_file_size)
                     except DraftError as exc:
-                        self._finish(results, i, key, FileReport(path=display, error=str(exc)), progress)
+                        self._finish(results, i, key, FileReport(path=display, error=Problem.of(exc)), progress)
                         continue
                 chunk.append((cfg.path, display, data, format_for(os.fspath(path)), cfg.max_file_size))
                 where.append((i, key))

@@ -8,7 +8,6 @@ import os
 import sys
 from pathlib import Path
 
-
 ENV_VAR = "FOLLOWUP_LINT_CACHE_DIR"
 
 # What the front end chose for this process (--cache-dir, --no-cache): the results cache and
