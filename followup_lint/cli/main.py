@@ -447,8 +447,8 @@ def _report(o: LintOptions, session: Session, results, file_paths, show_source: 
 def _output_bytes(text: str, fmt: str) -> bytes:
     """The report as UTF-8. A file name that is not UTF-8 reaches us with lone surrogates
     (PEP 383): JSON and SARIF get them as \\udcXX escapes (valid JSON, and
-    os.fsencode(json.loads(...)) gives the name's bytes back); text gets the name's own bytes,
-    as `ls` prints them."""
+    os.fsencode(json.loads(...)) gives the name's bytes back). The text formats escape them
+    already; any left are written as the name's own bytes, never a UnicodeEncodeError."""
     if fmt in ("json", "sarif"):
         import re
 
