@@ -30,22 +30,22 @@ def _fixes_of(linter, rule):
 
 def _junction_problems(before: str, after: str, edit: dict) -> list[str]:
     """What a reader would trip over where the edit joins the text it leaves."""
-    at = edit["start"]
-    left = after[:at + len(edit["replacement"])]
-    right = after[at + len(edit["replacement"]):]
+    at = edit.start
+    left = after[:at + len(edit.replacement)]
+    right = after[at + len(edit.replacement):]
     problems = []
     l_line, r_line = left.rsplit("\n", 1)[-1], right.split("\n", 1)[0]
     if re.search(r"[ \t]$", l_line) and re.match(r"[ \t]", r_line):
         problems.append("two spaces")
-    if edit["replacement"] == "" and l_line.strip() and re.search(r"[ \t]$", l_line) and re.match(r"[.,;:!?]", r_line):
+    if edit.replacement == "" and l_line.strip() and re.search(r"[ \t]$", l_line) and re.match(r"[.,;:!?]", r_line):
         problems.append("a space before punctuation")
     if l_line.strip() and r_line.strip():
         prev = l_line.rstrip()[-1]
         nxt = r_line.lstrip()[:1]
-        if edit["replacement"] == "" and prev.isalnum() and nxt[:1].isupper():
+        if edit.replacement == "" and prev.isalnum() and nxt[:1].isupper():
             problems.append("a sentence run into the next one")
-    if re.search(r"(^|[.!?]\s+)[a-z]", after[max(at - 3, 0):at + len(edit["replacement"]) + 3]) and \
-            not re.search(r"(^|[.!?]\s+)[a-z]", before[max(at - 3, 0):edit["end"] + 3]):
+    if re.search(r"(^|[.!?]\s+)[a-z]", after[max(at - 3, 0):at + len(edit.replacement) + 3]) and \
+            not re.search(r"(^|[.!?]\s+)[a-z]", before[max(at - 3, 0):edit.end + 3]):
         problems.append("a sentence that starts in lower case")
     return problems
 
@@ -59,17 +59,17 @@ def test_every_fix_leaves_the_text_whole(linter, rule):
     bad, tried = [], 0
     for i, draft, context, report, finding in _fixes_of(linter, rule):
         tried += 1
-        edits = finding.fix["edits"]
+        edits = finding.fix.edits
         after = fixes.apply(draft.raw, edits)
-        where = f"{rule.id} fires[{i}] {finding.fix['title']!r}"
+        where = f"{rule.id} fires[{i}] {finding.fix.title!r}"
         for edit in edits:
             bad += [f"{where}: {p}: {after!r}" for p in _junction_problems(draft.raw, after, edit)]
         if not after.strip():
             continue   # the example was that one sentence
         again = linter.lint_draft(read_text(after, f"{rule.id}.txt"), context)
         (edit,) = edits
-        shift = len(edit["replacement"]) - (edit["end"] - edit["start"])
-        place = finding.start if finding.start < edit["start"] else max(finding.start + shift, edit["start"])
+        shift = len(edit.replacement) - (edit.end - edit.start)
+        place = finding.start if finding.start < edit.start else max(finding.start + shift, edit.start)
         same = [f for f in again.findings if f.rule == rule.id and f.message == finding.message
                 and (f.start == place or "insert" in str(rule.fix or ""))]
         if same:
@@ -99,5 +99,5 @@ def test_removing_a_sentence_keeps_its_neighbours(linter, sentence, expected):
     text = f"Hi Sam,\n\nThank you for meeting with me on Monday about the analyst role. {sentence}\n\nBest,\nJo\n"
     draft = read_text(text, "d.txt")
     (finding,) = [f for f in linter.lint_draft(draft).findings if f.rule == "needy"]
-    after = fixes.apply(draft.raw, finding.fix["edits"])
+    after = fixes.apply(draft.raw, finding.fix.edits)
     assert after == text.replace(sentence, expected)

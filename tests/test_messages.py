@@ -80,7 +80,7 @@ def _rendered(linter, rule):
                 yield where + " message", f.message
                 yield where + " suggestion", f.suggestion
                 if f.fix:
-                    yield where + " fix", f.fix["title"]
+                    yield where + " fix", f.fix.title
                 yield where + " hover", explain_finding(f, rule, markdown=False)
 
 
