@@ -215,7 +215,7 @@ class PrivateFolder:
     def names(self) -> list:
         return os.listdir(self.fd if self.fd is not None else self.path)
 
-    def sub(self, name: str) -> "PrivateFolder":
+    def sub(self, name: str) -> PrivateFolder:
         """Our subfolder `name`, created (0700) if missing; the same checks as the folder.
         Raises Refused or OSError."""
         where, kw = self._at(name)
