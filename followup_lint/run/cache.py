@@ -40,7 +40,8 @@ MAX_AGE = 30 * 24 * 3600          # entries unused this long are removed
 PRUNE_EVERY = 24 * 3600
 
 
-ENTRY = re.compile(r"[0-9a-f]{64}\.json")   # the only names the cache reads or prunes
+ENTRY = re.compile(r"[0-9a-f]{64}\.json")   # an entry's name (its key); the only names pruned
+KEY = re.compile(r"[0-9A-Za-z_-]{1,128}")  # get/put take no other key: a plain file name, always
 STALE_TMP = re.compile(r"\.tmp-[0-9a-f]{16}")   # a write cut short (storage.private's temporary names)
 MAX_ENTRY_BYTES = 64 * 1024 * 1024         # an entry holds one report; more is not ours
 
@@ -228,7 +229,7 @@ class Cache:
         self._prepare()
 
     def get(self, key: str) -> FileReport | None:
-        if not ENTRY.fullmatch(f"{key}.json") or self._broken or not self._prepare():
+        if not (isinstance(key, str) and KEY.fullmatch(key)) or self._broken or not self._prepare():
             return None
         raw = self._folder.read(f"{key}.json", MAX_ENTRY_BYTES)
         if raw is None:
@@ -245,7 +246,7 @@ class Cache:
         return report
 
     def put(self, key: str, report: FileReport) -> None:
-        if not ENTRY.fullmatch(f"{key}.json") or self._broken or not self._prepare():
+        if not (isinstance(key, str) and KEY.fullmatch(key)) or self._broken or not self._prepare():
             return
         text = json.dumps({"key": key, "report": _dump(report)}, ensure_ascii=False, default=str)
         try:
