@@ -84,7 +84,15 @@ def _read_stdin(name: str, max_bytes: int) -> bytes:
         raise DraftError(name, "stdin is closed, so - has nothing to read; "
                                "pipe a draft in (`followup-lint - < draft.txt`) or name the file")
     try:
-        return sys.stdin.buffer.read(max_bytes + 1)
+        # In chunks: read(n) allocates n bytes up front, and the limit may be 50 GB.
+        chunks, size = [], 0
+        while size <= max_bytes:
+            chunk = sys.stdin.buffer.read(min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
     except OSError as exc:
         raise DraftError(name, f"cannot read stdin: {exc.strerror or exc}") from None
 
@@ -235,7 +243,8 @@ def _with(options):
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]},
                epilog="Subcommands: `followup-lint eval DIR` scores the rules against a labelled corpus; "
-                      "`followup-lint rules test|new|schema|packs` writes and tests your own rules. "
+                      "`followup-lint rules test|new|schema|packs` writes and tests your own rules; "
+                      "`followup-lint serve [FOLDER]` checks drafts in your browser. "
                       "A draft named like a subcommand is reached as ./eval or after --.")
 @click.argument("paths", nargs=-1, type=click.Path(readable=False))  # unreadable: reported per file
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text", show_default=True,
@@ -557,8 +566,10 @@ def lsp_command(stdio, log_file):
 
 
 from followup_lint.cli.rules import rules_group  # noqa: E402  (after the commands it sits beside)
+from followup_lint.serve.command import serve_command  # noqa: E402  (click only; the web stack loads when it runs)
 
-SUBCOMMANDS = {"eval": eval_command, "schedule": schedule_command, "lsp": lsp_command, "rules": rules_group}
+SUBCOMMANDS = {"eval": eval_command, "schedule": schedule_command, "lsp": lsp_command, "rules": rules_group,
+               "serve": serve_command}
 
 
 def main(argv: list | None = None) -> None:
