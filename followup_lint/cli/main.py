@@ -97,7 +97,7 @@ def _read_stdin(name: str, max_bytes: int) -> bytes:
         raise DraftError(name, f"cannot read stdin: {exc.strerror or exc}") from None
 
 
-def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> None:
+def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> bool:
     """--fix / --diff. Files are fixed in place and the run goes on to report what is left;
     --diff prints what would change and exits (1 if anything would); a draft read from -
     comes back fixed on stdout, as a formatter would give it."""
@@ -126,13 +126,15 @@ def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> None
                 sys.stdout.flush()
             outcomes.append(out)
         for p in file_paths:
-            out = fix_file(session.linter_at(p), p, str(p), unsafe, write=not preview)
+            out = fix_file(session.linter_at(p), p, str(p), unsafe, write=not preview, read_only=o.fix_readonly)
             if preview and out.changed:
                 show_diff(out)
             outcomes.append(out)
     for out in outcomes:
         if out.refused:
             click.echo(printable(f"followup-lint: {out.path}: not fixed: {out.refused}"), err=True)
+        if out.write_error:
+            click.echo(printable(f"followup-lint: {out.write_error}"), err=True)
     # --fix goes on to lint, which reports unreadable drafts; --diff and - end here, so say it now.
     errors = [str(r.error) for r in reports] + [out.error for out in outcomes if out.error]
     if preview or "-" in o.paths:
@@ -148,6 +150,7 @@ def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> None
         sys.exit(EXIT_FINDINGS if changed else EXIT_OK)
     if "-" in o.paths:
         sys.exit(EXIT_OK)
+    return any(out.write_error for out in outcomes)
 
 
 def _diff_name(path: str) -> str:
@@ -290,6 +293,7 @@ _USAGE = {"eval": "DIR", "schedule": "[DRAFT]", "rules": "test|new|schema|packs"
 @click.option("--quiet", "-q", is_flag=True, help="Only the finding lines: no source, notes, scores or summary.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes (word swaps that keep the meaning) to the files, then report what is left.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also delete offending sentences and add missing thank-you or interest sentences.")
+@click.option("--fix-readonly", is_flag=True, help="With --fix, also rewrite drafts whose permissions make them read-only (skipped with a note otherwise).")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")
 @_with(CONTEXT_OPTIONS)
 @click.version_option(__version__, "--version", prog_name="followup-lint")
@@ -305,21 +309,27 @@ def lint_command(**flags):
         _fail("--statistics prints text or JSON; drop --format sarif/github")
     if not o.paths:
         _fail("no drafts given; try `followup-lint draft.txt`, a folder, or - for stdin (see --help)")
+    if o.fail_under is not None and o.fail_under != o.fail_under:
+        _fail("--fail-under: nan is not a score; give a number from 0 to 100")
+    if o.output_file and not os.path.isdir(os.path.dirname(os.path.abspath(o.output_file))):
+        _fail(f"{o.output_file}: cannot write the report there: the folder {os.path.dirname(o.output_file) or '.'} does not exist")
     if o.unsafe_fixes and not (o.fix or o.diff):
         _fail("--unsafe-fixes goes with --fix or --diff")
     if o.force_exclude and "-" in o.paths and o.stdin_filename and not (o.fix or o.diff) \
             and _excluded(session, o.stdin_filename):
         o.paths = tuple(p for p in o.paths if p != "-")  # as ruff does: an excluded buffer is not linted
     file_paths, reports = _collect([p for p in o.paths if p != "-"], session, o.force_exclude)
+    store = _open_cache(o)
+    unwritten = False
     if o.fix or o.diff:
-        _run_fixes(o, session, file_paths, reports)
+        unwritten = _run_fixes(o, session, file_paths, reports)
     show_source = o.fmt == "text" and not o.statistics and not o.output_file and sys.stdout.isatty()
-    results, cached = _lint(o, session, file_paths, show_source)
+    results, cached = _lint(o, session, file_paths, show_source, store)
     results.extend(reports)
     _report(o, session, results, file_paths, show_source)
     if os.environ.get("FOLLOWUP_LINT_STAGES"):
         _print_stages(session.linters, cached, time.perf_counter() - started)
-    sys.exit(_exit_code(o, session, results))
+    sys.exit(EXIT_ERROR if unwritten else _exit_code(o, session, results))
 
 
 @dataclass
@@ -347,6 +357,7 @@ class LintOptions:
     quiet: bool
     fix: bool
     unsafe_fixes: bool
+    fix_readonly: bool
     diff: bool
     kind: str | None
     setting: str | None
@@ -397,13 +408,30 @@ def _print_rules(o: LintOptions, session: Session) -> None:
     click.echo(explain_rule(rule, verbose=o.verbose, width=width), nl=False)
 
 
-def _lint(o: LintOptions, session: Session, file_paths, show_source: bool):
+def _open_cache(o: LintOptions):
+    """The results cache (None with --no-cache), its folder opened now: a folder holding
+    things that are not ours is refused before any draft is touched. The syllable table
+    follows the same choice."""
+    from followup_lint.run import cache as cache_mod
+    from followup_lint.storage import cachedir
+    from followup_lint.storage.private import NotOurs
+
+    cachedir.configure(o.cache_dir, enabled=not o.no_cache)
+    if o.no_cache:
+        return None
+    store = cache_mod.Cache(cachedir.resolve_dir(o.cache_dir),
+                            warn=lambda m: click.echo(printable(f"followup-lint: {m}"), err=True))
+    try:
+        store.open()
+    except NotOurs as exc:
+        _fail(str(exc))
+    return store
+
+
+def _lint(o: LintOptions, session: Session, file_paths, show_source: bool, store=None):
     """(reports in input order, the cached linting that made them)."""
     from followup_lint.run import cache as cache_mod
-    from followup_lint.storage.cachedir import resolve_dir
 
-    store = None if o.no_cache else cache_mod.Cache(resolve_dir(o.cache_dir),
-                                                    warn=lambda m: click.echo(printable(f"followup-lint: {m}"), err=True))
     cached = cache_mod.CachedLinting(store, session, need_text=show_source)
     # Progress only where a person watches it: never into a pipe, a file, or machine output.
     progress = (o.fmt == "text" and len(file_paths) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
@@ -441,14 +469,35 @@ def _report(o: LintOptions, session: Session, results, file_paths, show_source: 
         configs = {id(c): c for c in [session.config_for(session.start), *map(session.config_for, file_paths)]}
         in_effect = [r for c in configs.values() for r in session.ruleset_for(c).rules]  # SARIF describes them
         text = render(o.fmt, results, show_source=show_source, color=color, quiet=o.quiet, rules=in_effect)
+    data = _output_bytes(text, o.fmt if not o.statistics else "text" if o.fmt == "text" else "json")
     if o.output_file:
-        Path(o.output_file).write_text(text, encoding="utf-8")
+        try:
+            with open(o.output_file, "wb") as fh:
+                fh.write(data)
+        except OSError as exc:
+            _fail(f"{o.output_file}: cannot write the report ({exc.strerror or exc})")
     else:
-        click.echo(text, nl=False)
+        click.echo(data, nl=False)
     if o.fmt != "text" or o.statistics:
         for r in results:
             if r.error is not None:
                 click.echo(printable(str(r.error)), err=True)
+
+
+def _output_bytes(text: str, fmt: str) -> bytes:
+    """The report as UTF-8. A file name that is not UTF-8 reaches us with lone surrogates
+    (PEP 383): JSON and SARIF get them as \\udcXX escapes (valid JSON, and
+    os.fsencode(json.loads(...)) gives the name's bytes back). The text formats escape them
+    already; any left are written as the name's own bytes, never a UnicodeEncodeError."""
+    if fmt in ("json", "sarif"):
+        import re
+
+        text = re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
+        return text.encode("utf-8")
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file name gives (\ud800): shown as an escape
+        return text.encode("utf-8", "backslashreplace")
 
 
 def _exit_code(o: LintOptions, session: Session, results) -> int:

@@ -30,9 +30,50 @@ class ModelMissing(RuntimeError):
     pass
 
 
+def import_spacy():
+    """Import spaCy without its command-line package.
+
+    `import spacy` runs `from .cli.info import info`, and spacy/cli/ imports its `download`
+    command, hence requests and urllib3, whose import binds an IPv6 socket to ::1 to ask
+    whether IPv6 works (nothing is sent). Linting never needs spacy.cli: while spaCy is first
+    imported, a stand-in `spacy.cli.info` (whose `info` imports the real one if it is ever
+    called) takes its place, and both stand-ins are taken out of sys.modules afterwards, so a
+    later `import spacy.cli` (by a caller of our API) gets the real package."""
+    import sys
+
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    import types
+
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or not spec.submodule_search_locations:
+        import spacy  # noqa: F401  (raises the usual ImportError)
+        return spacy
+    cli = types.ModuleType("spacy.cli")
+    cli.__path__ = [os.path.join(path, "cli") for path in spec.submodule_search_locations]
+    info = types.ModuleType("spacy.cli.info")
+
+    def lazy_info(*args, **kwargs):
+        return importlib.import_module("spacy.cli.info").info(*args, **kwargs)
+
+    info.info = lazy_info
+    stand_ins = {"spacy.cli": cli, "spacy.cli.info": info}
+    sys.modules.update(stand_ins)
+    try:
+        import spacy
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+    if getattr(spacy, "cli", None) is cli:
+        del spacy.cli  # `spacy.cli` after an `import spacy.cli` is the real one
+    return spacy
+
+
 @lru_cache(maxsize=4)
 def load(exclude: tuple = DEFAULT_EXCLUDE):
     """Return the cached pipeline. Raises ModelMissing with an install hint."""
+    import_spacy()
     from spacy.language import Language
 
     if not Language.has_factory("followup_lint_norm"):

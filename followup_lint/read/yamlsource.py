@@ -59,6 +59,32 @@ _Loader.add_implicit_resolver(
 )
 
 
+def _int(loader, node):
+    # A number too long for int() (Python limits it to 4300 digits) is a located error.
+    try:
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a number of {len(node.value)} characters is too long", node.start_mark) from None
+
+
+def _float(loader, node):
+    value = yaml.SafeLoader.construct_yaml_float(loader, node)
+    if value != value:
+        raise yaml.constructor.ConstructorError(None, None, f"{node.value} (not a number) is not a usable value",
+                                                node.start_mark)
+    return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _float)
+
+
+class _Duplicate(Exception):
+    def __init__(self, key, line: int, first: int):
+        self.key, self.line, self.first = key, line, first
+
+
 # Values a YAML document may hold once its aliases are expanded. An alias repeats a value
 # by reference, so ~700 bytes of nested aliases stand for billions of values, and anything
 # that walks the data (schema checks, key lines, our rules) would never finish.
@@ -103,8 +129,13 @@ def check_expansion(node, path: str, line_offset: int = 0) -> None:
 def _walk(node, keys, lines):
     lines.setdefault(keys, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: dict = {}
         for key_node, value_node in node.value:
             key = key_node.value
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if key in seen:  # PyYAML would quietly keep the last one
+                    raise _Duplicate(key, key_node.start_mark.line + 1, seen[key])
+                seen[key] = key_node.start_mark.line + 1
             lines[keys + (key,)] = key_node.start_mark.line + 1
             _walk(value_node, keys + (key,), lines)
     elif isinstance(node, yaml.SequenceNode):
@@ -132,7 +163,13 @@ def load(text: str, path: str, line_offset: int = 0) -> Located:
         loader.dispose()
     lines: dict = {}
     if node is not None:
-        _walk(node, (), lines)
+        try:
+            _walk(node, (), lines)
+        except _Duplicate as dup:
+            raise YamlSourceError(path, dup.line + line_offset,
+                                  f"duplicate key {dup.key!r} (first on line {dup.first + line_offset}); give each key once") from None
+        except RecursionError:
+            raise YamlSourceError(path, None, "invalid YAML: nested too deeply") from None
     return Located(data, path, lines, line_offset)
 
 

@@ -9,7 +9,8 @@ imported.
 
 The cache holds findings that quote private drafts: its folder is created readable by the
 user only (0700, entries 0600) and carries a `.gitignore` of `*`, so a cache folder inside
-a repository is never committed.
+a repository is never committed. storage/private.py decides whether a folder is ours and
+safe; every entry read back is validated as untrusted input.
 """
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ import importlib.util
 import json
 import os
 import re
-import tempfile
 import time
 from dataclasses import asdict, fields
 from functools import lru_cache
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from followup_lint import __version__
 from followup_lint.model.draft import DraftError
-from followup_lint.model.findings import FileReport, Finding, Fix, Problem
+from followup_lint.model.findings import SEVERITY_ORDER, FileReport, Finding, Fix, Problem
 from followup_lint.read.draft import format_for, read_bytes, read_file_bytes, read_path
 
 FORMAT = "1"                      # bump when the entry layout changes
@@ -40,11 +40,10 @@ MAX_AGE = 30 * 24 * 3600          # entries unused this long are removed
 PRUNE_EVERY = 24 * 3600
 
 
-_GITIGNORE = "# Created by followup-lint: cached findings quote your drafts; keep them out of git.\n*\n"
-
-
-_CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
-                 "# This file marks a cache directory created by followup-lint (https://bford.info/cachedir/).\n")
+ENTRY = re.compile(r"[0-9a-f]{64}\.json")   # an entry's name (its key); the only names pruned
+KEY = re.compile(r"[0-9A-Za-z_-]{1,128}")  # get/put take no other key: a plain file name, always
+STALE_TMP = re.compile(r"\.tmp-[0-9a-f]{16}")   # a write cut short (storage.private's temporary names)
+MAX_ENTRY_BYTES = 64 * 1024 * 1024         # an entry holds one report; more is not ours
 
 
 def _plain(obj):
@@ -151,87 +150,149 @@ def _dump(report: FileReport) -> dict:
     return out
 
 
-def _load(data: dict) -> FileReport:
-    findings = [Finding(**dict(f, fix=f["fix"] and Fix.from_dict(f["fix"]))) for f in data.pop("findings")]
-    error = data.pop("error")
-    return FileReport(**data, error=error if error is None else Problem.parse(error, data["path"]), findings=findings)
+def _load(data) -> FileReport | None:
+    """The report an entry holds, or None unless every field has the type and range a report
+    of ours has: an entry is untrusted input."""
+    if not isinstance(data, dict) or set(data) - _REPORT_FIELDS or not isinstance(data.get("path"), str):
+        return None
+    findings = data.get("findings")
+    if not isinstance(findings, list) or not all(_valid_finding(f) for f in findings):
+        return None
+    for name, kinds in _REPORT_TYPES.items():
+        if name in data and not isinstance(data[name], kinds):
+            return None
+    for name in ("notes", "kind_evidence"):
+        if not all(isinstance(x, str) for x in data.get(name, [])):
+            return None
+    score = data.get("score")
+    if score is not None and (isinstance(score, bool) or not 0 <= score <= 100):
+        return None
+    try:
+        error = data.get("error")
+        return FileReport(**{**data, "error": None if error is None else Problem.parse(error, data["path"]),
+                             "findings": [Finding(**dict(f, fix=f.get("fix") and Fix.from_dict(f["fix"])))
+                                          for f in findings]})
+    except (TypeError, KeyError):
+        return None
+
+
+_REPORT_FIELDS = {f.name for f in fields(FileReport)} - {"text"}
+_REPORT_TYPES = {"kind": str, "kind_source": str, "score": (int, type(None)), "verdict": (str, type(None)),
+                 "notes": list, "error": (str, type(None)), "kind_evidence": list, "send_date": (str, type(None))}
+_FINDING_FIELDS = {f.name for f in fields(Finding)}
+_FINDING_TYPES = {"rule": str, "severity": str, "weight": (int, float), "message": str, "suggestion": str,
+                  "start": int, "end": int, "line": int, "column": int, "end_line": int, "end_column": int,
+                  "region": (str, type(None)), "decoded": bool, "title": str, "fix": (dict, type(None)),
+                  "source_rule": (str, type(None))}
+_EDIT_TYPES = {"start": int, "end": int, "line": int, "column": int, "end_line": int, "end_column": int,
+               "replacement": str}
+
+
+def _valid_finding(f) -> bool:
+    if not isinstance(f, dict) or set(f) - _FINDING_FIELDS or not {"rule", "severity", "weight", "message"} <= set(f):
+        return False
+    for name, kinds in _FINDING_TYPES.items():
+        if name in f and (not isinstance(f[name], kinds) or (kinds is int and isinstance(f[name], bool))):
+            return False
+    if f["severity"] not in SEVERITY_ORDER or not all(f.get(n, 1) >= 0 for n in ("start", "end", "line", "column")):
+        return False
+    fix = f.get("fix")
+    if fix is not None:
+        edits = fix.get("edits")
+        if (not isinstance(fix.get("title"), str) or not isinstance(fix.get("safe"), bool) or set(fix) - {"title", "safe", "edits"}
+                or not isinstance(edits, list)):
+            return False
+        for e in edits:
+            if not isinstance(e, dict) or set(e) != set(_EDIT_TYPES) or not all(
+                    isinstance(e[k], t) and not isinstance(e[k], bool) for k, t in _EDIT_TYPES.items()):
+                return False
+    return True
 
 
 class Cache:
-    """Entries are JSON files named by their key under `directory/results/`."""
+    """Entries are JSON files named by their key under `directory/results/`, in a folder of
+    ours (storage/private.py says what that takes). Nothing outside `results/` entries and
+    the markers is ever read, written or deleted; a folder that is not ours is refused, one
+    that others can write in is not used."""
 
     def __init__(self, directory: Path, warn=None):
         self.directory = Path(directory)
         self.results = self.directory / "results"
         self.warn = warn
+        self._folder = None      # storage.private.PrivateFolder of results/, once opened
         self._ready = False
         self._broken = False
 
+    def open(self) -> None:
+        """Open (creating it) the folder now. Raises storage.private.NotOurs for a folder
+        that holds other things; any other problem warns once and runs without a cache."""
+        self._prepare()
+
     def get(self, key: str) -> FileReport | None:
-        path = self.results / f"{key}.json"
-        try:
-            with open(path, encoding="utf-8") as fh:
-                data = json.load(fh)
-            if data.get("key") != key:
-                return None
-            report = _load(data["report"])
-        except (OSError, ValueError, KeyError, TypeError):  # absent, torn or from another layout
+        if not (isinstance(key, str) and KEY.fullmatch(key)) or self._broken or not self._prepare():
+            return None
+        raw = self._folder.read(f"{key}.json", MAX_ENTRY_BYTES)
+        if raw is None:
             return None
         try:
-            os.utime(path)  # used entries are not pruned
-        except OSError:
-            pass
+            data = json.loads(raw.decode("utf-8"))
+        except (ValueError, RecursionError):  # torn, or not JSON
+            return None
+        if not isinstance(data, dict) or data.get("key") != key:
+            return None
+        report = _load(data.get("report"))
+        if report is not None:
+            self._folder.touch(f"{key}.json")  # used entries are not pruned
         return report
 
     def put(self, key: str, report: FileReport) -> None:
-        if self._broken or not self._prepare():
+        if not (isinstance(key, str) and KEY.fullmatch(key)) or self._broken or not self._prepare():
             return
         text = json.dumps({"key": key, "report": _dump(report)}, ensure_ascii=False, default=str)
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.results, prefix=".tmp-", suffix=".json")  # mode 0600
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, self.results / f"{key}.json")
+            self._folder.write(f"{key}.json", text.encode("utf-8", "surrogatepass"))
         except OSError as exc:
             self._give_up(exc)
 
     def _prepare(self) -> bool:
+        from followup_lint.storage.private import NotOurs, Refused, open_private
+
         if self._ready:
             return True
+        if self._broken:
+            return False
         try:
-            for d in (self.directory, self.results):
-                if not d.is_dir():
-                    d.mkdir(mode=0o700, parents=True, exist_ok=True)
-                    os.chmod(d, 0o700)  # mkdir's mode is filtered by the umask
-            for name, content in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
-                marker = self.directory / name
-                if not marker.exists():
-                    fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-                    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                        fh.write(content)
-            self._prune()
+            top = open_private(self.directory)
+            try:
+                self._folder = top.sub("results")
+                self._prune(top)
+            finally:
+                top.close()
+        except NotOurs:
+            self._broken = True
+            raise
+        except Refused as exc:
+            self._broken = True
+            if self.warn:
+                self.warn(f"{exc}; results are not cached (--cache-dir DIR picks another folder, --no-cache none)")
+            return False
         except OSError as exc:
             self._give_up(exc)
             return False
         self._ready = True
         return True
 
-    def _prune(self) -> None:
-        stamp = self.directory / ".pruned"
+    def _prune(self, top) -> None:
         now = time.time()
-        try:
-            if now - stamp.stat().st_mtime < PRUNE_EVERY:
-                return
-        except FileNotFoundError:
-            pass
-        for entry in self.results.iterdir():
-            try:
-                if now - entry.stat().st_mtime > MAX_AGE:
-                    entry.unlink()
-            except OSError:
-                continue
-        stamp.touch(mode=0o600)
-        os.utime(stamp)
+        last = top.mtime(".pruned")
+        if last is not None and now - last < PRUNE_EVERY:
+            return
+        for name, st in list(self._folder.files()):
+            if (ENTRY.fullmatch(name) or STALE_TMP.fullmatch(name)) and now - st.st_mtime > MAX_AGE:
+                self._folder.remove(name)
+        if last is None:
+            top.create(".pruned", b"")
+        top.touch(".pruned")
 
     def _give_up(self, exc: OSError) -> None:
         self._broken = True

@@ -19,9 +19,12 @@ def auto_jobs(n_drafts: int) -> int:
     return cores if n_drafts >= PARALLEL_MIN_DRAFTS and cores > 1 else 1
 
 
-def _init(recipe: dict):
+def _init(recipe: dict, storage: dict | None = None):
     from followup_lint.run.session import Session
+    from followup_lint.storage import cachedir
 
+    if storage is not None:  # --cache-dir / --no-cache reach the syllable table in a worker too
+        cachedir.configure(**storage)
     _state["session"] = Session(**recipe)
 
 
@@ -59,5 +62,7 @@ def run_workers(chunks, jobs: int, recipe: dict):
     `recipe` (Session.recipe())."""
     import multiprocessing
 
-    with multiprocessing.get_context().Pool(jobs, initializer=_init, initargs=(recipe,)) as pool:
+    from followup_lint.storage import cachedir
+
+    with multiprocessing.get_context().Pool(jobs, initializer=_init, initargs=(recipe, cachedir.choice())) as pool:
         yield from pool.imap(_work, chunks)
