@@ -1,15 +1,30 @@
 #!/usr/bin/env python3
-"""followup-lint benchmark: every number is a ratio against a floor measured in the same run.
+"""followup-lint benchmark (issue 16): every row is a ratio against a floor measured in
+the same run, alternating with the measured command, median of the repeats.
 
-    python bench/run.py              # the standard table (about 2-4 minutes)
-    python bench/run.py --quick      # fewer repeats and drafts, for a smoke check
-    python bench/run.py --json out.json --memory-scale 10000
+    pip install -e '.[bench]'            # proselint (the cache-hit floor) and psutil
+    python bench/run.py                  # the full table (about 10-15 minutes on 2 cores)
+    python bench/run.py --quick          # fewer repeats, for a smoke check
+    python bench/run.py --out bench/results.md --json out.json --memory-scale 10000
 
-Floors (same machine, same run, alternating with the measured command):
-  cold     bare Python that imports spaCy, loads the same model without NER, parses the draft
-  hit      `proselint check` on the same file, beside a cache-hit re-run of followup-lint
-  batch    one process running nlp.pipe over the same N drafts, beside `followup-lint DIR`
+Rows and their floors:
+  cold         `followup-lint --no-cache one.txt` vs a fresh Python that imports spaCy,
+               loads the same model with NER excluded and parses the draft
+  cache hit    `followup-lint one.txt` (the default command; the draft is unchanged, so the
+               results cache answers) vs `proselint check one.txt`
+  batch        `followup-lint --no-cache DIR` over 1,000 drafts (its workers included), with
+               the default `--jobs` (auto), `-j 1` and `-j 2`, vs one process of bare
+               `nlp.pipe` over the same texts. Reported as the floor's time over ours:
+               the speed-up over the floor (target >= 1.25x on 2 cores)
+  auto vs -j1  the default `--jobs` against `-j 1` at 150, 300 and 1,000 drafts
+               (target: auto never slower, i.e. ratio <= 1.0)
+  peak RSS     at 1,000 drafts: the largest single process (wait4's ru_maxrss, as
+               /usr/bin/time reports it) and parent + workers summed (sampled from /proc
+               through psutil every 50 ms; also PSS summed, which counts pages the workers
+               share with the parent once)
+  lsp          bench/lsp_latency.py's median re-lint latency vs a bare nlp(text)
 Shared machines drift 2-3x from day to day, so only the ratios are comparable across days.
+The CLI has no literal `--jobs auto`: the default (no -j) is auto, and that is what runs.
 """
 
 from __future__ import annotations
@@ -24,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -38,8 +54,7 @@ SIGNOFFS = ["Best regards,\nJo Rivera", "Thanks,\nAlex", "Kind regards,\nPriya N
 def sentence_pool() -> list[str]:
     """Body sentences from the corpus: realistic wording, recombined into new drafts."""
     sys.path.insert(0, str(ROOT))
-    from followup_lint.model.draft import DraftError
-    from followup_lint.read.draft import read_path
+    from followup_lint.draft import DraftError, read_path
 
     pool = []
     for path in sorted((ROOT / "corpus").glob("*.*")):
@@ -73,26 +88,75 @@ def make_drafts(folder: Path, n: int, words: int = 120, seed: int = 7) -> list[P
     return paths
 
 
-def timed(cmd, env=None) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one command."""
-    t = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], capture_output=True, text=True, env=env)
-    wall = time.perf_counter() - t
-    rss = int(proc.stderr.strip().splitlines()[-1]) if proc.stderr.strip() else 0
-    return wall, rss
+class Sample:
+    __slots__ = ("wall", "max_rss", "sum_rss", "sum_pss", "rc")
+
+    def __init__(self, wall, max_rss, sum_rss, sum_pss, rc):
+        self.wall, self.max_rss, self.sum_rss, self.sum_pss, self.rc = wall, max_rss, sum_rss, sum_pss, rc
 
 
-def alternate(a, b, repeats: int):
-    """Run a and b alternately; return (samples_a, samples_b) of (wall, rss)."""
-    xs, ys = [], []
+def run(cmd, env=None, pss: bool = False, poll: float = 0.05) -> Sample:
+    """Wall seconds, peak RSS of the largest process in the tree (bytes, from wait4) and
+    the peak of RSS (and PSS if asked) summed over the process and its descendants."""
+    import psutil
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = {"sum": 0, "pss": 0, "max": 0}
+    done = threading.Event()
+
+    def sampler():
+        try:
+            root = psutil.Process(proc.pid)
+        except psutil.NoSuchProcess:
+            return
+        while not done.is_set():
+            total = total_pss = biggest = 0
+            try:
+                procs = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                break
+            for p in procs:
+                try:
+                    if pss:
+                        info = p.memory_full_info()
+                        total_pss += info.pss
+                    else:
+                        info = p.memory_info()
+                    total += info.rss
+                    biggest = max(biggest, info.rss)
+                except psutil.Error:
+                    pass
+            peak["sum"] = max(peak["sum"], total)
+            peak["pss"] = max(peak["pss"], total_pss)
+            peak["max"] = max(peak["max"], biggest)
+            done.wait(poll)
+
+    t = threading.Thread(target=sampler, daemon=True)
+    t.start()
+    stderr = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    done.set()
+    t.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(map(str, cmd))} exited {proc.returncode}:\n{stderr.decode(errors='replace')[-2000:]}")
+    max_rss = max(usage.ru_maxrss * 1024, peak["max"])
+    return Sample(wall, max_rss, max(peak["sum"], max_rss if peak["sum"] == 0 else peak["sum"]), peak["pss"], proc.returncode)
+
+
+def alternate(commands: dict, repeats: int, env, pss=False) -> dict:
+    """Run the commands round-robin, `repeats` times; {name: [Sample]}."""
+    out = {k: [] for k in commands}
     for _ in range(repeats):
-        xs.append(a())
-        ys.append(b())
-    return xs, ys
+        for name, cmd in commands.items():
+            out[name].append(run(cmd, env, pss=pss))
+    return out
 
 
-def med(samples, i=0):
-    return statistics.median(s[i] for s in samples)
+def med(samples, attr="wall"):
+    return statistics.median(getattr(s, attr) for s in samples)
 
 
 FLOOR_ONE = """
@@ -110,75 +174,148 @@ for doc in nlp.pipe(texts, batch_size=64):
     pass
 """
 
+MB = 1024 * 1024
+
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--repeats", type=int, default=None)
-    ap.add_argument("--drafts", type=int, default=None, help="drafts for the throughput row (default 1000)")
+    ap.add_argument("--quick", action="store_true", help="3 repeats for the one-draft rows, 1 for the batches")
+    ap.add_argument("--repeats", type=int, default=None, help="repeats of the one-draft rows (default 7)")
+    ap.add_argument("--batch-repeats", type=int, default=None, help="repeats of the batch rows (default 3)")
+    ap.add_argument("--drafts", type=int, default=1000, help="drafts for the big batch (default 1000)")
+    ap.add_argument("--auto-sizes", default="150,300", help="smaller batch sizes for auto vs -j 1 (the big batch is added)")
     ap.add_argument("--memory-scale", type=int, default=0, help="also lint this many drafts and compare peak RSS with --drafts")
+    ap.add_argument("--no-lsp", action="store_true", help="skip the language-server latency row")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results.md"), help="write the markdown table here ('' for nowhere)")
     ap.add_argument("--json", dest="json_out")
     args = ap.parse_args()
+    try:
+        import psutil  # noqa: F401
+    except ImportError:
+        raise SystemExit("bench/run.py needs psutil (pip install -e '.[bench]')")
     repeats = args.repeats or (3 if args.quick else 7)
-    n = args.drafts or (200 if args.quick else 1000)
+    brepeats = args.batch_repeats or (1 if args.quick else 3)
+    n = args.drafts
+    sizes = sorted({int(s) for s in args.auto_sizes.split(",") if s.strip()} - {n})
 
     work = Path(tempfile.mkdtemp(prefix="fl-bench-"))
     env = {**os.environ, "NO_COLOR": "1", "FOLLOWUP_LINT_CACHE_DIR": str(work / "cache")}
+    rows = []  # (measure, ours, floor, ratio, target, floor is)
+    result = {"repeats": repeats, "batch_repeats": brepeats, "drafts": n, "cores": len(os.sched_getaffinity(0)), "rows": []}
+
+    def row(measure, ours, floor, ratio, target, what):
+        rows.append((measure, ours, floor, ratio, target, what))
+        result["rows"].append({"measure": measure, "ours": ours, "floor": floor, "ratio": ratio, "target": target, "floor_is": what})
+        print(f"  {measure}: {ours} vs {floor} -> {ratio} (target {target})", flush=True)
+
     try:
         one = make_drafts(work / "one", 1)[0]
-        rows = {}
 
-        cold, floor = alternate(lambda: timed([FL, "--no-cache", str(one)], env),
-                                lambda: timed([sys.executable, "-c", FLOOR_ONE, str(one)], env), repeats)
-        rows["cold one draft"] = (med(cold), med(floor), "bare spaCy import+load+parse")
+        print("cold start ...", flush=True)
+        s = alternate({"ours": [FL, "--no-cache", str(one)], "floor": [sys.executable, "-c", FLOOR_ONE, str(one)]}, repeats, env)
+        row("cold `followup-lint --no-cache one.txt` vs bare floor", f"{med(s['ours']):.2f} s", f"{med(s['floor']):.2f} s",
+            f"{med(s['ours']) / med(s['floor']):.2f}×", "≤ 1.15×", "fresh python: import spaCy, load model without NER, parse")
 
-        subprocess.run([FL, str(one)], env=env, capture_output=True)  # fill the cache
+        print("cache hit ...", flush=True)
+        run([FL, str(one)], env)  # fill the cache
         proselint = shutil.which("proselint", path=str(BIN)) or shutil.which("proselint")
         if proselint:
-            hit, prose = alternate(lambda: timed([FL, str(one)], env), lambda: timed([proselint, "check", str(one)], env), repeats)
-            rows["cache hit one draft"] = (med(hit), med(prose), "proselint check")
+            s = alternate({"ours": [FL, str(one)], "floor": [proselint, "check", str(one)]}, repeats, env)
+            row("cache hit (default command, unchanged draft) vs `proselint check`", f"{med(s['ours']):.2f} s",
+                f"{med(s['floor']):.2f} s", f"{med(s['ours']) / med(s['floor']):.2f}×", "≤ 1.0×", "proselint check on the same file")
         else:
-            hit = [timed([FL, str(one)], env) for _ in range(repeats)]
-            rows["cache hit one draft"] = (med(hit), None, "proselint not installed")
+            s = alternate({"ours": [FL, str(one)]}, repeats, env)
+            row("cache hit (default command, unchanged draft) vs `proselint check`", f"{med(s['ours']):.2f} s", "-", "-",
+                "≤ 1.0×", "proselint not installed (pip install -e '.[bench]')")
 
-        many = work / "many"
+        print(f"{n} drafts ...", flush=True)
+        many = work / f"many-{n}"
         make_drafts(many, n)
-        batch, pipe = alternate(lambda: timed([FL, "--no-cache", "--quiet", "--exit-zero", str(many)], env),
-                                lambda: timed([sys.executable, "-c", FLOOR_BATCH, str(many)], env), max(1, repeats // 2))
-        rows[f"{n} drafts, one process"] = (med(batch), med(pipe), "bare nlp.pipe throughput")
+        flags = ["--no-cache", "--quiet", "--exit-zero"]
+        big = alternate({"floor": [sys.executable, "-c", FLOOR_BATCH, str(many)],
+                         "auto": [FL, *flags, str(many)],
+                         "-j 1": [FL, *flags, "-j", "1", str(many)],
+                         "-j 2": [FL, *flags, "-j", "2", str(many)]}, brepeats, env, pss=True)
+        floor = med(big["floor"])
+        for name in ("auto", "-j 1", "-j 2"):
+            label = "`--jobs` auto (default)" if name == "auto" else f"`{name}`"
+            row(f"{n:,} drafts, one run, {label}, vs one process of bare `nlp.pipe` (speed-up)",
+                f"{med(big[name]):.1f} s", f"{floor:.1f} s", f"{floor / med(big[name]):.2f}×", "≥ 1.25×",
+                "bare nlp.pipe over the same texts, one process")
 
-        print(f"{'measure':<28} {'followup-lint':>14} {'floor':>10} {'ratio':>7}  floor is")
-        for name, (ours, base, what) in rows.items():
-            ratio = f"{ours / base:6.2f}x" if base else "   -  "
-            base_s = f"{base:9.2f}s" if base else "        -"
-            print(f"{name:<28} {ours:13.2f}s {base_s} {ratio}  {what}")
-        print(f"{'throughput':<28} {n / med(batch):11.1f}/s {n / med(pipe):8.1f}/s {med(pipe) / med(batch) * 1:6.2f}x  drafts per second (ours / floor)")
-        print(f"{'peak RSS':<28} {med(batch, 1) / 1024:11.0f}MB {med(pipe, 1) / 1024:8.0f}MB {med(batch, 1) / med(pipe, 1):6.2f}x  {n} drafts")
-        result = {"repeats": repeats, "drafts": n,
-                  "rows": {k: {"ours_s": v[0], "floor_s": v[1], "ratio": (v[0] / v[1]) if v[1] else None, "floor": v[2]} for k, v in rows.items()},
-                  "throughput_per_s": n / med(batch), "floor_throughput_per_s": n / med(pipe),
-                  "peak_rss_mb": med(batch, 1) / 1024, "floor_peak_rss_mb": med(pipe, 1) / 1024}
+        auto_rows = {}
+        for size in sizes:
+            print(f"auto vs -j 1 at {size} ...", flush=True)
+            folder = work / f"many-{size}"
+            make_drafts(folder, size, seed=size)
+            auto_rows[size] = alternate({"auto": [FL, *flags, str(folder)], "-j 1": [FL, *flags, "-j", "1", str(folder)]}, brepeats, env)
+        auto_rows[n] = big
+        for size in sorted(auto_rows):
+            s = auto_rows[size]
+            row(f"`--jobs` auto vs `-j 1` at {size:,} drafts", f"{med(s['auto']):.1f} s", f"{med(s['-j 1']):.1f} s",
+                f"{med(s['auto']) / med(s['-j 1']):.2f}×", "≤ 1.0×", "`-j 1` on the same drafts")
+
+        for name in ("auto", "-j 1", "-j 2"):
+            row(f"peak RSS, {n:,} drafts, `{name}`: largest process", f"{med(big[name], 'max_rss') / MB:.0f} MB",
+                f"{med(big['floor'], 'max_rss') / MB:.0f} MB", f"{med(big[name], 'max_rss') / med(big['floor'], 'max_rss'):.2f}×",
+                "≤ 400 MB", "bare nlp.pipe process")
+            row(f"peak RSS, {n:,} drafts, `{name}`: parent + workers summed (PSS summed)",
+                f"{med(big[name], 'sum_rss') / MB:.0f} MB ({med(big[name], 'sum_pss') / MB:.0f} MB)",
+                f"{med(big['floor'], 'sum_rss') / MB:.0f} MB", f"{med(big[name], 'sum_rss') / med(big['floor'], 'sum_rss'):.2f}×",
+                "≤ 700 MB", "bare nlp.pipe process")
 
         if args.memory_scale:
-            big = work / "big"
-            make_drafts(big, args.memory_scale, seed=11)
-            wall, rss = timed([FL, "--no-cache", "--quiet", "--exit-zero", str(big)], env)
-            growth = rss / med(batch, 1)
-            print(f"{'peak RSS scale':<28} {rss / 1024:11.0f}MB {med(batch, 1) / 1024:8.0f}MB {growth:6.2f}x  {args.memory_scale} vs {n} drafts (target within 1.10x)")
-            result["memory_scale"] = {"drafts": args.memory_scale, "peak_rss_mb": rss / 1024, "ratio_to_base": growth, "wall_s": wall}
+            print(f"memory at {args.memory_scale} drafts ...", flush=True)
+            huge = work / "huge"
+            make_drafts(huge, args.memory_scale, seed=11)
+            s = run([FL, *flags, str(huge)], env)
+            base = med(big["auto"], "max_rss")
+            row(f"peak RSS, {args.memory_scale:,} vs {n:,} drafts (largest process)", f"{s.max_rss / MB:.0f} MB",
+                f"{base / MB:.0f} MB", f"{s.max_rss / base:.2f}×", "≤ 1.10×", f"the {n:,}-draft run")
 
-        stage = subprocess.run([FL, "--no-cache", "--quiet", "--exit-zero", str(many)], env={**env, "FOLLOWUP_LINT_STAGES": "1"},
+        if not args.no_lsp:
+            print("language server ...", flush=True)
+            out = work / "lsp.json"
+            proc = subprocess.run([sys.executable, str(ROOT / "bench" / "lsp_latency.py"), "--runs", "20" if args.quick else "40",
+                                   "--json", str(out)], env=env, capture_output=True, text=True)
+            if proc.returncode == 0 and out.exists():
+                lsp = json.loads(out.read_text())
+                ours_ms = next((v for k, v in lsp.items() if k.startswith("median") and "bare" not in k), None)
+                row("language server re-lint (didChange → diagnostics) vs bare `nlp(text)`",
+                    f"{ours_ms} ms" if ours_ms is not None else "-", f"{lsp.get('median_bare_nlp_ms')} ms",
+                    f"{lsp['ratio']:.2f}×", "≤ 2.5×", "the same pipeline's nlp(text), in process")
+            else:
+                print(f"  language server row skipped: {proc.stderr.strip()[-300:]}", flush=True)
+
+        stage = subprocess.run([FL, *flags, "-j", "1", str(many)], env={**env, "FOLLOWUP_LINT_STAGES": "1"},
                                capture_output=True, text=True)
         stages = [l for l in stage.stderr.splitlines() if l.startswith("stage ")]
+        result["stages"] = stages
+
+        import platform
+        header = (f"Measured {time.strftime('%Y-%m-%d')} by `python bench/run.py` on {result['cores']} usable cores "
+                  f"({platform.python_version()}, commit {git_head()}); medians of {repeats} alternating runs for the "
+                  f"one-draft rows, {brepeats} for the batch rows. Only the ratios compare across days.")
+        lines = [header, "", "| measure | ours | floor | ratio | target | floor is |", "|---|---|---|---|---|---|"]
+        lines += [f"| {' | '.join(map(str, r))} |" for r in rows]
         if stages:
-            print("per-stage split (one process, all drafts):")
-            for l in stages:
-                print("  " + l)
-            result["stages"] = stages
+            lines += ["", f"Per-stage split (`FOLLOWUP_LINT_STAGES=1`, `-j 1`, {n:,} drafts):", "", "```", *stages, "```"]
+        table = "\n".join(lines) + "\n"
+        print()
+        print(table)
+        if args.out:
+            Path(args.out).write_text(table, encoding="utf-8")
         if args.json_out:
             Path(args.json_out).write_text(json.dumps(result, indent=2))
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def git_head() -> str:
+    try:
+        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "?"
+    except OSError:
+        return "?"
 
 
 if __name__ == "__main__":

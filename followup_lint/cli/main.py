@@ -20,11 +20,8 @@ from followup_lint import __version__
 
 from followup_lint.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK  # noqa: F401 (re-exported)
 from followup_lint.cli.common import fail as _fail, load_config as _load_config, setup_errors_fail
-from followup_lint.formats.explain import explain_rule
 from followup_lint.model.draft import DraftError
 from followup_lint.model.findings import FileReport
-from followup_lint.read.draft import read_bytes
-from followup_lint.rulefiles import config as config_mod
 from followup_lint.run.session import Session
 # --fail-on score without --fail-under or a config's fail-under: below this a draft's
 # verdict is "rewrite".
@@ -217,7 +214,7 @@ def _with(options):
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="Where to cache results (default: FOLLOWUP_LINT_CACHE_DIR, else the user cache folder).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="Worker processes for large runs (default: one per core from 150 drafts up, else 1).")
-@click.option("--no-cache", is_flag=True, help="Lint every draft afresh; read and write no cache.")
+@click.option("--no-cache", is_flag=True, help="Lint every draft afresh; read and write no cached results (the validated rule build is still kept).")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here instead of stdout.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file instead of discovering one.")
 @click.option("--stdin-filename", help="Path to report (and find config for) when reading the draft from -.")
@@ -297,8 +294,12 @@ def _session(o: LintOptions) -> Session:
     overrides, today = _context_flags(o.kind, o.setting, o.interview_date, o.reply_promised_by, o.send_date, o.today)
     if o.config_path and not Path(o.config_path).is_file():
         _fail(f"{o.config_path}: config file not found")
+    from followup_lint.storage.cachedir import resolve_dir
+
+    # The stored build of an unchanged config and rule packs (run/stored.py) is used with
+    # --no-cache too: it holds no findings, only what validating the same files would give.
     session = Session(config_file=o.config_path, select=_split_ids(o.select), ignore=_split_ids(o.ignore),
-                      overrides=overrides, today=today)
+                      overrides=overrides, today=today, store=resolve_dir(o.cache_dir))
     start = o.stdin_filename or (o.paths[0] if o.paths and o.paths[0] != "-" else ".")
     with setup_errors_fail():
         session.ruleset_for(session.config_for(start))
@@ -318,6 +319,8 @@ def _print_rules(o: LintOptions, session: Session) -> None:
         rule = ruleset.by_id.get(o.explain) or Session(config=cfg).ruleset_for(cfg).by_id.get(o.explain)
     if rule is None:
         _fail(f"unknown rule {o.explain!r}; see `followup-lint --list-rules`")
+    from followup_lint.formats.explain import explain_rule
+
     click.echo(explain_rule(rule), nl=False)
 
 
@@ -338,6 +341,8 @@ def _lint(o: LintOptions, session: Session, file_paths, show_source: bool):
             name = o.stdin_filename or "<stdin>"
             try:
                 cfg = session.config_for(o.stdin_path)
+                from followup_lint.read.draft import read_bytes
+
                 draft = read_bytes(_read_stdin(name, cfg.max_file_size), name, max_bytes=cfg.max_file_size)
                 results.append(session.linter_for(cfg).lint_draft(draft))
             except DraftError as exc:
@@ -402,7 +407,9 @@ def eval_command(directory, fmt, select, ignore, verbose, config_path):
     from followup_lint.run.evaluate import EvalError, evaluate, render_text
     from followup_lint.run.session import SETUP_ERRORS
 
-    cfg = _load_config(config_path, Path(directory)) if config_path else config_mod.Config()
+    from followup_lint.rulefiles.config import Config
+
+    cfg = _load_config(config_path, Path(directory)) if config_path else Config()
     try:
         linter = Session(config=cfg, select=_split_ids(select), ignore=_split_ids(ignore)).linter_for(cfg)
         result = evaluate(Path(directory), linter)
@@ -469,14 +476,19 @@ def lsp_command(stdio, log_file):
     serve(log_file=log_file)
 
 
-from followup_lint.cli.rules import rules_group  # noqa: E402  (after the commands it sits beside)
+def _rules_group():
+    from followup_lint.cli.rules import rules_group
 
-SUBCOMMANDS = {"eval": eval_command, "schedule": schedule_command, "lsp": lsp_command, "rules": rules_group}
+    return rules_group
+
+
+SUBCOMMANDS = {"eval": lambda: eval_command, "schedule": lambda: schedule_command, "lsp": lambda: lsp_command,
+               "rules": _rules_group}  # built on demand: a lint run does not import the rules commands
 
 
 def main(argv: list | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in SUBCOMMANDS:
-        SUBCOMMANDS[argv[0]].main(argv[1:], prog_name=f"followup-lint {argv[0]}")
+        SUBCOMMANDS[argv[0]]().main(argv[1:], prog_name=f"followup-lint {argv[0]}")
     else:
         lint_command.main(argv, prog_name="followup-lint")

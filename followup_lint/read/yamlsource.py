@@ -8,8 +8,7 @@ the plain data and a map from each key path to its 1-based line in one pass.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import yaml
+from functools import lru_cache
 
 
 class YamlSourceError(Exception):
@@ -42,24 +41,32 @@ class Located:
         return YamlSourceError(self.path, self.line(keys), message)
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 5-10x faster
-    pass
+@lru_cache(maxsize=1)
+def _loader_class():
+    """The YAML loader, built (and PyYAML imported) on first use: a run answered from the
+    cache reads no YAML at all."""
+    import yaml
 
+    class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 5-10x faster
+        pass
 
-# YAML 1.1 reads `on`, `off`, `yes`, `no` as booleans; in our files they are words
-# (a rule's phrase list may well contain "no"). Keep only true/false.
-_Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
+    # YAML 1.1 reads `on`, `off`, `yes`, `no` as booleans; in our files they are words
+    # (a rule's phrase list may well contain "no"). Keep only true/false.
+    _Loader.yaml_implicit_resolvers = {
+        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    _Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+    return _Loader
 
 
 def _walk(node, keys, lines):
+    import yaml
+
     lines.setdefault(keys, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -73,7 +80,9 @@ def _walk(node, keys, lines):
 
 def load(text: str, path: str, line_offset: int = 0) -> Located:
     """Parse one YAML document. Raises YamlSourceError naming path:line on bad syntax."""
-    loader = _Loader(text)
+    import yaml
+
+    loader = _loader_class()(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from followup_lint.read import yamlsource
 from followup_lint.model.draft import DEFAULT_MAX_BYTES
-from followup_lint.rulefiles.loader import builtin_rules
 from followup_lint.read.yamlsource import YamlSourceError
 
 CONFIG_NAMES = (".followup-lint.yaml", ".followup-lint.yml")
@@ -224,6 +223,8 @@ def _from_pyproject(text: str, path: Path):
 class RuleSet:
     rules: list            # Rule objects, overrides applied, disabled ones removed
     by_id: dict
+    folders: list = field(default_factory=list)   # the rule pack folders read (a stored build's sources)
+    fingerprint: str | None = None                 # rules_fingerprint(rules), when a stored build has it
 
 
 def _known(ids, rules_by_id, cfg: Config, keys) -> None:
@@ -239,6 +240,7 @@ def _known(ids, rules_by_id, cfg: Config, keys) -> None:
 def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None = None) -> RuleSet:
     """The rules this run uses: built-in + packs, config overrides, select/ignore."""
     from followup_lint.rulefiles import packs as packs_mod
+    from followup_lint.rulefiles.loader import builtin_pack_dir, builtin_rules
 
     rules = list(builtin_rules())
     builtin_ids = {r.id for r in rules}
@@ -296,7 +298,7 @@ def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None =
             rule.project = {"words": words, "language": cfg.language, "grammar": cfg.grammar,
                             "spelling_runs": spelling_on}
             out[i] = rule
-    return RuleSet(out, {r.id: r for r in out})
+    return RuleSet(out, {r.id: r for r in out}, folders=[builtin_pack_dir(), *(p.folder for p in loaded.values())])
 
 
 def matches_any(rule_id: str, ids) -> bool:

@@ -27,7 +27,6 @@ from importlib import metadata
 from pathlib import Path
 from followup_lint import __version__
 from followup_lint.model.draft import DraftError
-from followup_lint.read.draft import format_for, read_bytes, read_path
 from followup_lint.model.findings import FileReport, Finding
 
 
@@ -108,7 +107,9 @@ def environment_fingerprint() -> str:
     return _digest(versions)
 
 
-def rules_fingerprint(rules) -> str:
+def rules_fingerprint(rules, stored: str | None = None) -> str:
+    if stored:  # computed when the rule set was stored (stored.py), from the same rules
+        return stored
     # Every field of every rule in effect, overrides applied; `lines` only locates errors.
     return _digest([{f.name: getattr(r, f.name) for f in fields(r) if f.name != "lines"} for r in rules])
 
@@ -119,13 +120,14 @@ def config_fingerprint(cfg) -> str:
     return _digest(data)
 
 
-def run_fingerprint(cfg, rules, overrides: dict | None, today: dt.date | None = None) -> str:
+def run_fingerprint(cfg, rules, overrides: dict | None, today: dt.date | None = None,
+                    rules_fp: str | None = None) -> str:
     """Everything but the draft itself that one config's reports depend on."""
     parts = {
         "format": FORMAT,
         "code": code_fingerprint(),
         "environment": environment_fingerprint(),
-        "rules": rules_fingerprint(rules),
+        "rules": rules_fingerprint(rules, rules_fp),
         "config": config_fingerprint(cfg),
         "context": {k: v for k, v in (overrides or {}).items() if v is not None},
         "today": today,
@@ -236,6 +238,12 @@ class Cache:
                       "pass --cache-dir DIR or set FOLLOWUP_LINT_CACHE_DIR to a writable folder, or --no-cache")
 
 
+def _format_for(path: str):
+    from followup_lint.read.draft import format_for
+
+    return format_for(path)
+
+
 class CachedLinting:
     """Lints files through the cache, with the front end's session; the Linter (and so
     spaCy) is only asked for on a miss."""
@@ -247,8 +255,9 @@ class CachedLinting:
 
     def _run(self, cfg) -> str:
         if id(cfg) not in self._runs:
-            self._runs[id(cfg)] = run_fingerprint(cfg, self.session.ruleset_for(cfg).rules, self.session.overrides,
-                                                 self.session.today)
+            ruleset = self.session.ruleset_for(cfg)
+            self._runs[id(cfg)] = run_fingerprint(cfg, ruleset.rules, self.session.overrides, self.session.today,
+                                                 getattr(ruleset, "fingerprint", None))
         return self._runs[id(cfg)]
 
     def lint_many(self, items, jobs: int | None = 1, progress=None) -> list[FileReport]:
@@ -327,7 +336,7 @@ class CachedLinting:
                     except DraftError as exc:
                         self._finish(results, i, key, FileReport(path=display, error=str(exc)), progress)
                         continue
-                chunk.append((cfg.path, display, data, format_for(os.fspath(path)), cfg.max_file_size))
+                chunk.append((cfg.path, display, data, _format_for(os.fspath(path)), cfg.max_file_size))
                 where.append((i, key))
             chunks.append(chunk)
         slots = iter(where)
@@ -341,6 +350,8 @@ class CachedLinting:
 
     @staticmethod
     def _read(path, display, data, max_bytes):
+        from followup_lint.read.draft import format_for, read_bytes, read_path
+
         # The bytes that were hashed are the bytes linted, even if the file changes meanwhile.
         if data is None:
             return read_path(path, display=display, max_bytes=max_bytes)
