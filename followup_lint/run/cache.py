@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.util
 import json
 import os
 import re
@@ -23,7 +22,6 @@ import tempfile
 import time
 from dataclasses import asdict, fields
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from followup_lint import __version__
 from followup_lint.model.draft import DraftError
@@ -62,10 +60,19 @@ def _digest(obj) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-@lru_cache(maxsize=1)
+# Fingerprints that a stored build vouches for (run/stored.py: the package's files and the
+# installed packages have the same stat as when these were computed from their bytes).
+KNOWN: dict = {}
+
+
 def code_fingerprint() -> str:
     """The tool's version and the bytes of its code and data files: an editable install
     changes without its version number changing."""
+    return KNOWN.get("code") or _code_fingerprint()
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
     package = Path(__file__).resolve().parents[1]
     h = hashlib.sha256(__version__.encode())
     for path in sorted(package.rglob("*")):
@@ -75,17 +82,26 @@ def code_fingerprint() -> str:
 
 
 def _dist_version(name: str) -> str:
+    from importlib import metadata
+
     try:
         return metadata.version(name)
     except (metadata.PackageNotFoundError, ValueError):
         return "absent"
 
 
-@lru_cache(maxsize=1)
 def environment_fingerprint() -> str:
     """The installed versions of everything we depend on (spaCy, textstat, optional checkers)
     and of the model package the pipeline will load, read from package metadata: neither
     spaCy nor the model is imported."""
+    return KNOWN.get("environment") or _environment_fingerprint()
+
+
+@lru_cache(maxsize=1)
+def _environment_fingerprint() -> str:
+    import importlib.util
+    from importlib import metadata
+
     from followup_lint.language import pipeline as nlp  # its spaCy imports are inside functions
 
     try:

@@ -38,44 +38,52 @@ FORMAT = "1"
 
 # --- plain JSON for rule and config data (tuples, dates and non-string keys included) ----
 
+# JSON as it is, except: a tuple is {"\0t": [...]}, a date {"\0date": "..."}, a mapping
+# with keys that are not strings {"\0m": [[k, v], ...]}, a Path {"\0path": "..."}, and a
+# mapping that has a key starting with NUL is wrapped as {"\0d": {...}}. Decoding is one
+# json.loads with an object hook.
+_TAG = "\0"
+
+
 def _enc(obj):
     if isinstance(obj, dict):
         if all(isinstance(k, str) for k in obj):
-            return {"d": {k: _enc(v) for k, v in obj.items()}}
-        return {"m": [[_enc(k), _enc(v)] for k, v in obj.items()]}
+            out = {k: _enc(v) for k, v in obj.items()}
+            return {_TAG + "d": out} if any(k.startswith(_TAG) for k in obj) else out
+        return {_TAG + "m": [[_enc(k), _enc(v)] for k, v in obj.items()]}
     if isinstance(obj, list):
-        return {"l": [_enc(v) for v in obj]}
+        return [_enc(v) for v in obj]
     if isinstance(obj, tuple):
-        return {"t": [_enc(v) for v in obj]}
+        return {_TAG + "t": [_enc(v) for v in obj]}
     if isinstance(obj, dt.datetime):
-        return {"dt": obj.isoformat()}
+        return {_TAG + "dt": obj.isoformat()}
     if isinstance(obj, dt.date):
-        return {"date": obj.isoformat()}
+        return {_TAG + "date": obj.isoformat()}
     if isinstance(obj, Path):
-        return {"path": str(obj)}
+        return {_TAG + "path": str(obj)}
     if obj is None or isinstance(obj, (str, bool, int, float)):
         return obj
     raise TypeError(f"cannot store {type(obj).__name__}")
 
 
-def _dec(obj):
-    if not isinstance(obj, dict):
+def _hook(obj: dict):
+    if len(obj) != 1:
         return obj
     (tag, value), = obj.items()
-    if tag == "d":
-        return {k: _dec(v) for k, v in value.items()}
-    if tag == "m":
-        return {_dec(k): _dec(v) for k, v in value}
-    if tag == "l":
-        return [_dec(v) for v in value]
-    if tag == "t":
-        return tuple(_dec(v) for v in value)
-    if tag == "date":
+    if not tag.startswith(_TAG):
+        return obj
+    if tag == _TAG + "t":
+        return tuple(value)
+    if tag == _TAG + "m":
+        return {(tuple(k) if isinstance(k, list) else k): v for k, v in value}
+    if tag == _TAG + "date":
         return dt.date.fromisoformat(value)
-    if tag == "dt":
+    if tag == _TAG + "dt":
         return dt.datetime.fromisoformat(value)
-    if tag == "path":
+    if tag == _TAG + "path":
         return Path(value)
+    if tag == _TAG + "d":
+        return value
     raise ValueError(f"unknown tag {tag!r}")
 
 
@@ -111,6 +119,30 @@ def _digest(kind: str, path: str) -> str:
     return _folder_digest(path) if kind == "folder" else _file_digest(path)
 
 
+def package_stamp() -> str:
+    """The path, size, mtime and inode of every file of our package (not its bytecode)."""
+    root = Path(__file__).resolve().parents[1]
+    parts = []
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    stack.append(entry.path)
+                continue
+            try:
+                info = entry.stat()
+            except OSError:
+                continue
+            parts.append(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}")
+    return _sha("\n".join(sorted(parts)))
+
+
 def site_stamp() -> str:
     """Changes when a package is installed, upgraded or removed (its folder's mtime)."""
     parts = []
@@ -138,10 +170,27 @@ class BuildStore:
 
     def _code_key(self) -> str:
         if self._code is None:
-            from followup_lint.run.cache import code_fingerprint
+            from followup_lint.run import cache
 
-            self._code = _sha(f"{FORMAT}\0{code_fingerprint()}\0{site_stamp()}\0{sys.version}")
+            self.vouch()
+            self._code = _sha(f"{FORMAT}\0{cache.code_fingerprint()}\0{site_stamp()}\0{sys.version}")
         return self._code
+
+    def vouch(self) -> None:
+        """Fingerprint our code and the installed packages by stat + hash: while every file
+        of the package and every site-packages folder has the stat it had, the fingerprints
+        computed then from the bytes and the package metadata still hold (run/cache.py's
+        KNOWN), and a run answered from the cache need not read them again."""
+        from followup_lint.run import cache
+
+        stamp = _sha("\0".join([FORMAT, package_stamp(), site_stamp(), sys.version,
+                                 os.environ.get("FOLLOWUP_LINT_SPACY_MODEL", "")]))
+        name = f"fingerprints-{stamp}.json"
+        data = self._read(name)
+        if not (isinstance(data, dict) and isinstance(data.get("code"), str) and isinstance(data.get("environment"), str)):
+            data = {"code": cache.code_fingerprint(), "environment": cache.environment_fingerprint()}
+            self._write(name, data)
+        cache.KNOWN.update(code=data["code"], environment=data["environment"])
 
     def key(self, config_file: str | None, select, ignore, root) -> str:
         where = os.path.abspath(config_file) if config_file else f"defaults in {os.path.abspath(root or '.')}"
@@ -161,7 +210,7 @@ class BuildStore:
                 return None  # only our own regular files
             with os.fdopen(fd, "rb") as fh:
                 fd = None
-                return json.loads(fh.read())
+                return json.loads(fh.read(), object_hook=_hook)
         except (OSError, ValueError):
             return None
         finally:
@@ -196,8 +245,8 @@ class BuildStore:
             from followup_lint.rulefiles.config import Config, RuleSet
             from followup_lint.model.rule import Rule
 
-            cfg = Config(**_dec(record["config"]))
-            rules = [Rule(**_dec(r)) for r in record["rules"]]
+            cfg = Config(**record["config"])
+            rules = [Rule(**r) for r in record["rules"]]
             ruleset = RuleSet(rules, {r.id: r for r in rules}, folders=list(record["folders"]))
             ruleset.fingerprint = record.get("fingerprint")
         except (KeyError, TypeError, ValueError):
@@ -230,7 +279,8 @@ class BuildStore:
     def _phrases_name(self, pipeline: str) -> str:
         from followup_lint.run.cache import environment_fingerprint
 
-        return f"phrases-{_sha(json.dumps([self._code_key(), environment_fingerprint(), pipeline]))}.json"
+        key = self._code_key()  # vouches for the environment's fingerprint too
+        return f"phrases-{_sha(json.dumps([key, environment_fingerprint(), pipeline]))}.json"
 
     def load_phrases(self, pipeline: str) -> dict:
         data = self._read(self._phrases_name(pipeline))
