@@ -54,7 +54,8 @@ SIGNOFFS = ["Best regards,\nJo Rivera", "Thanks,\nAlex", "Kind regards,\nPriya N
 def sentence_pool() -> list[str]:
     """Body sentences from the corpus: realistic wording, recombined into new drafts."""
     sys.path.insert(0, str(ROOT))
-    from followup_lint.draft import DraftError, read_path
+    from followup_lint.model.draft import DraftError
+    from followup_lint.read.draft import read_path
 
     pool = []
     for path in sorted((ROOT / "corpus").glob("*.*")):
