@@ -357,7 +357,7 @@ class CachedLinting:
             chunks.append(chunk)
         slots = iter(where)
         self.stages = {}
-        for reports, stages in parallel.run_workers(chunks, jobs, self.session.recipe()):
+        for reports, stages in parallel.run_workers(chunks, jobs, self.session.recipe(), self.session):
             for k, v in stages.items():
                 self.stages[k] = self.stages.get(k, 0.0) + v
             for report in reports:
