@@ -29,9 +29,22 @@ SCORE_GATE_DEFAULT = 60
 PROGRESS_MIN_FILES = 10
 
 
-def _print_stages(linters, cached, total: float) -> None:
-    """FOLLOWUP_LINT_STAGES=1: where the time went (bench/run.py prints this split)."""
-    stages: dict = {}
+def _since_process_start() -> float | None:
+    """Seconds since this process started (Linux: /proc), so the split can show the
+    interpreter's own start-up; None elsewhere."""
+    try:
+        with open("/proc/self/stat", "rb") as fh:
+            started = int(fh.read().rsplit(b")", 1)[1].split()[19]) / os.sysconf("SC_CLK_TCK")
+        return time.clock_gettime(time.CLOCK_BOOTTIME) - started
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def _print_stages(linters, cached, total: float, startup: dict) -> None:
+    """FOLLOWUP_LINT_STAGES=1: where the time went (bench/run.py prints this split). The
+    start: stages are the start-up: Python and our imports, the config and rule set (from
+    the stored build or validated), spaCy and the model, compiling the patterns."""
+    stages: dict = dict(startup)
     for source in [*(l.stages for l in linters), getattr(cached, "stages", {})]:
         for k, v in source.items():
             stages[k] = stages.get(k, 0.0) + v
@@ -231,8 +244,16 @@ def _with(options):
 def lint_command(**flags):
     """Lint job-interview follow-up email drafts (.txt, .md, .eml, or - for stdin)."""
     started = time.perf_counter()
+    startup: dict = {}
+    if os.environ.get("FOLLOWUP_LINT_STAGES"):
+        since = _since_process_start()
+        if since is not None:  # process start -> now, split at the end of this module's imports
+            startup["start:imports"] = since  # the interpreter and our imports
+            started -= since
     o = LintOptions(**flags)
+    before = time.perf_counter()
     session = _session(o)
+    startup["start:rules"] = time.perf_counter() - before
     if o.explain or o.list_rules:
         _print_rules(o, session)
         return
@@ -250,7 +271,7 @@ def lint_command(**flags):
     results.extend(reports)
     _report(o, session, results, file_paths, show_source)
     if os.environ.get("FOLLOWUP_LINT_STAGES"):
-        _print_stages(session.linters, cached, time.perf_counter() - started)
+        _print_stages(session.linters, cached, time.perf_counter() - started, startup)
     sys.exit(_exit_code(o, session, results))
 
 
