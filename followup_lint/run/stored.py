@@ -144,11 +144,11 @@ def package_stamp() -> str:
 
 
 def site_stamp() -> str:
-    """Changes when a package is installed, upgraded or removed (its folder's mtime)."""
+    """Changes when a package is installed, upgraded or removed, or a folder joins the
+    import path (the mtime of each folder on sys.path: installing adds and removes
+    entries in it)."""
     parts = []
-    for entry in sys.path:
-        if "site-packages" not in entry and "dist-packages" not in entry:
-            continue  # the script's folder or the working directory: our code is fingerprinted apart
+    for entry in sys.path:  # every folder imports come from: PYTHONPATH's too
         try:
             info = os.stat(entry or ".")
         except OSError:
