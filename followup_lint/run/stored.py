@@ -170,7 +170,7 @@ class BuildStore:
 
     def _code_key(self) -> str:
         if self._code is None:
-            from followup_lint.run import cache
+            from followup_lint.run import fingerprints as cache
 
             self.vouch()
             self._code = _sha(f"{FORMAT}\0{cache.code_fingerprint()}\0{site_stamp()}\0{sys.version}")
@@ -179,9 +179,9 @@ class BuildStore:
     def vouch(self) -> None:
         """Fingerprint our code and the installed packages by stat + hash: while every file
         of the package and every site-packages folder has the stat it had, the fingerprints
-        computed then from the bytes and the package metadata still hold (run/cache.py's
+        computed then from the bytes and the package metadata still hold (run/fingerprints.py's
         KNOWN), and a run answered from the cache need not read them again."""
-        from followup_lint.run import cache
+        from followup_lint.run import fingerprints as cache
 
         stamp = _sha("\0".join([FORMAT, package_stamp(), site_stamp(), sys.version,
                                  os.environ.get("FOLLOWUP_LINT_SPACY_MODEL", "")]))
@@ -255,7 +255,7 @@ class BuildStore:
 
     def save(self, config_file: str | None, select, ignore, root, cfg, ruleset) -> None:
         from followup_lint.rulefiles.config import WORDS_FILE
-        from followup_lint.run.cache import rules_fingerprint
+        from followup_lint.run.fingerprints import rules_fingerprint
 
         deps = [("file", os.path.abspath(config_file))] if config_file else []
         deps.append(("file", os.path.abspath(Path(cfg.root) / WORDS_FILE)))
@@ -277,7 +277,7 @@ class BuildStore:
     # --- phrase analyses ------------------------------------------------------------------
 
     def _phrases_name(self, pipeline: str) -> str:
-        from followup_lint.run.cache import environment_fingerprint
+        from followup_lint.run.fingerprints import environment_fingerprint
 
         key = self._code_key()  # vouches for the environment's fingerprint too
         return f"phrases-{_sha(json.dumps([key, environment_fingerprint(), pipeline]))}.json"
