@@ -40,17 +40,10 @@ def lint_partition(paths, today=None):
     Runs on a worker. The drafts use the config found beside them (as the CLI does), so
     drafts under one config share one Linter; `today` pins the date for the timing rules.
     """
-    from followup_lint import config
-    from followup_lint.api import Linter
+    import followup_lint
 
-    linters = {}
-    reports = []
-    for path in paths:
-        found = config.discover(Path(path))
-        if found not in linters:
-            linters[found] = Linter(config.load(found), today=today)
-        reports.append(linters[found].lint_path(path).to_dict())
-    return reports
+    # One call, one session: the model loads once for the whole partition.
+    return [report.to_dict() for report in followup_lint.lint_paths(paths, today=today)]
 
 
 def lint_paths(paths, npartitions: int = 8, today=None, scheduler=None) -> list[dict]:

@@ -45,8 +45,10 @@ def lint_path(path, *, context: dict | None = None, config=None, select=None, ig
     return _session("discover", config, select, ignore).lint_path(path, context=context)
 
 
-def lint_paths(paths, *, config=None, select=None, ignore=None) -> list[FileReport]:
+def lint_paths(paths, *, config=None, select=None, ignore=None, today=None) -> list[FileReport]:
     """Lint many draft files with one session (one model load, each config read once);
-    reports in input order. For batch jobs across machines see examples/dask_batch.py."""
-    session = Session(config=config, select=select, ignore=ignore)
+    reports in input order. Each draft uses the config found beside it unless one is given;
+    `today` pins the date the timing rules read. For batch jobs across machines see
+    examples/dask_batch.py."""
+    session = Session(config=config, select=select, ignore=ignore, today=today)
     return [session.lint_path(p) for p in paths]

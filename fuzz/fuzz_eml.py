@@ -16,8 +16,8 @@ import atheris
 
 with atheris.instrument_imports():
 
-    from followup_lint.read import draft as draft_mod
     from followup_lint.model.draft import DEFAULT_MAX_BYTES, DraftError
+    from followup_lint.read import draft as draft_mod
 
 # after the instrumented imports, or they would be imported uninstrumented
 from _checks import check_draft, check_error, seed_dir  # noqa: E402

@@ -18,8 +18,8 @@ import atheris
 
 with atheris.instrument_imports():
 
-    from followup_lint.read import draft as draft_mod
     from followup_lint.model.draft import DEFAULT_MAX_BYTES, DraftError
+    from followup_lint.read import draft as draft_mod
 
 BODY = b"Hi Sam,\n\nThank you for the interview.\n\nBest,\nJo\n"
 

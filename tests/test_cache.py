@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from followup_lint.run import cache as cache_mod
-from followup_lint.storage.cachedir import resolve_dir
 from followup_lint.cli.main import lint_command
 from followup_lint.rulefiles.config import Config, build_ruleset
+from followup_lint.run import cache as cache_mod
+from followup_lint.storage.cachedir import resolve_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 DRAFT_A = (ROOT / "corpus" / "a-01-icu-nurse-thanks.txt").read_text()

@@ -6,8 +6,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from followup_lint.model import context as ctx_mod
 from followup_lint.cli.main import lint_command, schedule_command
+from followup_lint.model import context as ctx_mod
 
 D = dt.date
 
@@ -126,7 +126,8 @@ def test_schedule_judges_a_draft(tmp_path):
 
 
 def test_schedule_does_not_import_spacy(tmp_path):
-    import subprocess, sys
+    import subprocess
+    import sys
     code = ("import sys; from followup_lint.cli.main import main\n"
             "try:\n    main(['schedule', '--interview-date', '2026-11-10'])\nexcept SystemExit:\n    pass\n"
             "assert 'spacy' not in sys.modules, 'schedule imported spaCy'\n")

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from followup_lint.model.draft import Draft, DraftError, Piece
-from followup_lint.read.markdown import blank_markdown
 from followup_lint.read.draft import read_bytes, read_path, read_text
+from followup_lint.read.markdown import blank_markdown
 
 FIXTURES = Path(__file__).parent / "fixtures" / "drafts"
 

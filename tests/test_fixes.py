@@ -9,12 +9,12 @@ import textwrap
 import pytest
 from click.testing import CliRunner
 
-from followup_lint.engine import fixes
-from followup_lint.rulefiles import templates
-from followup_lint.run import fixing
 from followup_lint.cli.main import lint_command
+from followup_lint.engine import fixes
 from followup_lint.read.draft import read_bytes, read_text
+from followup_lint.rulefiles import templates
 from followup_lint.rulefiles.loader import RuleError, load_rule_file
+from followup_lint.run import fixing
 
 
 def lint(linter, text, path="draft.txt"):
@@ -29,7 +29,7 @@ def only(report, rule):
 
 
 def fixed(draft, fix):
-    return fixes.apply(draft.raw, fix["edits"])
+    return fixes.apply(draft.raw, fix.edits)
 
 
 CASUAL = "Hi Dana,\n\nThanks for the tour, I'm gonna remember it. Gonna send the forms today.\n\nBest,\nJo\n"
@@ -38,10 +38,10 @@ CASUAL = "Hi Dana,\n\nThanks for the tour, I'm gonna remember it. Gonna send the
 def test_slang_swap_is_safe_and_keeps_case(linter):
     draft, report = lint(linter, CASUAL)
     first, second = only(report, "too-casual")
-    assert first.fix["safe"] and first.fix["title"] == "Replace 'gonna' with 'going to'"
-    assert second.fix["edits"][0]["replacement"] == "Going to"  # starts its sentence
-    edit = first.fix["edits"][0]
-    assert (edit["line"], edit["column"], edit["end_column"]) == (first.line, first.column, first.end_column)
+    assert first.fix.safe and first.fix.title == "Replace 'gonna' with 'going to'"
+    assert second.fix.edits[0].replacement == "Going to"  # starts its sentence
+    edit = first.fix.edits[0]
+    assert (edit.line, edit.column, edit.end_column) == (first.line, first.column, first.end_column)
     text = fixes.apply(draft.raw, fixes.edits_of(fixes.choose(report.findings)))
     assert "I'm going to remember it. Going to send" in text
     assert not [f for f in lint(linter, text)[1].findings if f.rule == "too-casual"]
@@ -57,7 +57,7 @@ def test_slang_swap_is_safe_and_keeps_case(linter):
 def test_each_safe_swap_removes_its_finding(linter, before, after):
     draft, report = lint(linter, before, "d.txt")
     chosen = fixes.choose(report.findings)
-    assert chosen and all(f["safe"] for f in chosen)
+    assert chosen and all(f.safe for f in chosen)
     text = fixes.apply(draft.raw, fixes.edits_of(chosen))
     assert after in text
     fixed_rules = {f.rule for f in report.findings if f.fix in chosen}
@@ -73,7 +73,7 @@ def test_a_mapping_without_the_word_gives_no_fix(linter):
 def test_asap_swap_is_unsafe_and_reads_naturally(linter):
     draft, report = lint(linter, "Dear Sam,\n\nThank you for the interview; I'm keen on the role. Please get back to me ASAP.\n\nBest,\nJo")
     (finding,) = only(report, "pushy")
-    assert finding.fix["safe"] is False
+    assert finding.fix.safe is False
     assert "Please get back to me when you have a moment." in fixed(draft, finding.fix)
     assert fixes.choose(report.findings) == []
     assert fixes.choose(report.findings, unsafe=True) == [finding.fix]
@@ -90,7 +90,7 @@ def test_delete_sentence_leaves_tidy_spacing(linter, body, left):
     text = f"Dear Sam,\n\nThank you for the interview. {body}\n\nBest,\nJo\n"
     draft, report = lint(linter, text)
     (finding,) = only(report, "pushy")
-    assert finding.fix["title"] == "Remove the sentence 'Have you made a decision yet?'"
+    assert finding.fix.title == "Remove the sentence 'Have you made a decision yet?'"
     out = fixed(draft, finding.fix)
     assert f"Thank you for the interview. {left}" in out
     assert "pushy" not in {f.rule for f in lint(linter, out)[1].findings}
@@ -122,7 +122,7 @@ def test_insert_builds_the_sentence_from_context(linter):
         """)
     draft, report = lint(linter, text)
     thanks, interest = only(report, "thanks-missing")[0], only(report, "interest-missing")[0]
-    assert thanks.fix["safe"] is False and interest.fix["safe"] is False
+    assert thanks.fix.safe is False and interest.fix.safe is False
     out = fixes.apply(draft.raw, fixes.edits_of(fixes.choose(report.findings, unsafe=True)))
     assert ("Thank you for taking the time to speak with me on Tuesday, November 3 about the Patient Services "
             "Coordinator role at Larkspur Health. I enjoyed hearing how the intake desk works. I remain very "
@@ -133,7 +133,7 @@ def test_insert_builds_the_sentence_from_context(linter):
 def test_insert_leaves_out_what_the_context_does_not_know(linter):
     draft, report = lint(linter, "Dear Dana,\n\nI enjoyed hearing how the intake desk works.\n\nBest,\nJo\n")
     (thanks,) = only(report, "thanks-missing")
-    assert thanks.fix["edits"][0]["replacement"] == "Thank you for taking the time to speak with me. "
+    assert thanks.fix.edits[0].replacement == "Thank you for taking the time to speak with me. "
 
 
 def test_templates():
@@ -200,7 +200,7 @@ def test_ignore_rule_edits_front_matter(linter, front, expected):
     draft, report = lint(linter, front + BODY)
     assert only(report, "pushy")
     fix = fixes.ignore_rule(draft, "pushy")
-    assert fix["safe"] and fix["title"] == "Ignore pushy for this draft (front matter)"
+    assert fix.safe and fix.title == "Ignore pushy for this draft (front matter)"
     out = fixed(draft, fix)
     assert out == expected + BODY
     assert "pushy" not in {f.rule for f in lint(linter, out)[1].findings}
@@ -319,3 +319,30 @@ def test_cli_unsafe_fixes_needs_fix(tmp_path, monkeypatch):
     (tmp_path / "d.txt").write_text(DRAFT)
     result = run("--unsafe-fixes", "d.txt")
     assert result.exit_code == 2 and "--unsafe-fixes goes with --fix or --diff" in result.stderr
+
+
+def test_cli_diff_names_files_relatively_and_marks_a_missing_final_newline(tmp_path):
+    """Issue 18.2: no `a//tmp/x.txt`, a path relative to the working folder where it can be,
+    `\\ No newline at end of file`, and the summary on a line of its own; `patch` applies it."""
+    import subprocess
+    import sys
+
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    (drafts / "d.txt").write_text("hey Dana,\n\nThx for the chat, it was awesome.")   # no final newline
+    cmd = [sys.executable, "-m", "followup_lint", "--no-cache", "--diff"]
+    inside = subprocess.run(cmd + [str(drafts / "d.txt")], cwd=tmp_path, capture_output=True, text=True)
+    assert inside.returncode == 1, inside.stderr
+    assert inside.stdout.startswith("--- a/drafts/d.txt\n+++ b/drafts/d.txt\n")
+    assert ("-Thx for the chat, it was awesome.\n\\ No newline at end of file\n"
+            "+Thanks for the chat, it was great.\n\\ No newline at end of file\n") in inside.stdout
+    assert inside.stdout.endswith("\n")
+    elsewhere = subprocess.run(cmd + [str(drafts / "d.txt")], cwd="/", capture_output=True, text=True)
+    assert elsewhere.stdout.splitlines()[0] == f"--- a/{(drafts / 'd.txt').as_posix().lstrip('/')}"
+    # one stream, as a terminal shows them: the summary starts a line of its own
+    both = subprocess.run(cmd + ["drafts/d.txt"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert "\nWould fix" in both.stdout and "\\ No newline at end of file\nWould fix" in both.stdout
+    # and the diff applies
+    patched = subprocess.run(["patch", "-p1"], input=inside.stdout, cwd=tmp_path, capture_output=True, text=True)
+    assert patched.returncode == 0, patched.stdout + patched.stderr
+    assert (drafts / "d.txt").read_text() == "Hi Dana,\n\nThanks for the chat, it was great."

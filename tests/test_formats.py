@@ -19,8 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from followup_lint.cli.main import lint_command
-from followup_lint.model.findings import FileReport, Finding
 from followup_lint.formats import github, render
+from followup_lint.model.findings import FileReport, Finding, Problem
 from followup_lint.rulefiles.loader import builtin_rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,7 +120,7 @@ def test_github_annotations_match_the_findings(drafts):
 def test_github_escaping():
     finding = Finding(rule="r", severity="error", weight=1, message="100% sure\r\nnext: a, b", title="a: b, c",
                       line=2, column=3, end_line=4, end_column=1)
-    out = render("github", [FileReport(path="d,1:x.txt", findings=[finding]), FileReport(path="gone.txt", error="gone.txt: no such file")])
+    out = render("github", [FileReport(path="d,1:x.txt", findings=[finding]), FileReport(path="gone.txt", error=Problem("gone.txt", None, "no such file"))])
     first, second = out.splitlines()
     # Multi-line spans: no columns, which GitHub places only within one line.
     assert first == "::error file=d%2C1%3Ax.txt,line=2,endLine=4,title=r%3A a%3A b%2C c::100%25 sure%0D%0Anext: a, b"

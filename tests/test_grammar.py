@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from followup_lint.engine.linter import Linter
-from followup_lint.rulefiles.config import Config, ConfigError, load
 from followup_lint.read.draft import read_text
-from followup_lint.rulefiles.loader import builtin_rules
+from followup_lint.rulefiles.config import Config, ConfigError, load
 from followup_lint.rulefiles.examples import examples_of, run_example
+from followup_lint.rulefiles.loader import builtin_rules
 from followup_lint.ruletypes import grammar
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -79,7 +79,7 @@ def test_match_becomes_a_finding_with_languagetool_rule_id_and_fix(grammar_linte
     assert (f.line, f.column, f.end_column) == (3, 11, 18)
     assert f.source_rule == "ENGLISH_WORD_REPEAT_RULE"
     assert "ENGLISH_WORD_REPEAT_RULE" in f.message
-    assert f.fix["safe"] is True and f.fix["edits"][0]["replacement"] == "for"
+    assert f.fix.safe is True and f.fix.edits[0].replacement == "for"
     assert f.suggestion.startswith("Write 'for'. To leave one of LanguageTool's rules out")
     assert report.to_dict()["findings"][[x.rule for x in report.findings].index("grammar")]["source_rule"] == \
         "ENGLISH_WORD_REPEAT_RULE"
@@ -119,7 +119,7 @@ def test_languagetool_spelling_is_dropped_while_our_spelling_runs(stub):
     grammar._clients.clear()
     without = lint(Linter(Config(grammar={"server": stub}, ignore=["spelling"])), text)
     [f] = grammar_findings(without)
-    assert f.source_rule == "MORFOLOGIK_RULE_EN_US" and f.fix["edits"][0]["replacement"] == "opportunity"
+    assert f.source_rule == "MORFOLOGIK_RULE_EN_US" and f.fix.edits[0].replacement == "opportunity"
 
 
 def test_disabled_rules_and_language_are_sent(stub):
@@ -176,8 +176,8 @@ class _SilentHandler(lt_stub.Handler):
 
 
 def _serve(handler):
-    from http.server import ThreadingHTTPServer
     import threading
+    from http.server import ThreadingHTTPServer
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -52,7 +52,7 @@ def facts(report):
 
 
 def check_report(draft, report) -> None:
-    assert report.error is None or "\n" not in report.error
+    assert report.error is None or "\n" not in str(report.error)
     positions = editor_positions(draft.text)
     for f in report.findings:
         assert 0 <= f.start <= f.end <= len(draft.text), f

@@ -305,6 +305,16 @@ async def test_email_buffer_with_an_encoded_body(client: LanguageClient, workspa
     close(client, uri)
 
 
+async def test_a_draft_that_cannot_be_linted_is_one_error_on_its_line(client: LanguageClient, workspace):
+    # The report's Problem carries the line; the diagnostic says the rest of its text.
+    text = "---\nsend_date: 2026-03-01\nkind: farewell\n---\nHi Sam,\n\nThank you.\n"
+    uri = open_doc(client, workspace / "farewell (1).txt", text)
+    (problem,) = await diagnostics(client, uri, 1)
+    assert problem.range.start.line == 2 and problem.severity == types.DiagnosticSeverity.Error
+    assert problem.message == "kind: 'farewell' is not one of thank-you, check-in, offer-update, unknown"
+    close(client, uri)
+
+
 
 @pytest_lsp.fixture(scope="module", config=CONFIG)
 async def utf8_client(lsp_client: LanguageClient, workspace):

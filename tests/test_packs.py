@@ -13,14 +13,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from followup_lint.language import patterns as matching, regex_guard
-from followup_lint.engine.linter import Linter
 from followup_lint.cli.main import lint_command
-from followup_lint.rulefiles.config import Config, ConfigError, build_ruleset, load
+from followup_lint.engine.linter import Linter
+from followup_lint.language import patterns as matching
+from followup_lint.language import regex_guard
 from followup_lint.read.draft import read_text
-from followup_lint.rulefiles.packs import from_folder
-from followup_lint.rulefiles.loader import RuleError, builtin_rules, load_rule_file
+from followup_lint.rulefiles.config import Config, ConfigError, build_ruleset, load
 from followup_lint.rulefiles.examples import examples_of, run_example
+from followup_lint.rulefiles.loader import RuleError, builtin_rules, load_rule_file
+from followup_lint.rulefiles.packs import from_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 HOUSE = ROOT / "examples" / "house-rules"

@@ -5,8 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from followup_lint.read.draft import read_path
 from followup_lint.language.readability import flesch_kincaid_grade
+from followup_lint.read.draft import read_path
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

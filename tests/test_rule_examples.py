@@ -2,8 +2,8 @@
 
 import pytest
 
-from followup_lint.rulefiles.loader import builtin_rules
 from followup_lint.rulefiles.examples import examples_of, run_example
+from followup_lint.rulefiles.loader import builtin_rules
 
 # grammar's examples need a LanguageTool server: tests/test_grammar.py runs them against
 # the stand-in server (tests/lt_stub.py).

@@ -13,9 +13,9 @@ import yaml
 from click.testing import CliRunner
 
 from followup_lint.cli.main import main
-from followup_lint.rulefiles.packs import from_folder
-from followup_lint.rulefiles.loader import load_rule_file, rule_schema
 from followup_lint.cli.rules import rules_group
+from followup_lint.rulefiles.loader import load_rule_file, rule_schema
+from followup_lint.rulefiles.packs import from_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "writing-rules.md"

@@ -3,13 +3,12 @@
 from pathlib import Path
 
 import pytest
+from test_offline import _run_guarded, no_internet  # noqa: F401  (the socket guard fixture)
 
 from followup_lint.engine.linter import Linter
-from followup_lint.rulefiles.config import Config, ConfigError, build_ruleset, load
 from followup_lint.read.draft import read_text
+from followup_lint.rulefiles.config import Config, ConfigError, build_ruleset, load
 from followup_lint.ruletypes import spelling
-
-from test_offline import _run_guarded, no_internet  # noqa: F401  (the socket guard fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -21,7 +20,7 @@ def only_spelling():
 
 
 def words_flagged(report):
-    return [(f.message.split("'")[1], f.fix["edits"][0]["replacement"] if f.fix else None)
+    return [(f.message.split("'")[1], f.fix.edits[0].replacement if f.fix else None)
             for f in report.findings if f.rule == "spelling"]
 
 
@@ -89,9 +88,9 @@ def test_foreign_phrases_and_particle_compounds_pass_but_adjacent_slips_do_not(o
 
 def test_suggestion_fix_is_safe_only_when_there_is_one_candidate(only_spelling):
     [one] = lint(only_spelling, "I definately enjoyed it.").findings
-    assert one.fix["safe"] is True and one.fix["edits"][0]["replacement"] == "definitely"
+    assert one.fix.safe is True and one.fix.edits[0].replacement == "definitely"
     [many] = lint(only_spelling, "I will try agian next week.").findings
-    assert many.fix["safe"] is False and many.fix["edits"][0]["replacement"] == "again"
+    assert many.fix.safe is False and many.fix.edits[0].replacement == "again"
     assert "did you mean 'again'?" in many.message
 
 

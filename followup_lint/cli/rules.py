@@ -6,7 +6,7 @@
     rules packs                       the packs in use and the installed ones
 
 `rules test` runs the same code as the project's own tests/test_rule_examples.py
-(ruletest.py): every `fires` example must trigger its rule and every `passes` example
+(rulefiles/examples.py): every `fires` example must trigger its rule and every `passes` example
 must not, each linted as a draft of its own with the rule as written (config overrides
 such as a raised word limit do not apply; they would make the examples lie).
 """
@@ -21,11 +21,11 @@ from pathlib import Path
 
 import click
 
-from followup_lint.cli.common import fail as _fail, load_config as _load_config
+from followup_lint.cli.common import EXIT_FINDINGS, EXIT_OK
+from followup_lint.cli.common import fail as _fail
+from followup_lint.cli.common import load_config as _load_config
 
-EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 SCHEMAS = {"rule": "rule.schema.json", "pack": "pack.schema.json", "config": "config.schema.json"}
-RULE_TYPES = ("forbid", "require", "metric", "timing")
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
@@ -107,14 +107,15 @@ def _short(text: str, width: int = 70) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--verbose", "-v", is_flag=True, help="List every example, not only the failures.")
 def test_command(targets, config_path, fmt, verbose):
-    """Run every rule's examples: each `fires` example must trigger the rule and each
-    `passes` example must not. TARGETS are pack folders or rule files; with none, the
+    """Run every rule's examples: each `fires` example must trigger the rule (where its
+    `at:` says, with its `message:`, fixed into its `fixed:`) and each `passes` example
+    must not. TARGETS are pack folders or rule files; with none, the
     built-in rules and the packs your config lists. Exit 1 if an example fails."""
-    from followup_lint.rulefiles import config as config_mod
-    from followup_lint.run.session import Session
     from followup_lint.language.pipeline import ModelMissing
-    from followup_lint.rulefiles.loader import RuleError
+    from followup_lint.rulefiles import config as config_mod
     from followup_lint.rulefiles.examples import run_rule_examples
+    from followup_lint.rulefiles.loader import RuleError
+    from followup_lint.run.session import Session
 
     cfg = _load_config(config_path, Path("."))
     try:
@@ -137,7 +138,7 @@ def test_command(targets, config_path, fmt, verbose):
         click.echo(json.dumps(_as_json(rows), indent=2))
     else:
         click.echo(_table(rows, verbose), nl=False)
-    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
 def _as_json(rows) -> dict:
@@ -147,7 +148,7 @@ def _as_json(rows) -> dict:
             "rule": rule.id, "path": _display(rule.path), "status": "skip" if skip else ("pass" if all(r.ok for r in results) else "fail"),
             "skipped": skip,
             "examples": [{"expect": r.expect, "index": r.index + 1, "line": rule.line_of(("examples", r.expect, r.index)),
-                          "ok": r.ok, "text": r.text, "detail": r.detail} for r in results],
+                          "ok": r.ok, "text": r.text, "detail": r.detail, "problem": r.problem} for r in results],
         })
     examples = [e for r in rules for e in r["examples"]]
     return {"rules": rules, "passed": sum(e["ok"] for e in examples), "failed": sum(not e["ok"] for e in examples)}
@@ -178,6 +179,8 @@ def _table(rows, verbose: bool) -> str:
                 problems.append(f"  ok    {where}: {r.expect} example {r.index + 1}: {_short(r.text)!r}")
             elif r.detail.startswith("placeholder"):
                 problems.append(f"{where}: {rule.id}: {r.expect} example {r.index + 1}: {r.detail}")
+            elif r.problem:  # it fired, but not where (or as) the example says
+                problems.append(f"{where}: {rule.id} fired on {r.expect} example {r.index + 1} but {r.problem}: {_short(r.text)!r}")
             else:
                 got = "did not fire" if r.expect == "fires" else f"fired ({r.detail})"
                 problems.append(f"{where}: {rule.id} {should} on {r.expect} example {r.index + 1} but {got}: {_short(r.text)!r}")
@@ -281,6 +284,11 @@ examples:
     - {text: "TODO: the same draft sent in time.", context: {kind: check-in, interview_date: 2026-11-10, send_date: 2026-11-20}}
 """,
 }
+
+
+# The types `rules new` scaffolds: those with a body above (spelling and grammar are one
+# built-in rule each, tuned in the config rather than written anew).
+RULE_TYPES = tuple(_BODIES)
 
 
 def scaffold(rule_id: str, rule_type: str, schema_beside: bool = False) -> str:

@@ -7,10 +7,11 @@ import time
 from collections import defaultdict
 
 from followup_lint.engine import fixes
-from followup_lint.model.findings import Finding
 from followup_lint.language.patterns import Conditions, FilteredPatterns, PatternError, RegexTimeout, regex_budget
+from followup_lint.model.findings import Finding
+from followup_lint.model.rule import ProjectSettings, Rule
+from followup_lint.model.text import trim
 from followup_lint.rulefiles.loader import RuleError
-from followup_lint.model.rule import Rule
 from followup_lint.ruletypes import TYPES
 
 
@@ -46,13 +47,16 @@ def render(template: str, values: dict) -> str:
         return template
 
 
-def _trim(hit, text: str) -> None:
-    """Keep spans off surrounding white space: a span ending between "\r" and "\n" would
-    put its end on a different line than the same draft with "\n" endings."""
-    while hit.end > hit.start and text[hit.end - 1].isspace():
-        hit.end -= 1
-    while hit.start < hit.end and text[hit.start].isspace():
-        hit.start += 1
+QUOTE_LIMIT = 80  # characters of a match or a sentence quoted in a message
+
+
+def quoted(value, limit: int = QUOTE_LIMIT):
+    """A match or sentence as a message quotes it: on one line, and at most `limit`
+    characters, cut with an ellipsis (a 15,000-character run of '?' is quoted in 80)."""
+    if not isinstance(value, str):
+        return value
+    value = " ".join(value.split()) if any(c.isspace() and c != " " for c in value) or "  " in value else value
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
 def applies(spec: Rule, ctx) -> bool:
@@ -73,7 +77,7 @@ class Engine:
             self._compiled[key] = (spec, CompiledRule(spec, self.nlp))
         return self._compiled[key][1]
 
-    def check(self, parsed, ctx, rules) -> list[Finding]:
+    def check(self, parsed, ctx, rules, settings: ProjectSettings) -> list[Finding]:
         draft = parsed.draft
         findings: list[Finding] = []
         for spec in rules:
@@ -83,7 +87,7 @@ class Engine:
             started = time.perf_counter()
             try:
                 with regex_budget():
-                    hits = list(TYPES[spec.type](rule, parsed, ctx))
+                    hits = list(TYPES[spec.type].check(rule, parsed, ctx, settings))
             except RegexTimeout as exc:
                 # One slow rule must not cost the draft its other findings: skip it, say where.
                 parsed.notes.append(f"{spec.path}:{spec.line_of(exc.keys)}: rule {spec.id!r} skipped for this draft: "
@@ -93,8 +97,13 @@ class Engine:
                 # Which part of "rules" time each rule type takes (spelling and grammar apart).
                 self.stages[f"rules:{spec.type}"] += time.perf_counter() - started
             for hit in hits:
-                _trim(hit, draft.text)
+                # Spans stay off surrounding white space: a span ending between "\r" and "\n"
+                # would put its end on another line than the same draft with "\n" endings.
+                hit.start, hit.end = trim(draft.text, hit.start, hit.end) or (hit.start, hit.start)
                 values = dict(spec.options, kind=ctx.kind, setting=ctx.setting, **hit.values)
+                for key in ("match", "sentence"):
+                    if key in values:
+                        values[key] = quoted(values[key])
                 message = render(hit.message or spec.message, values)
                 line, col, decoded = draft.locate(hit.start)
                 end_line, end_col, _ = draft.locate(hit.end)

@@ -7,14 +7,14 @@ A rule says how to fix what it finds (rules are data):
     fix: {delete: sentence, safe: false}                        # forbid: drop the sentence (or `match`)
     fix: {insert: "Thank you ...[ about the {role} role].", safe: false}   # require: add what is missing
 
-The engine turns one into a Finding's `fix` dict:
+The engine turns one into a Finding's `fix`, a model.findings.Fix:
 
-    {"title": "Replace 'gonna' with 'going to'", "safe": true,
-     "edits": [{"start", "end", "line", "column", "end_line", "end_column", "replacement"}]}
+    Fix(title="Replace 'gonna' with 'going to'", safe=True,
+        edits=[Edit(start, end, line, column, end_line, end_column, replacement)])
 
 `start`/`end` are offsets into the file's decoded text (`Draft.raw`), lines and columns are
 1-based code points like a finding's. The CLI (`--fix`, `--diff`) and the language server
-apply the same dicts. Safe fixes only swap words and keep the meaning; deleting a sentence
+apply the same fixes; the JSON output and the cache write them as dicts of those fields. Safe fixes only swap words and keep the meaning; deleting a sentence
 or inserting generated text is unsafe and needs `--unsafe-fixes` (or a click in the editor).
 A fix is never built for text that had to be decoded (an .eml body in base64,
 quoted-printable or HTML): it could not be written back.
@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from followup_lint.model.text import LINE_BREAK, iter_lines
-from followup_lint.rulefiles.templates import PLACEHOLDERS, render_template
 
+from followup_lint.model.findings import Edit, Fix, apply_edits
+from followup_lint.model.text import LINE_BREAK, iter_lines, trim
+from followup_lint.rulefiles.templates import PLACEHOLDERS, render_template
 
 _SENTENCE_END = ".!?"
 
@@ -38,8 +39,8 @@ def _values(ctx) -> dict:
     return {k: " ".join(str(v).split()) for k, v in out.items() if v is not None and str(v).strip()}
 
 
-def build(spec, hit, draft, ctx) -> dict | None:
-    """The fix dict for one hit of a rule, or None (no fix, or text that cannot be edited)."""
+def build(spec, hit, draft, ctx) -> Fix | None:
+    """The fix for one hit of a rule, or None (no fix, or text that cannot be edited)."""
     fix = hit.fix or spec.fix
     if not fix:
         return None
@@ -54,10 +55,11 @@ def build(spec, hit, draft, ctx) -> dict | None:
         else:
             at = body[-1][1]
             replacement = (". " if text[at - 1].isalnum() else " ") + sentence
-        return _fix(draft, fix, f"Add {_quote(sentence)}", [(at, at, replacement)])
-    start, end = _trim(text, hit.start, hit.end)
-    if start >= end:
+        return _fix(draft, fix, f"Add {_quote(sentence, 200)}", [(at, at, replacement)])
+    span = trim(text, hit.start, hit.end)
+    if span is None:
         return None
+    start, end = span
     original = text[start:end]
     if "replace" in fix:
         wanted = fix["replace"]
@@ -65,32 +67,33 @@ def build(spec, hit, draft, ctx) -> dict | None:
             wanted = {" ".join(k.lower().split()): v for k, v in wanted.items()}.get(" ".join(original.lower().split()))
             if wanted is None:
                 return None
-        at_start = (hit.sentence is not None and _trim(text, *hit.sentence)[0] == start) or _after_sentence_end(text, start)
+        sentence = trim(text, *hit.sentence) if hit.sentence is not None else None
+        at_start = (sentence is not None and sentence[0] == start) or _after_sentence_end(text, start)
         replacement = _cased(original, wanted, at_start)
         if replacement == original:
             return None
         return _fix(draft, fix, f"Replace {_quote(original)} with {_quote(replacement)}", [(start, end, replacement)])
     if fix["delete"] == "sentence":
-        if hit.sentence is None:
+        sentence = trim(text, *hit.sentence) if hit.sentence is not None else None
+        if sentence is None:
             return None
-        start, end = _trim(text, *hit.sentence)
+        start, end = sentence
         title = f"Remove the sentence {_quote(' '.join(text[start:end].split()))}"
-    else:
-        title = f"Remove {_quote(original)}"
+        return _fix(draft, fix, title, [_sentence_deletion(text, start, end)])
+    title = f"Remove {_quote(original)}"
     s, e = _deletion(text, start, end)
     return _fix(draft, fix, title, [(s, e, "")])
 
 
-def _fix(draft, fix, title, spans) -> dict | None:
+def _fix(draft, fix, title, spans) -> Fix | None:
     edits = []
     for start, end, replacement in spans:
         if not _in_file(draft, start, end):
             return None
         line, column, _ = draft.locate(start)
         end_line, end_column, _ = draft.locate(end)
-        edits.append({"start": start, "end": end, "line": line, "column": column, "end_line": end_line,
-                      "end_column": end_column, "replacement": replacement})
-    return {"title": fix.get("title") or title, "safe": bool(fix["safe"]), "edits": edits}
+        edits.append(Edit(start, end, line, column, end_line, end_column, replacement))
+    return Fix(fix.get("title") or title, bool(fix["safe"]), edits)
 
 
 def _in_file(draft, start: int, end: int) -> bool:
@@ -100,17 +103,9 @@ def _in_file(draft, start: int, end: int) -> bool:
     return not draft.piece_at(start).decoded and not draft.piece_at(max(end - 1, start)).decoded
 
 
-def _quote(text: str, limit: int = 60) -> str:
+def _quote(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return repr(text if len(text) <= limit else text[: limit - 1].rstrip() + "…")
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _after_sentence_end(text: str, start: int) -> bool:
@@ -128,6 +123,44 @@ def _cased(original: str, replacement: str, sentence_start: bool) -> str:
     if sentence_start or (original[:1].isupper() and not acronym):
         return replacement[0].upper() + replacement[1:]
     return replacement
+
+
+_CLOSERS = "\"')]\u201d\u2019"
+
+
+def _ends_sentence(text: str, i: int) -> bool:
+    """Does a sentence end just before offset `i` (white space, closing quotes and brackets
+    aside), or does the line or the text start there?"""
+    i -= 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    if i < 0 or text[i] in "\r\n":
+        return True
+    while i >= 0 and text[i] in _CLOSERS:
+        i -= 1
+    return i >= 0 and text[i] in _SENTENCE_END + "\u2026:"
+
+
+def _sentence_deletion(text: str, start: int, end: int) -> tuple[int, int, str]:
+    """The edit that removes the sentence text[start:end] and leaves its neighbours whole.
+
+    When the text before it is not a finished sentence (the parser split one sentence in
+    two: "...the best candidate but I'm begging you."), the removed part's closing
+    punctuation stays to close it: "...the best candidate." When the text after it starts
+    in lower case, it now starts a sentence: its first letter is capitalised."""
+    if not _ends_sentence(text, start):
+        k = end
+        while k > start and text[k - 1] in _SENTENCE_END + "\u2026" + _CLOSERS:
+            k -= 1
+        if k < end:
+            s = start
+            while s > 0 and text[s - 1] in " \t":
+                s -= 1
+            return s, k, ""
+    s, e = _deletion(text, start, end)
+    if e < len(text) and text[e].islower() and _ends_sentence(text, s) and not text[s:e].endswith(("\n", "\r")):
+        return s, e + 1, text[e].upper()
+    return s, e, ""
 
 
 def _deletion(text: str, start: int, end: int) -> tuple[int, int]:
@@ -178,14 +211,14 @@ def _previous_line_break(text: str, line_start: int) -> int:
     return i
 
 
-def choose(findings, unsafe: bool = False) -> list[dict]:
+def choose(findings, unsafe: bool = False) -> list[Fix]:
     """The fixes to apply together: safe ones (and unsafe ones if asked), in text order,
     leaving out any whose edits overlap one already chosen (a later pass picks it up)."""
-    chosen: list[dict] = []
+    chosen: list[Fix] = []
     taken: list[tuple[int, int]] = []
-    candidates = [f.fix for f in findings if f.fix and (f.fix["safe"] or unsafe)]
-    for fix in sorted(candidates, key=lambda x: min(e["start"] for e in x["edits"])):
-        spans = [(e["start"], e["end"]) for e in fix["edits"]]
+    candidates = [f.fix for f in findings if f.fix and (f.fix.safe or unsafe)]
+    for fix in sorted(candidates, key=lambda x: min(e.start for e in x.edits)):
+        spans = [(e.start, e.end) for e in fix.edits]
         if any(_overlap(a, b) for a in spans for b in taken):
             continue
         chosen.append(fix)
@@ -199,18 +232,15 @@ def _overlap(a, b) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def apply(text: str, edits) -> str:
-    """Apply non-overlapping edits (offsets into `text`)."""
-    for e in sorted(edits, key=lambda e: (e["start"], e["end"]), reverse=True):
-        text = text[: e["start"]] + e["replacement"] + text[e["end"]:]
-    return text
+# Applying edits is plain text work (rule examples' `fixed:` uses it too): model/findings.py.
+apply = apply_edits
 
 
-def edits_of(fixes) -> list[dict]:
-    return [e for fix in fixes for e in fix["edits"]]
+def edits_of(fixes) -> list[Edit]:
+    return [e for fix in fixes for e in fix.edits]
 
 
-def ignore_rule(draft, rule_id: str) -> dict | None:
+def ignore_rule(draft, rule_id: str) -> Fix | None:
     """The fix that adds `rule_id` to the draft's front matter `ignore:` (None for .eml,
     which has no front matter, or when it is already there)."""
     if draft.format == "eml":
@@ -260,7 +290,7 @@ def ignore_rule(draft, rule_id: str) -> dict | None:
     return _raw_fix(draft, title, end, end, f", {rule_id}")
 
 
-def _raw_fix(draft, title, start, end, replacement) -> dict:
+def _raw_fix(draft, title, start, end, replacement) -> Fix:
     return _fix(draft, {"safe": True}, title, [(start, end, replacement)])
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from followup_lint.model.rule import KINDS
 from followup_lint.read import yamlsource
 
 DATE_WEIGHT = 2
@@ -40,7 +41,7 @@ class KindInferrer:
 
     def infer(self, parsed, ctx) -> Inference:
         segments = parsed.segments(("subject", "body"))
-        scores = {"thank-you": 0.0, "check-in": 0.0, "offer-update": 0.0}
+        scores = {kind: 0.0 for kind in KINDS if kind != "unknown"}
         evidence = []
         for kind, weight, patterns in self.cues:
             for seg in segments:

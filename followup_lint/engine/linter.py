@@ -7,21 +7,22 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from contextlib import contextmanager
-from followup_lint.rulefiles import config as config_mod
-from followup_lint.model import context as context_mod
+
 from followup_lint.engine import scoring
+from followup_lint.model import context as context_mod
 from followup_lint.model.draft import Draft, DraftError
+from followup_lint.model.findings import FileReport, Problem
 from followup_lint.read.draft import read_path
-from followup_lint.model.findings import FileReport
+from followup_lint.rulefiles import config as config_mod
 
 
 class Linter:
     """Holds the pipeline, the compiled rules and the configuration for a run."""
 
     def __init__(self, config=None, select=None, ignore=None, overrides=None, today=None, ruleset=None):
-        from followup_lint.language import pipeline as nlp_mod
         from followup_lint.engine.checker import Engine
         from followup_lint.engine.kinds import KindInferrer
+        from followup_lint.language import pipeline as nlp_mod
 
         self.config = config or config_mod.Config()
         self.ruleset = ruleset or config_mod.build_ruleset(self.config, select, ignore)
@@ -71,8 +72,7 @@ class Linter:
                                     headers=draft.headers, today=self.today)
         except context_mod.ContextError as exc:
             line = draft.front_matter_lines.get(exc.key) if exc.key not in overrides else None
-            where = f"{draft.path}:{line}" if line else draft.path
-            return FileReport(path=draft.path, error=f"{where}: {exc}")
+            return FileReport(path=draft.path, error=Problem(draft.path, line or None, str(exc)))
         parsed = parsed or ParsedDraft(draft, self.nlp)
         evidence = []
         if ctx.kind_source == "default":
@@ -81,7 +81,7 @@ class Linter:
             if inference.kind != "unknown":
                 ctx.kind, ctx.kind_source = inference.kind, "inferred"
             evidence = inference.evidence
-        findings = self.engine.check(parsed, ctx, self.rules_for(draft, ctx))
+        findings = self.engine.check(parsed, ctx, self.rules_for(draft, ctx), self.ruleset.settings)
         points = scoring.score(findings)
         return FileReport(path=draft.path, kind=ctx.kind, kind_source=ctx.kind_source, score=points,
                           verdict=scoring.verdict(points, findings), findings=findings,
@@ -92,5 +92,5 @@ class Linter:
         try:
             draft = read_path(path, display=display, max_bytes=self.config.max_file_size)
         except DraftError as exc:
-            return FileReport(path=display or str(path), error=str(exc))
+            return FileReport(path=display or str(path), error=Problem.of(exc))
         return self.lint_draft(draft, context)

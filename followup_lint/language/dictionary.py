@@ -61,7 +61,7 @@ _NOT_VARIANTS = {
     "analogs", "dialog", "dialogs", "license", "licensed", "licensing", "practice", "practiced",
     "practicing", "mold", "molds", "gage", "gages", "griffin", "groin", "groins", "busses", "bussing",
     "pummel", "judgment", "judgments", "acknowledgment", "acknowledgments", "aging", "sulfur",
-    "sulfate", "sulfide", "fetal", "fetus", "enroll", "enrolls", "fulfill", "fulfills", "install",
+    "sulfate", "sulfide", "fetal", "fetus", "enroll", "enrolls", "fulfill", "fulfills",
     "skeptic", "skeptical", "gray", "plow", "pajama", "pajamas", "ax", "cozy", "jewelry", "yogurt",
 }
 _SYSTEMATIC = (

@@ -43,7 +43,7 @@ def unify_line_breaks(text: str) -> tuple[str, list | None]:
 COMMON_REGIONS = ("subject", "greeting", "body", "sign-off")
 
 
-def parse_batch(drafts, nlp, regions=COMMON_REGIONS, batch_size: int = 64) -> list["ParsedDraft"]:
+def parse_batch(drafts, nlp, regions=COMMON_REGIONS, batch_size: int = 64) -> list[ParsedDraft]:
     """ParsedDrafts for many drafts at once: spaCy batches the work (nlp.pipe), which is
     several times faster than one call per region per draft."""
     parsed = [ParsedDraft(d, nlp) for d in drafts]

@@ -380,6 +380,9 @@ class Conditions:
     """`when`/`unless` lists: a condition holds when all of its keys hold for a match."""
 
     SUB_PATTERN_KEYS = ("sentence", "before", "draft")
+    # Every key _holds answers; the rule schema's `condition` lists the same (tests/test_one_source.py).
+    KEYS = ("negated", "hedged", "question", "dep", "pos", "head_lemma", "child_lemma", "child_dep", "object",
+            "subject", *SUB_PATTERN_KEYS)
 
     def __init__(self, nlp, conditions: list, keys=()):
         self.conditions = conditions

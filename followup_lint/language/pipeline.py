@@ -8,8 +8,8 @@ name these questions without knowing how they are answered.
 from __future__ import annotations
 
 import importlib
-import os
 import importlib.util
+import os
 import re
 from functools import lru_cache
 

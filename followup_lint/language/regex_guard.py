@@ -17,7 +17,7 @@ through):
 
 Possessive repeats (`a++`) and atomic groups (`(?>…)`, Python 3.11+) never backtrack and
 are accepted. Slow but polynomial patterns (`\w*\w*x`) pass this check; the per-rule time
-cap in matching.py bounds those.
+cap in language/patterns.py (regex_budget) bounds those.
 """
 
 from __future__ import annotations

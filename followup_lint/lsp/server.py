@@ -31,7 +31,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 import time
 from bisect import bisect_right
 from concurrent.futures import ThreadPoolExecutor
@@ -45,9 +44,9 @@ from pygls.uris import to_fs_path
 from followup_lint import __version__
 from followup_lint.engine import fixes
 from followup_lint.formats.explain import explain_finding, fix_title
-from followup_lint.rulefiles import config as config_mod
 from followup_lint.model.draft import DraftError, line_starts
 from followup_lint.read.draft import read_text
+from followup_lint.rulefiles import config as config_mod
 from followup_lint.run.session import SETUP_ERRORS, Session
 
 log = logging.getLogger(__name__)
@@ -276,8 +275,8 @@ class FollowupLintServer(LanguageServer):
         report = linter.lint_draft(draft)
         result.draft, result.report = draft, report
         if report.error is not None:
-            m = re.match(r"(\d+): (.*)", report.error[len(draft.path) + 1:] if report.error.startswith(draft.path + ":") else "")
-            line, message = (int(m.group(1)) - 1, m.group(2)) if m else (0, report.error)
+            error = report.error
+            line, message = (error.line - 1, error.message) if error.line is not None else (0, str(error))
             result.diagnostics = [self._problem(positions.line_range(line), message)]
             return result
         positions = Positions(draft.raw, self._encoding())
@@ -486,14 +485,14 @@ def create_server() -> FollowupLintServer:
                 if finding.fix:
                     actions.append(lsp.CodeAction(
                         title=fix_title(finding.fix), kind=lsp.CodeActionKind.QuickFix, diagnostics=[diagnostic],
-                        is_preferred=finding.fix["safe"], edit=_workspace_edit(ls, result, positions, finding.fix["edits"])))
+                        is_preferred=finding.fix.safe, edit=_workspace_edit(ls, result, positions, finding.fix.edits)))
             for rule in dict.fromkeys(f.rule for f, _ in hits):
                 ignore = fixes.ignore_rule(result.draft, rule)
                 if ignore:
                     actions.append(lsp.CodeAction(
-                        title=ignore["title"], kind=lsp.CodeActionKind.QuickFix,
+                        title=ignore.title, kind=lsp.CodeActionKind.QuickFix,
                         diagnostics=[d for f, d in hits if f.rule == rule],
-                        edit=_workspace_edit(ls, result, positions, ignore["edits"])))
+                        edit=_workspace_edit(ls, result, positions, ignore.edits)))
         chosen = fixes.choose(result.report.findings)
         if chosen and allowed(FIX_ALL):
             actions.append(lsp.CodeAction(
@@ -516,7 +515,7 @@ def create_server() -> FollowupLintServer:
 
 
 def _workspace_edit(ls, result: Result, positions: Positions, edits) -> lsp.WorkspaceEdit:
-    text_edits = [lsp.TextEdit(range=positions.range(e["start"], e["end"]), new_text=e["replacement"]) for e in edits]
+    text_edits = [lsp.TextEdit(range=positions.range(e.start, e.end), new_text=e.replacement) for e in edits]
     caps = ls.client_capabilities.workspace
     if caps and caps.workspace_edit and caps.workspace_edit.document_changes:
         # Versioned: the client refuses the edit if the buffer moved on since the lint.

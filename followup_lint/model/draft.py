@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from followup_lint.model.text import LINE_BREAK, Range
 
+from followup_lint.model.text import LINE_BREAK, Range
 
 FRONT_MATTER_KEYS = (
     "kind", "interview_date", "send_date", "reply_promised_by", "setting",

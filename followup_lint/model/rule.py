@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-
 KINDS = ("thank-you", "check-in", "offer-update", "unknown")
 
 
@@ -15,6 +14,18 @@ SETTINGS = ("corporate", "startup", "creative", "unknown")
 
 
 SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class ProjectSettings:
+    """What the config tells rule types beyond each rule's own options, handed to every
+    check (config.build_ruleset makes it): the spelling rule's accepted words and language,
+    the grammar rule's LanguageTool server."""
+
+    words: tuple = ()                 # lower-cased, sorted: config `words:` and the word list
+    language: str | None = None       # "en-US" | "en-GB" | None (either spelling)
+    grammar: dict | None = None       # LanguageTool settings; None: no grammar check
+    spelling_runs: bool = False       # the spelling rule is in effect (grammar leaves typos to it)
 
 
 @dataclass
@@ -39,11 +50,8 @@ class Rule:
     conditions: list = field(default_factory=list)
     timing: dict = field(default_factory=dict)
     requires_context: tuple = ()
-    fix: dict | None = None     # the edit that fixes a finding (see fixes.py)
+    fix: dict | None = None     # `fix:` as written: how to fix a finding (engine/fixes.py)
     examples: dict = field(default_factory=dict)
-    # Config values a rule type reads beyond its own options (spelling: words, language;
-    # grammar: the LanguageTool server). Set by config.build_ruleset.
-    project: dict = field(default_factory=dict, repr=False)
     path: str = ""
     line: int = 1
     pack: str = "builtin"
@@ -61,7 +69,7 @@ class Rule:
             return self.options[value]
         return value
 
-    def with_overrides(self, overrides: dict) -> "Rule":
+    def with_overrides(self, overrides: dict) -> Rule:
         """A copy with config overrides (severity, weight, options) applied."""
         import copy
 

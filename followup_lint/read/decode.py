@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import re
+
 from followup_lint.model.draft import DraftError
 
 

@@ -18,14 +18,13 @@ from __future__ import annotations
 import errno
 import os
 import re
+
+from followup_lint.model.draft import DEFAULT_MAX_BYTES, FRONT_MATTER_KEYS, Draft, DraftError, Piece, line_starts
 from followup_lint.model.text import Range, iter_lines, trim
-from followup_lint.read.regions import split_regions
-from followup_lint.model.draft import DEFAULT_MAX_BYTES, Draft, DraftError, FRONT_MATTER_KEYS, Piece, line_starts
 from followup_lint.read.decode import check_readable, decode_bytes
 from followup_lint.read.frontmatter import _next_line_start, parse_front_matter
 from followup_lint.read.markdown import blank_markdown
-from followup_lint.read.regions import check_regions
-
+from followup_lint.read.regions import check_regions, split_regions
 
 __all__ = ["Draft", "DraftError", "Piece", "read_path", "read_bytes", "read_text", "FRONT_MATTER_KEYS"]
 

@@ -25,10 +25,9 @@ from email.message import Message
 from html.parser import HTMLParser
 
 from followup_lint.model.draft import Draft, DraftError, Piece, line_starts
-from followup_lint.read.regions import check_regions
-from followup_lint.read.decode import decode_bytes
 from followup_lint.model.text import LINE_BREAK, Range, blank_out, iter_lines, trim
-from followup_lint.read.regions import split_regions
+from followup_lint.read.decode import decode_bytes
+from followup_lint.read.regions import check_regions, split_regions
 
 VERBATIM_ENCODINGS = ("", "7bit", "8bit", "binary")
 HEADER_NAMES = ("subject", "date", "from", "to")

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-import yaml
-from followup_lint.model.text import LINE_BREAK, iter_lines, trim
-from followup_lint.model.draft import DraftError, FRONT_MATTER_KEYS
 
+import yaml
+
+from followup_lint.model.draft import FRONT_MATTER_KEYS, DraftError
+from followup_lint.model.text import LINE_BREAK, iter_lines, trim
 
 _FM_OPEN = re.compile(r"---[ \t]*$")
 

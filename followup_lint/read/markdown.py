@@ -5,8 +5,8 @@ prose stay offsets into the file.
 from __future__ import annotations
 
 import re
-from followup_lint.model.text import Range, iter_lines
 
+from followup_lint.model.text import Range, iter_lines
 
 _MD_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 
@@ -29,8 +29,8 @@ _MD_BULLET = re.compile(r"[ \t]*([-*+])[ \t]+")
 _MD_CODE = re.compile(r"(`+)(.+?)\1")
 
 
-# Link text stops at another "[": tried from each "[" of a long run, a scan to the line's
-# end made reading quadratic (a line of 200,000 "[" took minutes).
+# Link text stops at another "[", so a long run of "[" is not scanned to the line's end
+# from each of them (tests/test_bad_input.py: test_reading_long_runs_of_markup_and_address_characters).
 _MD_LINK = re.compile(r"(!?\[)([^\[\]\r\n]*)(\]\([^)\s]*(?:\s+\"[^\"\r\n]*\")?\))")
 
 
@@ -69,7 +69,7 @@ def blank_markdown(text: str, start: int = 0) -> str:
             blank(s + m.end(2), s + m.end())
             code.append(m.span())
 
-        def in_code(i: int) -> bool:
+        def in_code(i: int, code=code) -> bool:
             return any(a <= i < b for a, b in code)
 
         for m in _MD_LINK.finditer(line):

@@ -10,13 +10,15 @@ the bottom). Every non-blank character of the range ends up in exactly one regio
 lines may sit inside a range but are never needed to form one.
 """
 from __future__ import annotations
-from followup_lint.model.draft import DraftError
 
 import re
+
+from followup_lint.model.draft import DraftError
 from followup_lint.model.text import Range, iter_lines, trim
 
-
 REGION_NAMES = ("front-matter", "headers", "subject", "greeting", "body", "sign-off", "signature", "quoted")
+# The regions a rule can read (`region:` in a rule file): all but the file's scaffolding.
+RULE_REGIONS = tuple(name for name in REGION_NAMES if name not in ("front-matter", "headers"))
 
 
 _ATTRIBUTION = re.compile(r"^\s*On\s.*\bwrote:\s*$")
@@ -279,9 +281,9 @@ def is_name_like(s: str) -> bool:
     return capitalised > 0
 
 
-# The lookbehinds let a match start only where a run of address characters starts: tried
-# from every character of a long run ("a.a.a.a…", "_____"), these took time quadratic in
-# the line's length (20 s for a 20,000-character line).
+# The lookbehinds let a match start only where a run of address characters starts, so a
+# long run ("a.a.a.a…", "_____") is scanned once, not from each of its characters
+# (tests/test_bad_input.py: test_reading_long_runs_of_markup_and_address_characters).
 _EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 
 

@@ -7,7 +7,6 @@ rule id is checked, and a mistake names the file and line.
 
 from __future__ import annotations
 
-import copy
 import fnmatch
 import json
 import os
@@ -17,15 +16,16 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from followup_lint.read import yamlsource
 from followup_lint.model.draft import DEFAULT_MAX_BYTES
+from followup_lint.model.rule import ProjectSettings
+from followup_lint.read import yamlsource
 from followup_lint.read.yamlsource import YamlSourceError
+from followup_lint.rulefiles.loader import builtin_rules
 
 CONFIG_NAMES = (".followup-lint.yaml", ".followup-lint.yml")
 # The project word list for the spelling rule: next to the config file (or in the working
 # directory when there is none), one word a line, `#` starts a comment.
 WORDS_FILE = ".followup-lint-words.txt"
-PUBLIC_LANGUAGETOOL = "https://api.languagetool.org"
 
 
 class ConfigError(YamlSourceError):
@@ -150,27 +150,14 @@ def _size(value) -> int:
 
 
 def _grammar_settings(data, path: Path, line) -> dict | None:
-    """The grammar: table checked for what the schema cannot say: a server is named, and
-    the public API is used only when its own flag says so."""
-    if data is None:
-        return None
-    public = data.get("send-drafts-to-public-languagetool", False)
-    server = data.get("server")
-    if server and "languagetool.org" in server.lower() and not public:
-        raise ConfigError(str(path), line(("grammar", "server")),
-                          f"grammar: server {server!r} is the public LanguageTool API, which sends your drafts "
-                          "over the internet; set `send-drafts-to-public-languagetool: true` to accept that, "
-                          "or run your own server (see README: Spelling and grammar)")
-    if not server and not public:
-        raise ConfigError(str(path), line(("grammar",)),
-                          "grammar: name your LanguageTool server (`server: http://localhost:8081`), or set "
-                          "`send-drafts-to-public-languagetool: true` to send drafts to languagetool.org")
-    if server and public and "languagetool.org" not in server.lower():
-        raise ConfigError(str(path), line(("grammar", "server")),
-                          "grammar: give either your own `server:` or `send-drafts-to-public-languagetool: true`, not both")
-    settings = dict(data)
-    settings["server"] = server or PUBLIC_LANGUAGETOOL
-    return settings
+    """The grammar: table, checked by the grammar rule type that reads it."""
+    from followup_lint.ruletypes import grammar
+    from followup_lint.ruletypes.common import SettingsError
+
+    try:
+        return grammar.settings_from_config(data)
+    except SettingsError as exc:
+        raise ConfigError(str(path), line(exc.keys), exc.message) from None
 
 
 def project_words(cfg: Config) -> tuple:
@@ -223,6 +210,7 @@ def _from_pyproject(text: str, path: Path):
 class RuleSet:
     rules: list            # Rule objects, overrides applied, disabled ones removed
     by_id: dict
+    settings: ProjectSettings = field(default_factory=ProjectSettings)   # handed to every check
     folders: list = field(default_factory=list)   # the rule pack folders read (a stored build's sources)
     fingerprint: str | None = None                 # rules_fingerprint(rules), when a stored build has it
 
@@ -240,7 +228,7 @@ def _known(ids, rules_by_id, cfg: Config, keys) -> None:
 def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None = None) -> RuleSet:
     """The rules this run uses: built-in + packs, config overrides, select/ignore."""
     from followup_lint.rulefiles import packs as packs_mod
-    from followup_lint.rulefiles.loader import builtin_pack_dir, builtin_rules
+    from followup_lint.rulefiles.loader import builtin_pack_dir
 
     rules = list(builtin_rules())
     builtin_ids = {r.id for r in rules}
@@ -291,14 +279,10 @@ def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None =
         if overrides.get("enabled") is False:
             continue
         out.append(rule.with_overrides(overrides) if overrides else rule)
-    spelling_on = any(r.type == "spelling" for r in out)
-    for i, rule in enumerate(out):
-        if rule.type in ("spelling", "grammar"):
-            rule = copy.copy(rule)
-            rule.project = {"words": words, "language": cfg.language, "grammar": cfg.grammar,
-                            "spelling_runs": spelling_on}
-            out[i] = rule
-    return RuleSet(out, {r.id: r for r in out}, folders=[builtin_pack_dir(), *(p.folder for p in loaded.values())])
+    settings = ProjectSettings(words=words, language=cfg.language, grammar=cfg.grammar,
+                               spelling_runs=any(r.type == "spelling" for r in out))
+    return RuleSet(out, {r.id: r for r in out}, settings,
+                   folders=[builtin_pack_dir(), *(p.folder for p in loaded.values())])
 
 
 def matches_any(rule_id: str, ids) -> bool:

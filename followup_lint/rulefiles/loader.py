@@ -1,9 +1,10 @@
 """Loading rule packs: YAML files -> validated Rule objects.
 
 A pack is a folder of `*.yaml` rule files. Every file is checked against the published
-JSON Schema and then for what a schema cannot see (a regex that does not compile, an
-option a metric names but does not define, duplicate ids). Problems are RuleError with
-`path:line: what is wrong`, never a traceback.
+JSON Schema and then for what a schema cannot see: here what every rule shares (a regex
+that does not compile, a message field nothing fills in, duplicate ids), and by the rule's
+type (ruletypes/) the keys that type reads (an option a metric names but does not define).
+Problems are RuleError with `path:line: what is wrong`, never a traceback.
 """
 from __future__ import annotations
 
@@ -12,17 +13,15 @@ import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+
 from followup_lint.language import regex_guard
+from followup_lint.model.rule import KINDS, SETTINGS, Rule
 from followup_lint.read import yamlsource
 from followup_lint.read.yamlsource import YamlSourceError
-from followup_lint.model.rule import KINDS, Rule, SETTINGS
-
+from followup_lint.ruletypes import TYPES
+from followup_lint.ruletypes.common import check_fixes
 
 REGEX_MAX_LEN = 2000
-
-
-# Message fields only some rule types fill in.
-TYPE_FIELDS = {"spelling": {"suggestion"}, "grammar": {"rule_id", "lt_message", "replacement", "advice"}}
 
 
 class RuleError(YamlSourceError):
@@ -124,7 +123,9 @@ def _iter_patterns(data, keys=()):
 
 
 def _check_semantics(data: dict, located) -> None:
-    _check_fixes(data, located)
+    rule_type = TYPES[data["type"]]
+    check_fixes(data, located, rule_type.FIXES)
+    _check_insert_templates(data, located)
     for keys, pattern in _iter_patterns(data):
         if "regex" in pattern:
             rx = pattern["regex"]
@@ -142,25 +143,10 @@ def _check_semantics(data: dict, located) -> None:
                 except (re.error, TypeError) as exc:
                     raise located.error(tkeys, f"REGEX does not compile: {exc}") from None
                 _check_regex_risk(rx, 0, located, tkeys)
-    options = data.get("options", {})
-    measures = [(("conditions", i), c) for i, c in enumerate(data.get("conditions", []))]
-    measures += [(("conditions", i, "and", j), a) for i, c in enumerate(data.get("conditions", []))
-                 for j, a in enumerate(c.get("and", []))]
-    for keys, cond in measures:
-        for key in ("above", "below", "min_words"):
-            value = cond.get(key)
-            if isinstance(value, str) and value not in options:
-                raise located.error(keys + (key,), f"{key}: {value!r} is not one of the rule's options ({', '.join(options) or 'none defined'})")
-        if "above" not in cond and "below" not in cond:
-            raise located.error(keys, "a metric condition needs `above:` or `below:`")
-    for key in ("earliest", "latest"):
-        for i, entry in enumerate(data.get("timing", {}).get(key, [])):
-            days = entry.get("days")
-            if isinstance(days, str) and days not in options:
-                raise located.error(("timing", key, i, "days"), f"days: {days!r} is not one of the rule's options ({', '.join(options) or 'none defined'})")
-    fmt_keys = set(options) | {"match", "sentence", "value", "limit", "kind", "setting", "mine", "other",
-                               "send_date", "send_date_source", "earliest", "latest", "days_early", "days_late", "anchor"}
-    fmt_keys |= TYPE_FIELDS.get(data.get("type"), set())
+    rule_type.validate(data, located)
+    # What a message can name: the rule's options, the draft's kind and setting, and what
+    # the rule's type fills in.
+    fmt_keys = set(data.get("options", {})) | {"kind", "setting"} | rule_type.FIELDS
     for key in ("message", "suggestion"):
         for name in re.findall(r"{(\w+)[^}]*}", data.get(key, "")):
             if name not in fmt_keys:
@@ -229,25 +215,17 @@ def _check_template_fields(template: str, located, keys) -> None:
             raise located.error(keys, f"{{{name}:{spec}}}: use a short format such as :.0% or :>3")
 
 
-def _check_fixes(data: dict, located) -> None:
-    """What the schema cannot say about `fix:`: which rule types take which edits, and
-    that an insert template only names context values."""
+def _check_insert_templates(data: dict, located) -> None:
+    """An insert template (which rule types take one is the type's business: FIXES) only
+    names context values."""
     from followup_lint.rulefiles.templates import TemplateError, check_template
 
-    found = [(("fix",), data["fix"])] if "fix" in data else []
-    found += [(("patterns", i, "fix"), p["fix"]) for i, p in enumerate(data.get("patterns", [])) if "fix" in p]
-    for keys, fix in found:
-        if "insert" in fix:
-            if data.get("type") != "require" or keys != ("fix",):
-                raise located.error(keys + ("insert",), "fix: insert is for a require rule's own fix: (it adds the missing sentence)")
-            try:
-                check_template(fix["insert"])
-            except TemplateError as exc:
-                raise located.error(keys + ("insert",), f"fix: insert {exc}") from None
-        elif data.get("type") != "forbid":
-            raise located.error(keys, "fix: replace/delete is for forbid rules (it edits the matched words)")
-        if "at" in fix and "insert" not in fix:
-            raise located.error(keys + ("at",), "fix: at only goes with insert")
+    fix = data.get("fix") or {}
+    if "insert" in fix:
+        try:
+            check_template(fix["insert"])
+        except TemplateError as exc:
+            raise located.error(("fix", "insert"), f"fix: insert {exc}") from None
 
 
 def load_pack(folder: Path, pack: str = "builtin", prefix: str = "") -> list[Rule]:

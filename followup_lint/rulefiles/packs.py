@@ -12,7 +12,7 @@ packs do not run by themselves; a config lists them by name under `packs:`, so w
 lint checks never depends on what happens to be installed.
 
 Loading an entry point imports the package that declares it, as any plugin system does;
-the rule files themselves stay data (see rulepack.py).
+the rule files themselves stay data (see loader.py).
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from followup_lint.read import yamlsource
 from followup_lint.model.rule import Rule
-from followup_lint.rulefiles.loader import RuleError, load_pack
+from followup_lint.read import yamlsource
 from followup_lint.read.yamlsource import YamlSourceError
+from followup_lint.rulefiles.loader import RuleError, load_pack
 
 ENTRY_POINT_GROUP = "followup_lint.packs"
 PACK_FILE = "pack.yaml"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-
 PLACEHOLDERS = ("interviewer", "company", "role", "interview_date")
 
 

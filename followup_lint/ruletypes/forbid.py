@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from followup_lint.ruletypes.common import Hit, sentence_bounds, surviving_matches
 
+FIELDS = frozenset({"match", "sentence"})
+FIXES = frozenset({"replace", "delete"})
 
-def check(rule, parsed, ctx) -> list[Hit]:
+
+def validate(data: dict, located) -> None:
+    """Patterns are checked by the loader, like every rule's."""
+
+
+def check(rule, parsed, ctx, settings) -> list[Hit]:
     segments = parsed.segments(rule.spec.regions)
     hits: list[Hit] = []
     seen_sentences = set()
@@ -17,8 +24,14 @@ def check(rule, parsed, ctx) -> list[Hit]:
             seen_sentences.add(sent)
         pattern = rule.spec.patterns[m.pattern]
         text = parsed.draft.text
+        # A match that starts inside a word ("'ve received another offer") is quoted from
+        # the word's start: "I've received another offer".
+        quote_from = m.start
+        if text[m.start:m.start + 1] in "'\u2019" and m.start > 0 and text[m.start - 1].isalnum():
+            while quote_from > 0 and text[quote_from - 1].isalnum():
+                quote_from -= 1
         hits.append(Hit(m.start, m.end,
-                        values={"match": text[m.start:m.end], "sentence": " ".join(text[sent[0]:sent[1]].split())},
+                        values={"match": text[quote_from:m.end], "sentence": " ".join(text[sent[0]:sent[1]].split())},
                         message=pattern.get("message"), fix=pattern.get("fix"),
                         sentence=sent if m.span is not None else None))
         if rule.spec.per == "draft":

@@ -23,14 +23,15 @@ import socket
 import time
 import urllib.parse
 
-from followup_lint.ruletypes.common import Hit
+from followup_lint.ruletypes.common import Hit, SettingsError
 
+PUBLIC_LANGUAGETOOL = "https://api.languagetool.org"
 PROBE_TIMEOUT = 1.0          # seconds to wait for a TCP connection to the server
 DEFAULT_TIMEOUT = 10.0       # seconds for one /v2/check request
 RETRY_AFTER = 30.0           # seconds an unreachable server is left alone
 _SPELLING_CATEGORIES = {"TYPOS"}
 
-_clients: dict = {}          # (server, language, timeout) -> client
+_clients: dict = {}          # (server, language, timeout, spelling_runs, disabled rules, categories) -> client
 _down: dict = {}             # server -> (time it failed, why)
 
 
@@ -38,10 +39,43 @@ class Unavailable(Exception):
     """The grammar check cannot run; str() says why, for the note."""
 
 
-def check(rule, parsed, ctx) -> list[Hit]:
-    project = getattr(rule.spec, "project", None) or {}
-    settings = project.get("grammar")
-    if not settings:
+FIELDS = frozenset({"match", "rule_id", "lt_message", "replacement", "advice"})
+FIXES: frozenset = frozenset()
+
+
+def validate(data: dict, located) -> None:
+    """Nothing beyond the schema: its settings (the server) are the config's; see settings_from_config."""
+
+
+def settings_from_config(data: dict | None) -> dict | None:
+    """The config's `grammar:` table checked for what the schema cannot say (a server is
+    named, and the public API is used only when its own flag says so), with the server
+    filled in; None when there is none. Raises SettingsError."""
+    if data is None:
+        return None
+    public = data.get("send-drafts-to-public-languagetool", False)
+    server = data.get("server")
+    if server and "languagetool.org" in server.lower() and not public:
+        raise SettingsError(("grammar", "server"),
+                            f"grammar: server {server!r} is the public LanguageTool API, which sends your drafts "
+                            "over the internet; set `send-drafts-to-public-languagetool: true` to accept that, "
+                            "or run your own server (see README: Spelling and grammar)")
+    if not server and not public:
+        raise SettingsError(("grammar",),
+                            "grammar: name your LanguageTool server (`server: http://localhost:8081`), or set "
+                            "`send-drafts-to-public-languagetool: true` to send drafts to languagetool.org")
+    if server and public and "languagetool.org" not in server.lower():
+        raise SettingsError(("grammar", "server"),
+                            "grammar: give either your own `server:` or `send-drafts-to-public-languagetool: true`, not both")
+    settings = dict(data)
+    settings["server"] = server or PUBLIC_LANGUAGETOOL
+    return settings
+
+
+def check(rule, parsed, ctx, settings) -> list[Hit]:
+    spelling_runs = settings.spelling_runs
+    languagetool = settings.grammar
+    if not languagetool:
         return []
     draft = parsed.draft
     pieces = [(s, draft.text[s:e]) for name in rule.spec.regions for s, e in draft.regions.get(name, [])
@@ -49,18 +83,18 @@ def check(rule, parsed, ctx) -> list[Hit]:
     if not pieces:
         return []
     try:
-        client = _client(settings, project.get("language") or "en-US", project.get("spelling_runs", False))
+        client = _client(languagetool, settings.language or "en-US", spelling_runs)
         hits = []
         for start, text in pieces:
-            hits.extend(_hits(client.check(text), start, text, project.get("spelling_runs", False)))
+            hits.extend(_hits(client.check(text), start, text, spelling_runs))
     except Unavailable as exc:
         parsed.notes.append(f"grammar check skipped: {exc}")
         return []
     except Exception as exc:  # noqa: BLE001 - sorted out below; nothing a server says may crash a lint
-        reason = _reason(exc, settings["server"])
+        reason = _reason(exc, languagetool["server"])
         if reason is None:
             raise
-        _down[settings["server"]] = (time.monotonic(), reason)
+        _down[languagetool["server"]] = (time.monotonic(), reason)
         _clients.clear()
         parsed.notes.append(f"grammar check skipped: {reason}")
         return []

@@ -8,7 +8,10 @@ once per condition that holds.
 from __future__ import annotations
 
 from followup_lint.language.patterns import doc_text
-from followup_lint.ruletypes.common import Hit
+from followup_lint.ruletypes.common import Hit, check_option_name
+
+FIELDS = frozenset({"value", "limit", "sentence", "mine", "other"})
+FIXES: frozenset = frozenset()
 
 _FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
 # Words that turn attention to the reader and their organisation.
@@ -90,7 +93,7 @@ def _whole(segments):
 
 
 def _measure(spec, cond, segments, ctx):
-    """(crossed?, value, (start, end), extra) for one metric bound."""
+    """(crossed?, value, limit, (start, end), extra) for one metric bound."""
     above, below = cond.get("above"), cond.get("below")
     limit = spec.option(above if above is not None else below)
     options = dict(spec.options, _limit=limit if above is not None else None)
@@ -99,7 +102,20 @@ def _measure(spec, cond, segments, ctx):
     return crossed, value, limit, where, extra
 
 
-def check(rule, parsed, ctx) -> list[Hit]:
+def validate(data: dict, located) -> None:
+    """Each condition (and each of its `and:` measures) has a bound, and a bound written as a
+    name is one of the rule's options."""
+    conditions = data.get("conditions", [])
+    measures = [(("conditions", i), c) for i, c in enumerate(conditions)]
+    measures += [(("conditions", i, "and", j), a) for i, c in enumerate(conditions) for j, a in enumerate(c.get("and", []))]
+    for keys, cond in measures:
+        for key in ("above", "below", "min_words"):
+            check_option_name(data, located, keys, key, cond.get(key))
+        if "above" not in cond and "below" not in cond:
+            raise located.error(keys, "a metric condition needs `above:` or `below:`")
+
+
+def check(rule, parsed, ctx, settings) -> list[Hit]:
     spec = rule.spec
     segments = parsed.segments(spec.regions)
     hits: list[Hit] = []

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from followup_lint.ruletypes.common import Hit, surviving_matches
 
+FIELDS: frozenset = frozenset()
+FIXES = frozenset({"insert"})
 
-def check(rule, parsed, ctx) -> list[Hit]:
+
+def validate(data: dict, located) -> None:
+    """Patterns are checked by the loader, like every rule's; an insert template by rulefiles.templates."""
+
+
+def check(rule, parsed, ctx, settings) -> list[Hit]:
     segments = parsed.segments(rule.spec.regions)
     if surviving_matches(rule, segments, ctx):
         return []

@@ -13,8 +13,8 @@ names, `code`, text-speak (too-casual's business), foreign phrases, and the user
 (config `words:` and the project word list). British spellings are accepted unless
 `language: en-US` is set; `language: en-GB` flags the American ones.
 
-Rule options read here come from the config through Rule.project: `words` (a set),
-`language` (None, "en-US" or "en-GB").
+What it reads from the config comes as the `settings` argument (model.rule.ProjectSettings):
+`words` (lower-cased) and `language` (None, "en-US" or "en-GB").
 """
 
 from __future__ import annotations
@@ -27,8 +27,9 @@ from followup_lint.ruletypes.common import Hit
 
 # Letters with apostrophes inside ("don't", "Whitfield's"); hyphens split words.
 _WORD = re.compile(r"(?<![\w@/#.\\])[^\W\d_]+(?:['’][^\W\d_]+)*(?![\w@/\\]|['’]?\.[^\W\d_])")
-# Emails and file names match only from the start of a run of their characters: tried from
-# every character, a long run ("@@@@…", "a-a-a-…") took cubic or quadratic time.
+# Emails and file names match only from the start of a run of their characters, so a long
+# run ("@@@@…", "a-a-a-…") is not tried from each of its characters
+# (tests/test_bad_input.py: test_linting_a_long_run_of_at_signs).
 _MASKS = re.compile(
     r"(?:https?://|www\.)\S+"                     # URLs
     r"|(?<!\S)[^\s@]+@\S+\.\w+"                     # emails
@@ -94,10 +95,17 @@ _NAME_REGIONS = ("greeting", "sign-off", "signature", "quoted")
 _CAPITALISED = re.compile(r"\b[A-Z][^\W\d_]+")
 
 
-def check(rule, parsed, ctx) -> list[Hit]:
-    project = getattr(rule.spec, "project", None) or {}
-    language = project.get("language")
-    user_words = set(project.get("words") or ())
+FIELDS = frozenset({"match", "suggestion"})
+FIXES: frozenset = frozenset()
+
+
+def validate(data: dict, located) -> None:
+    """Nothing beyond the schema: its settings (words, language) are the config's."""
+
+
+def check(rule, parsed, ctx, settings) -> list[Hit]:
+    language = settings.language
+    user_words = set(settings.words)
     dictionary = english()
     draft = parsed.draft
     segments = parsed.segments(rule.spec.regions)

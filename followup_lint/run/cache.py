@@ -21,12 +21,12 @@ import tempfile
 import time
 from dataclasses import asdict, fields
 from pathlib import Path
+
 from followup_lint.model.draft import DraftError
-from followup_lint.model.findings import FileReport, Finding
+from followup_lint.model.findings import FileReport, Finding, Fix, Problem
 # The fingerprints a key is made of (re-exported: code, environment, rules).
 from followup_lint.run.fingerprints import (_digest, code_fingerprint,  # noqa: F401
                                             environment_fingerprint, rules_fingerprint)
-
 
 FORMAT = "1"                      # bump when the entry layout changes
 
@@ -50,10 +50,13 @@ def config_fingerprint(cfg) -> str:
     return _digest(data)
 
 
-def run_fingerprint(cfg, rules, overrides: dict | None, today: dt.date | None = None,
+def run_fingerprint(cfg, rules, overrides: dict | None, today: dt.date | None = None, settings=None,
                     rules_fp: str | None = None) -> str:
-    """Everything but the draft itself that one config's reports depend on."""
+    """Everything but the draft itself that one config's reports depend on; `settings`: the
+    rule set's ProjectSettings (the word list beside the config is read into them);
+    `rules_fp`: the rules' fingerprint when a stored build (stored.py) computed it."""
     parts = {
+        "settings": asdict(settings) if settings is not None else None,
         "format": FORMAT,
         "code": code_fingerprint(),
         "environment": environment_fingerprint(),
@@ -76,13 +79,15 @@ def entry_key(run: str, display: str, data: bytes) -> str:
 
 def _dump(report: FileReport) -> dict:
     out = {f.name: getattr(report, f.name) for f in fields(report) if f.name not in ("text", "findings")}
+    out["error"] = None if report.error is None else str(report.error)  # the text the user saw
     out["findings"] = [asdict(f) for f in report.findings]
     return out
 
 
 def _load(data: dict) -> FileReport:
-    findings = [Finding(**f) for f in data.pop("findings")]
-    return FileReport(**data, findings=findings)
+    findings = [Finding(**dict(f, fix=f["fix"] and Fix.from_dict(f["fix"]))) for f in data.pop("findings")]
+    error = data.pop("error")
+    return FileReport(**data, error=error if error is None else Problem.parse(error, data["path"]), findings=findings)
 
 
 class Cache:
@@ -187,7 +192,7 @@ class CachedLinting:
         if id(cfg) not in self._runs:
             ruleset = self.session.ruleset_for(cfg)
             self._runs[id(cfg)] = run_fingerprint(cfg, ruleset.rules, self.session.overrides, self.session.today,
-                                                 getattr(ruleset, "fingerprint", None))
+                                                 ruleset.settings, getattr(ruleset, "fingerprint", None))
         return self._runs[id(cfg)]
 
     def lint_many(self, items, jobs: int | None = 1, progress=None) -> list[FileReport]:
@@ -244,7 +249,7 @@ class CachedLinting:
             try:
                 draft = self._read(path, display, data, cfg.max_file_size)
             except DraftError as exc:
-                self._finish(results, i, key, FileReport(path=display, error=str(exc)), progress)
+                self._finish(results, i, key, FileReport(path=display, error=Problem.of(exc)), progress)
                 continue
             by_cfg.setdefault(id(cfg), (cfg, []))[1].append((i, key, draft))
         for cfg, entries in by_cfg.values():
@@ -264,7 +269,7 @@ class CachedLinting:
                     try:
                         self._read(path, display, data, cfg.max_file_size)
                     except DraftError as exc:
-                        self._finish(results, i, key, FileReport(path=display, error=str(exc)), progress)
+                        self._finish(results, i, key, FileReport(path=display, error=Problem.of(exc)), progress)
                         continue
                 chunk.append((cfg.path, display, data, _format_for(os.fspath(path)), cfg.max_file_size))
                 where.append((i, key))

@@ -100,7 +100,7 @@ def evaluate(directory: Path, linter) -> dict:
         label = labels[name]
         report = linter.lint_path(directory / name, display=name)
         if report.error is not None:
-            errors.append(report.error)
+            errors.append(str(report.error))
             continue
         fired = {f.rule for f in report.findings}
         expected = set(label.get("expected") or [])

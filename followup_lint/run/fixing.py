@@ -9,6 +9,7 @@ import os
 import stat
 import tempfile
 from dataclasses import dataclass
+
 from followup_lint.engine.fixes import apply, choose, edits_of
 
 
@@ -45,7 +46,7 @@ def fix_bytes(linter, data: bytes, display: str, unsafe: bool = False, fmt: str 
     reason = not_fixable(draft, data)
     report = linter.lint_draft(draft)
     if report.error is not None:
-        out.error = report.error
+        out.error = str(report.error)
         return out
     if reason:
         out.refused = reason if any(f.fix for f in report.findings) or draft.format == "eml" else None
@@ -70,7 +71,7 @@ def fix_bytes(linter, data: bytes, display: str, unsafe: bool = False, fmt: str 
         out.applied += len(chosen)
         if report.error is not None:
             return FixOutcome(display, refused=f"fixing would break the draft ({report.error})")
-    out.unsafe_left = 0 if unsafe else sum(1 for f in report.findings if f.fix and not f.fix["safe"])
+    out.unsafe_left = 0 if unsafe else sum(1 for f in report.findings if f.fix and not f.fix.safe)
     if current != data:
         out.after, out.data = draft.raw, current
     return out

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from followup_lint.language.pipeline import ModelMissing
 from followup_lint.model.draft import DraftError
-from followup_lint.model.findings import FileReport
+from followup_lint.model.findings import FileReport, Problem
 from followup_lint.rulefiles import config as config_mod
 from followup_lint.rulefiles.config import Config, ConfigError
 from followup_lint.rulefiles.loader import RuleError
@@ -149,7 +149,7 @@ class Session:
         try:
             draft = read_text(text, path, format=format)
         except DraftError as exc:
-            return FileReport(path=path, error=str(exc))
+            return FileReport(path=path, error=Problem.of(exc))
         return self.linter_at(path if path != "<text>" else None).lint_draft(draft, context)
 
     def lint_path(self, path, display: str | None = None, context: dict | None = None) -> FileReport:

@@ -242,12 +242,13 @@ class BuildStore:
             for kind, path, digest in record["deps"]:
                 if _digest(kind, path) != digest:
                     return None
+            from followup_lint.model.rule import ProjectSettings, Rule
             from followup_lint.rulefiles.config import Config, RuleSet
-            from followup_lint.model.rule import Rule
 
             cfg = Config(**record["config"])
             rules = [Rule(**r) for r in record["rules"]]
-            ruleset = RuleSet(rules, {r.id: r for r in rules}, folders=list(record["folders"]))
+            ruleset = RuleSet(rules, {r.id: r for r in rules}, ProjectSettings(**record["settings"]),
+                              folders=list(record["folders"]))
             ruleset.fingerprint = record.get("fingerprint")
         except (KeyError, TypeError, ValueError):
             return None
@@ -267,6 +268,7 @@ class BuildStore:
                 "deps": [(kind, path, _digest(kind, path)) for kind, path in deps],
                 "config": _enc(config),
                 "rules": [_enc({f.name: getattr(r, f.name) for f in fields(r)}) for r in ruleset.rules],
+                "settings": _enc({f.name: getattr(ruleset.settings, f.name) for f in fields(ruleset.settings)}),
                 "folders": [str(f) for f in ruleset.folders],
                 "fingerprint": rules_fingerprint(ruleset.rules),
             }

@@ -40,15 +40,15 @@ def _linter(config_path):
 def _work(chunk):
     """chunk: [(config_path, display, data, fmt, max_bytes)] -> (reports, stage seconds)."""
     from followup_lint.model.draft import DraftError
+    from followup_lint.model.findings import FileReport, Problem
     from followup_lint.read.draft import read_bytes
-    from followup_lint.model.findings import FileReport
 
     out, by_config = [None] * len(chunk), {}
     for i, (config_path, display, data, fmt, max_bytes) in enumerate(chunk):
         try:
             by_config.setdefault(config_path, []).append((i, read_bytes(data, display, format=fmt, max_bytes=max_bytes)))
         except DraftError as exc:
-            out[i] = FileReport(path=display, error=str(exc))
+            out[i] = FileReport(path=display, error=Problem.of(exc))
     stages: dict = {}
     for config_path, items in by_config.items():
         linter = _linter(config_path)

@@ -8,7 +8,6 @@ import os
 import sys
 from pathlib import Path
 
-
 ENV_VAR = "FOLLOWUP_LINT_CACHE_DIR"
 
 
