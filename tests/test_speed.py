@@ -170,7 +170,7 @@ def test_stored_rules_and_config_round_trip(tmp_path):
     store = BuildStore(tmp_path / "cache")
     store.save(None, None, None, tmp_path, cfg, ruleset)
     loaded_cfg, loaded = store.load(None, None, None, tmp_path)
-    assert loaded.rules == ruleset.rules
+    assert loaded.rules == ruleset.rules and loaded.settings == ruleset.settings
     assert {k: v for k, v in vars(loaded_cfg).items() if k != "_line"} == \
         {k: v for k, v in vars(cfg).items() if k != "_line"}
     assert any(isinstance(v, dt.date) for r in loaded.rules for ex in r.examples.get("fires", [])
