@@ -148,7 +148,11 @@ def site_stamp() -> str:
     import path (the mtime of each folder on sys.path: installing adds and removes
     entries in it)."""
     parts = []
-    for entry in sys.path:  # every folder imports come from: PYTHONPATH's too
+    # Every folder imports come from, PYTHONPATH's too, but not sys.path[0]: the script's
+    # folder or the working directory, which changes whenever a file is saved there.
+    for entry in sys.path[1:]:
+        if not entry:
+            continue
         try:
             info = os.stat(entry or ".")
         except OSError:
