@@ -204,21 +204,25 @@ class _MatcherHub:
         # (PhraseMatcher), not a predicate per pattern per token (Matcher).
         self.phrases = PhraseMatcher(vocab, attr="NORM")
         self.version = 0   # bumped on every add: results cached on a doc are then stale
+        # Linters built in threads (the API under a threaded scheduler) share the hub: a key
+        # is taken and its patterns added under the lock, or two lists could share one key.
+        self._lock = threading.Lock()
 
     def add(self, specs: list) -> str:
-        key = f"p{self.version}"
-        self.matcher.add(key, specs)  # validates first; a bad pattern raises before it is added
-        self.version += 1
+        with self._lock:
+            key = f"p{self.version}"
+            self.matcher.add(key, specs)  # validates first; a bad pattern raises before it is added
+            self.version += 1
         return key
 
     def add_phrases(self, phrase_docs: list) -> str:
-        """phrase_docs: each phrase's tokens as (text, norm, lower) (analyse_phrases). Each phrase matches its lemmas in isolation or its own lower-cased spelling, token
-        by token ("thanks" alone may lemmatise to "thank" or stay "thanks")."""
+        """phrase_docs: each phrase's tokens as (text, norm, lower) (analyse_phrases). Each
+        phrase matches its lemmas in isolation or its own lower-cased spelling, token by
+        token ("thanks" alone may lemmatise to "thank" or stay "thanks")."""
         from itertools import product
 
         from spacy.tokens import Doc
 
-        key = f"p{self.version}"
         variants = {}
         for tokens in phrase_docs:
             options = [sorted({norm, lower}) for _, norm, lower in tokens]
@@ -231,8 +235,10 @@ class _MatcherHub:
             for token, norm in zip(d, norms):
                 token.norm_ = norm
             docs.append(d)
-        self.phrases.add(key, docs)
-        self.version += 1
+        with self._lock:
+            key = f"p{self.version}"
+            self.phrases.add(key, docs)
+            self.version += 1
         return key
 
     def matches(self, doc) -> dict:
