@@ -150,8 +150,11 @@ def site_stamp() -> str:
     parts = []
     # Every folder imports come from, PYTHONPATH's too, but not sys.path[0]: the script's
     # folder or the working directory, which changes whenever a file is saved there.
+    # Nor the folder our own package is in (an editable install's repository), whose code
+    # package_stamp() covers.
+    ours = os.path.realpath(Path(__file__).resolve().parents[2])
     for entry in sys.path[1:]:
-        if not entry:
+        if not entry or os.path.realpath(entry) == ours:
             continue
         try:
             info = os.stat(entry or ".")
