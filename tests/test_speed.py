@@ -31,9 +31,9 @@ try:
     code = 0
 except SystemExit as exc:
     code = exc.code
-print("IMPORTED:" + ",".join(sorted(m for m in %r if m in sys.modules)), file=sys.stderr)
+print("IMPORTED:" + ",".join(sorted(m for m in WATCHED if m in sys.modules)), file=sys.stderr)
 sys.exit(code)
-""" % (WATCHED,)
+""".replace("WATCHED", repr(WATCHED))
 
 HOUSE_RULE = """\
 id: no-hope

@@ -465,10 +465,9 @@ def eval_command(directory, fmt, select, ignore, verbose, config_path):
     recall and F1, macro F1, and the Spearman correlation of score with quality."""
     import json
 
+    from followup_lint.rulefiles.config import Config
     from followup_lint.run.evaluate import EvalError, evaluate, render_text
     from followup_lint.run.session import SETUP_ERRORS
-
-    from followup_lint.rulefiles.config import Config
 
     cfg = _load_config(config_path, Path(directory)) if config_path else Config()
     try:

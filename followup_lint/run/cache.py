@@ -24,9 +24,9 @@ from pathlib import Path
 
 from followup_lint.model.draft import DraftError
 from followup_lint.model.findings import FileReport, Finding, Fix, Problem
+
 # The fingerprints a key is made of (re-exported: code, environment, rules).
-from followup_lint.run.fingerprints import (_digest, code_fingerprint,  # noqa: F401
-                                            environment_fingerprint, rules_fingerprint)
+from followup_lint.run.fingerprints import _digest, code_fingerprint, environment_fingerprint, rules_fingerprint  # noqa: F401
 
 FORMAT = "1"                      # bump when the entry layout changes
 
