@@ -94,7 +94,15 @@ def _read_stdin(name: str, max_bytes: int) -> bytes:
         raise DraftError(name, "stdin is closed, so - has nothing to read; "
                                "pipe a draft in (`followup-lint - < draft.txt`) or name the file")
     try:
-        return sys.stdin.buffer.read(max_bytes + 1)
+        # In chunks: read(n) allocates n bytes up front, and the limit may be 50 GB.
+        chunks, size = [], 0
+        while size <= max_bytes:
+            chunk = sys.stdin.buffer.read(min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
     except OSError as exc:
         raise DraftError(name, f"cannot read stdin: {exc.strerror or exc}") from None
 

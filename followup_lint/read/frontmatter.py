@@ -7,10 +7,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-import yaml
-
 from followup_lint.model.draft import FRONT_MATTER_KEYS, DraftError
 from followup_lint.model.text import LINE_BREAK, iter_lines, trim
+from followup_lint.read.yamlsource import MAX_VALUES, expanded_size
 
 _FM_OPEN = re.compile(r"---[ \t]*$")
 
@@ -49,6 +48,8 @@ def _line_at(starts: list[int], offset: int) -> int:
 
 def _load_yaml(text: str, start: int, end: int, path: str, starts: list[int], notes: list[str]):
     """Parse the YAML between the --- lines, remembering the file line of every key."""
+    import yaml  # only a draft with front matter pays for PyYAML (not a run answered from the cache)
+
     source = text[start:end]
 
     def line_of(index: int) -> int:
@@ -71,6 +72,9 @@ def _load_yaml(text: str, start: int, end: int, path: str, starts: list[int], no
             fail(0, f"is not valid YAML: {type(e).__name__}")
         if node is None:
             return {}, {}
+        if expanded_size(node) > MAX_VALUES:
+            fail(node.start_mark.index, f"expands to more than {MAX_VALUES:,} values through its YAML "
+                                        f"aliases (*name); write the values out")
         if not isinstance(node, yaml.MappingNode):
             kind = {yaml.SequenceNode: "a list"}.get(type(node), "a single value")
             fail(node.start_mark.index, f"must be a mapping of 'key: value' lines, not {kind}")
@@ -81,6 +85,8 @@ def _load_yaml(text: str, start: int, end: int, path: str, starts: list[int], no
 
 
 def _construct_mapping(loader, node, line_of, fail, notes):
+    import yaml
+
     mapping: dict = {}
     key_lines: dict = {}
     try:

@@ -60,7 +60,7 @@ def grade(segments, ctx, options):
 
 
 def exclamations(segments, ctx, options):
-    return sum(doc_text(seg.doc).count("!") for seg in segments), _whole(segments), {}
+    return sum(seg.text.count("!") for seg in segments), _whole(segments), {}  # runs the parser saw shortened too
 
 
 def first_person_share(segments, ctx, options):

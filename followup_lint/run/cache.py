@@ -198,16 +198,16 @@ class CachedLinting:
     def lint_many(self, items, jobs: int | None = 1, progress=None) -> list[FileReport]:
         """Lint [(cfg, path, display)] in input order: cache hits first, then the misses in
         batches (one nlp.pipe call each) or, with jobs > 1, in worker processes."""
+        from followup_lint.read.draft import read_file_bytes
         from followup_lint.run import workers as parallel
 
         results: list = [None] * len(items)
         misses = []   # (index, cfg, display, data, key, draft)
         for i, (cfg, path, display) in enumerate(items):
             data = key = None
-            try:
-                if os.stat(path).st_size <= cfg.max_file_size:
-                    data = Path(path).read_bytes()
-            except OSError:
+            try:  # bounded, and regular files only: /dev/zero has st_size 0 and never ends
+                data = read_file_bytes(os.fsdecode(os.fspath(path)), display, cfg.max_file_size)
+            except DraftError:
                 pass  # the reader says what is wrong when the draft is linted
             if data is not None and self.cache is not None:
                 key = entry_key(self._run(cfg), display, data)
