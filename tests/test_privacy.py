@@ -179,7 +179,9 @@ def test_lint_with_workers_opens_no_internet_socket(drafts):
     assert '"rule": "pushy"' in proc.stdout and '"rule": "phone-call"' in proc.stdout
     pids, blocked = guard_log(log)
     assert blocked == [] and probes(log) == []
-    assert len(pids) >= 3, f"the guard should be in the CLI and both workers: {log.read_text()}"
+    # --jobs 2: the CLI lints beside one forked worker (run/workers.py); spawned workers
+    # where fork is unavailable make it three processes.
+    assert len(pids) >= 2, f"the guard should be in the CLI and its worker: {log.read_text()}"
 
 
 @pytest.mark.slow

@@ -20,13 +20,10 @@ from followup_lint import __version__
 from followup_lint.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, setup_errors_fail  # noqa: F401 (re-exported)
 from followup_lint.cli.common import fail as _fail
 from followup_lint.cli.common import load_config as _load_config
-from followup_lint.formats.explain import explain_rule
 from followup_lint.model.draft import DraftError
 from followup_lint.model.findings import FileReport, Problem
 from followup_lint.model.rule import KINDS, SETTINGS
 from followup_lint.model.text import printable
-from followup_lint.read.draft import read_bytes
-from followup_lint.rulefiles import config as config_mod
 from followup_lint.run.session import Session
 
 # --fail-on score without --fail-under or a config's fail-under: below this a draft's
@@ -35,9 +32,22 @@ SCORE_GATE_DEFAULT = 60
 PROGRESS_MIN_FILES = 10
 
 
-def _print_stages(linters, cached, total: float) -> None:
-    """FOLLOWUP_LINT_STAGES=1: where the time went (bench/run.py prints this split)."""
-    stages: dict = {}
+def _since_process_start() -> float | None:
+    """Seconds since this process started (Linux: /proc), so the split can show the
+    interpreter's own start-up; None elsewhere."""
+    try:
+        with open("/proc/self/stat", "rb") as fh:
+            started = int(fh.read().rsplit(b")", 1)[1].split()[19]) / os.sysconf("SC_CLK_TCK")
+        return time.clock_gettime(time.CLOCK_BOOTTIME) - started
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def _print_stages(linters, cached, total: float, startup: dict) -> None:
+    """FOLLOWUP_LINT_STAGES=1: where the time went (bench/run.py prints this split). The
+    start: stages are the start-up: Python and our imports, the config and rule set (from
+    the stored build or validated), spaCy and the model, compiling the patterns."""
+    stages: dict = dict(startup)
     for source in [*(l.stages for l in linters), getattr(cached, "stages", {})]:
         for k, v in source.items():
             stages[k] = stages.get(k, 0.0) + v
@@ -231,6 +241,9 @@ CONTEXT_OPTIONS = [
 
 def _context_flags(kind, setting, interview_date, reply_promised_by, send_date, today):
     """(overrides, today) from the context flags; a bad date is a usage error naming the flag."""
+    if interview_date is None and reply_promised_by is None and send_date is None and today is None:
+        return {"kind": kind, "setting": setting, "interview_date": None, "reply_promised_by": None,
+                "send_date": None}, None
     from followup_lint.model.context import ContextError, parse_date
 
     try:
@@ -255,7 +268,7 @@ class _LintCommand(click.Command):
     SUBCOMMANDS, so a new subcommand shows up without editing this)."""
 
     def format_epilog(self, ctx, formatter):
-        rows = [(f"{name} {_USAGE.get(name, '')}".rstrip(), cmd.get_short_help_str(limit=300))
+        rows = [(f"{name} {_USAGE.get(name, '')}".rstrip(), cmd().get_short_help_str(limit=300))
                 for name, cmd in SUBCOMMANDS.items()]
         with formatter.section("Commands (followup-lint COMMAND --help for each)"):
             formatter.write_dl(rows)
@@ -284,7 +297,7 @@ _USAGE = {"eval": "DIR", "schedule": "[DRAFT]", "rules": "test|new|schema|packs"
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="Where to cache results (default: FOLLOWUP_LINT_CACHE_DIR, else the user cache folder).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="Worker processes for large runs (default: one per core from 150 drafts up, else 1).")
-@click.option("--no-cache", is_flag=True, help="Lint every draft afresh; read and write no cache.")
+@click.option("--no-cache", is_flag=True, help="Lint every draft afresh; read and write no cached results (the validated rule build is still kept).")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here instead of stdout.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file instead of discovering one.")
 @click.option("--force-exclude", is_flag=True, help="Apply the config's exclude: to files named on the command line too (the pre-commit hooks pass it).")
@@ -300,8 +313,16 @@ _USAGE = {"eval": "DIR", "schedule": "[DRAFT]", "rules": "test|new|schema|packs"
 def lint_command(**flags):
     """Lint job-interview follow-up email drafts (.txt, .md, .eml, or - for stdin)."""
     started = time.perf_counter()
+    startup: dict = {}
+    if os.environ.get("FOLLOWUP_LINT_STAGES"):
+        since = _since_process_start()
+        if since is not None:  # process start -> now, split at the end of this module's imports
+            startup["start:imports"] = since  # the interpreter and our imports
+            started -= since
     o = LintOptions(**flags)
+    before = time.perf_counter()
     session = _session(o)
+    startup["start:rules"] = time.perf_counter() - before
     if o.explain or o.list_rules:
         _print_rules(o, session)
         return
@@ -328,7 +349,7 @@ def lint_command(**flags):
     results.extend(reports)
     _report(o, session, results, file_paths, show_source)
     if os.environ.get("FOLLOWUP_LINT_STAGES"):
-        _print_stages(session.linters, cached, time.perf_counter() - started)
+        _print_stages(session.linters, cached, time.perf_counter() - started, startup)
     sys.exit(EXIT_ERROR if unwritten else _exit_code(o, session, results))
 
 
@@ -378,8 +399,12 @@ def _session(o: LintOptions) -> Session:
     overrides, today = _context_flags(o.kind, o.setting, o.interview_date, o.reply_promised_by, o.send_date, o.today)
     if o.config_path and not Path(o.config_path).is_file():
         _fail(f"{o.config_path}: config file not found")
+    from followup_lint.storage.cachedir import resolve_dir
+
+    # The stored build of an unchanged config and rule packs (run/stored.py) is used with
+    # --no-cache too: it holds no findings, only what validating the same files would give.
     session = Session(config_file=o.config_path, select=_split_ids(o.select), ignore=_split_ids(o.ignore),
-                      overrides=overrides, today=today)
+                      overrides=overrides, today=today, store=resolve_dir(o.cache_dir))
     start = o.stdin_filename or (o.paths[0] if o.paths and o.paths[0] != "-" else ".")
     with setup_errors_fail():
         session.ruleset_for(session.config_for(start))
@@ -402,6 +427,7 @@ def _print_rules(o: LintOptions, session: Session) -> None:
 
         known = Session(config=cfg).ruleset_for(cfg).by_id
         _fail(f"unknown rule {o.explain!r}{did_you_mean(o.explain, known)}; see `followup-lint --list-rules`")
+    from followup_lint.formats.explain import explain_rule
     from followup_lint.formats.text import terminal_width
 
     width = terminal_width() if sys.stdout.isatty() else None
@@ -442,6 +468,8 @@ def _lint(o: LintOptions, session: Session, file_paths, show_source: bool, store
             name = o.stdin_filename or "<stdin>"
             try:
                 cfg = session.config_for(o.stdin_path)
+                from followup_lint.read.draft import read_bytes
+
                 draft = read_bytes(_read_stdin(name, cfg.max_file_size), name, max_bytes=cfg.max_file_size)
                 results.append(session.linter_for(cfg).lint_draft(draft))
             except DraftError as exc:
@@ -526,10 +554,11 @@ def eval_command(directory, fmt, select, ignore, verbose, config_path):
     recall and F1, macro F1, and the Spearman correlation of score with quality."""
     import json
 
+    from followup_lint.rulefiles.config import Config
     from followup_lint.run.evaluate import EvalError, evaluate, render_text
     from followup_lint.run.session import SETUP_ERRORS
 
-    cfg = _load_config(config_path, Path(directory)) if config_path else config_mod.Config()
+    cfg = _load_config(config_path, Path(directory)) if config_path else Config()
     try:
         linter = Session(config=cfg, select=_split_ids(select), ignore=_split_ids(ignore)).linter_for(cfg)
         result = evaluate(Path(directory), linter)
@@ -600,16 +629,25 @@ def lsp_command(stdio, log_file):
     serve(log_file=log_file)
 
 
-from followup_lint.cli.rules import rules_group  # noqa: E402  (after the commands it sits beside)
-from followup_lint.serve.command import serve_command  # noqa: E402  (click only; the web stack loads when it runs)
+def _rules_group():
+    from followup_lint.cli.rules import rules_group
 
-SUBCOMMANDS = {"eval": eval_command, "schedule": schedule_command, "lsp": lsp_command, "rules": rules_group,
-               "serve": serve_command}
+    return rules_group
+
+
+def _serve_command():
+    from followup_lint.serve.command import serve_command  # click only; the web stack loads when it runs
+
+    return serve_command
+
+
+SUBCOMMANDS = {"eval": lambda: eval_command, "schedule": lambda: schedule_command, "lsp": lambda: lsp_command,
+               "rules": _rules_group, "serve": _serve_command}  # built on demand: a lint run imports none
 
 
 def main(argv: list | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in SUBCOMMANDS:
-        SUBCOMMANDS[argv[0]].main(argv[1:], prog_name=f"followup-lint {argv[0]}")
+        SUBCOMMANDS[argv[0]]().main(argv[1:], prog_name=f"followup-lint {argv[0]}")
     else:
         lint_command.main(argv, prog_name="followup-lint")

@@ -95,6 +95,12 @@ def load(exclude: tuple = DEFAULT_EXCLUDE):
     raise ModelMissing(INSTALL_HINT)
 
 
+def signature(nlp) -> str:
+    """The model and components of a loaded pipeline: what a stored phrase analysis
+    (patterns.py) depends on besides our code."""
+    return f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}|{','.join(nlp.pipe_names)}"
+
+
 def model_version() -> str:
     nlp = load()
     return f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"

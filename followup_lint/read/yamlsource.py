@@ -8,8 +8,7 @@ the plain data and a map from each key path to its 1-based line in one pass.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import yaml
+from functools import lru_cache
 
 
 class YamlSourceError(Exception):
@@ -42,42 +41,48 @@ class Located:
         return YamlSourceError(self.path, self.line(keys), message)
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 5-10x faster
-    pass
+@lru_cache(maxsize=1)
+def _loader_class():
+    """The YAML loader, built (and PyYAML imported) on first use: a run answered from the
+    cache reads no YAML at all."""
+    import yaml
+
+    class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 5-10x faster
+        pass
+
+    # YAML 1.1 reads `on`, `off`, `yes`, `no` as booleans; in our files they are words
+    # (a rule's phrase list may well contain "no"). Keep only true/false.
+    _Loader.yaml_implicit_resolvers = {
+        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    _Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+
+    def _int(loader, node):
+        # A number too long for int() (Python limits it to 4300 digits) is a located error.
+        try:
+            return yaml.SafeLoader.construct_yaml_int(loader, node)
+        except ValueError:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number of {len(node.value)} characters is too long", node.start_mark) from None
 
 
-# YAML 1.1 reads `on`, `off`, `yes`, `no` as booleans; in our files they are words
-# (a rule's phrase list may well contain "no"). Keep only true/false.
-_Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
+    def _float(loader, node):
+        value = yaml.SafeLoader.construct_yaml_float(loader, node)
+        if value != value:
+            raise yaml.constructor.ConstructorError(None, None, f"{node.value} (not a number) is not a usable value",
+                                                    node.start_mark)
+        return value
+
+    _Loader.add_constructor("tag:yaml.org,2002:int", _int)
+    _Loader.add_constructor("tag:yaml.org,2002:float", _float)
+    return _Loader
 
 
-def _int(loader, node):
-    # A number too long for int() (Python limits it to 4300 digits) is a located error.
-    try:
-        return yaml.SafeLoader.construct_yaml_int(loader, node)
-    except ValueError:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"a number of {len(node.value)} characters is too long", node.start_mark) from None
-
-
-def _float(loader, node):
-    value = yaml.SafeLoader.construct_yaml_float(loader, node)
-    if value != value:
-        raise yaml.constructor.ConstructorError(None, None, f"{node.value} (not a number) is not a usable value",
-                                                node.start_mark)
-    return value
-
-
-_Loader.add_constructor("tag:yaml.org,2002:int", _int)
-_Loader.add_constructor("tag:yaml.org,2002:float", _float)
 
 
 class _Duplicate(Exception):
@@ -94,6 +99,8 @@ MAX_VALUES = 100_000
 def expanded_size(node, limit: int = MAX_VALUES) -> int:
     """How many nodes `node` stands for with every alias expanded (stops counting past
     `limit`); linear in the composed tree, which shares aliased nodes."""
+    import yaml
+
     sizes: dict = {}
     stack = [(node, False)]
     while stack:
@@ -127,6 +134,8 @@ def check_expansion(node, path: str, line_offset: int = 0) -> None:
 
 
 def _walk(node, keys, lines):
+    import yaml
+
     lines.setdefault(keys, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: dict = {}
@@ -145,7 +154,9 @@ def _walk(node, keys, lines):
 
 def load(text: str, path: str, line_offset: int = 0) -> Located:
     """Parse one YAML document. Raises YamlSourceError naming path:line on bad syntax."""
-    loader = _Loader(text)
+    import yaml
+
+    loader = _loader_class()(text)
     try:
         node = loader.get_single_node()
         check_expansion(node, path, line_offset)

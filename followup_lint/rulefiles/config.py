@@ -279,6 +279,8 @@ class RuleSet:
     rules: list            # Rule objects, overrides applied, disabled ones removed
     by_id: dict
     settings: ProjectSettings = field(default_factory=ProjectSettings)   # handed to every check
+    folders: list = field(default_factory=list)   # the rule pack folders read (a stored build's sources)
+    fingerprint: str | None = None                 # rules_fingerprint(rules), when a stored build has it
 
 
 def _known(ids, rules_by_id, cfg: Config, keys) -> None:
@@ -295,6 +297,7 @@ def _known(ids, rules_by_id, cfg: Config, keys) -> None:
 def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None = None) -> RuleSet:
     """The rules this run uses: built-in + packs, config overrides, select/ignore."""
     from followup_lint.rulefiles import packs as packs_mod
+    from followup_lint.rulefiles.loader import builtin_pack_dir
 
     rules = list(builtin_rules())
     builtin_ids = {r.id for r in rules}
@@ -348,7 +351,8 @@ def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None =
         out.append(rule.with_overrides(overrides) if overrides else rule)
     settings = ProjectSettings(words=words, language=cfg.language, grammar=cfg.grammar,
                                spelling_runs=any(r.type == "spelling" for r in out))
-    return RuleSet(out, {r.id: r for r in out}, settings)
+    return RuleSet(out, {r.id: r for r in out}, settings,
+                   folders=[builtin_pack_dir(), *(p.folder for p in loaded.values())])
 
 
 def matches_any(rule_id: str, ids) -> bool:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from followup_lint.language.dictionary import english
+from followup_lint.language.patterns import doc_text
 from followup_lint.ruletypes.common import Hit
 
 # Letters with apostrophes inside ("don't", "Whitfield's"); hyphens split words.
@@ -116,7 +117,7 @@ def check(rule, parsed, ctx, settings) -> list[Hit]:
     english_known = total = 0
     foreign_counts = {lang: 0 for lang in _FOREIGN}
     for seg in segments:
-        text = seg.doc.text  # doc offsets; seg.at() maps them back to the draft
+        text = doc_text(seg.doc)  # doc offsets; seg.at() maps them back to the draft
         masked = _MASKS.sub(lambda m: " " * len(m.group(0)), text)
         starts = _sentence_starts(seg.doc)
         tokens = {t.idx: t for t in seg.doc}

@@ -16,20 +16,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.util
 import json
 import os
 import re
 import time
 from dataclasses import asdict, fields
-from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
-from followup_lint import __version__
 from followup_lint.model.draft import DraftError
 from followup_lint.model.findings import SEVERITY_ORDER, FileReport, Finding, Fix, Problem
 from followup_lint.read.draft import format_for, read_bytes, read_file_bytes, read_path
+
+# The fingerprints a key is made of (re-exported: code, environment, rules).
+from followup_lint.run.fingerprints import _digest, code_fingerprint, environment_fingerprint, rules_fingerprint  # noqa: F401
 
 FORMAT = "1"                      # bump when the entry layout changes
 
@@ -46,87 +45,23 @@ STALE_TMP = re.compile(r"\.tmp-[0-9a-f]{16}")   # a write cut short (storage.pri
 MAX_ENTRY_BYTES = 64 * 1024 * 1024         # an entry holds one report; more is not ours
 
 
-def _plain(obj):
-    # What differs from one process to the next must not reach a key: a set's order, an
-    # object's address.
-    if isinstance(obj, (set, frozenset)):
-        return sorted(obj, key=repr)
-    return re.sub(r" at 0x[0-9A-Fa-f]+", "", repr(obj))
-
-
-def _digest(obj) -> str:
-    try:
-        text = json.dumps(obj, sort_keys=True, default=_plain, ensure_ascii=False)
-    except TypeError:  # keys of mixed types cannot be sorted
-        text = repr(obj)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """The tool's version and the bytes of its code and data files: an editable install
-    changes without its version number changing."""
-    package = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256(__version__.encode())
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
-def _dist_version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except (metadata.PackageNotFoundError, ValueError):
-        return "absent"
-
-
-@lru_cache(maxsize=1)
-def environment_fingerprint() -> str:
-    """The installed versions of everything we depend on (spaCy, textstat, optional checkers)
-    and of the model package the pipeline will load, read from package metadata: neither
-    spaCy nor the model is imported."""
-    from followup_lint.language import pipeline as nlp  # its spaCy imports are inside functions
-
-    try:
-        requirements = metadata.requires("followup-lint") or []
-    except metadata.PackageNotFoundError:  # running from a source tree that is not installed
-        requirements = ["spacy"]
-    names = sorted({re.match(r"[A-Za-z0-9._-]+", r).group(0) for r in requirements if "extra == 'test'" not in r})
-    override = os.environ.get("FOLLOWUP_LINT_SPACY_MODEL")
-    model = None
-    for name in (override,) if override else nlp.MODEL_PACKAGES:
-        try:
-            if importlib.util.find_spec(name) is not None:
-                model = name
-                break
-        except (ImportError, ValueError):
-            continue
-    versions = {name: _dist_version(name) for name in names}
-    versions["model"] = f"{model} {_dist_version(model)}" if model else "none"
-    return _digest(versions)
-
-
-def rules_fingerprint(rules) -> str:
-    # Every field of every rule in effect, overrides applied; `lines` only locates errors.
-    return _digest([{f.name: getattr(r, f.name) for f in fields(r) if f.name != "lines"} for r in rules])
-
-
 def config_fingerprint(cfg) -> str:
     data = {f.name: getattr(cfg, f.name) for f in fields(cfg) if not f.name.startswith("_")}
     data["root"] = str(Path(cfg.root).resolve())
     return _digest(data)
 
 
-def run_fingerprint(cfg, rules, overrides: dict | None, today: dt.date | None = None, settings=None) -> str:
+def run_fingerprint(cfg, rules, overrides: dict | None, today: dt.date | None = None, settings=None,
+                    rules_fp: str | None = None) -> str:
     """Everything but the draft itself that one config's reports depend on; `settings`: the
-    rule set's ProjectSettings (the word list beside the config is read into them)."""
+    rule set's ProjectSettings (the word list beside the config is read into them);
+    `rules_fp`: the rules' fingerprint when a stored build (stored.py) computed it."""
     parts = {
         "settings": asdict(settings) if settings is not None else None,
         "format": FORMAT,
         "code": code_fingerprint(),
         "environment": environment_fingerprint(),
-        "rules": rules_fingerprint(rules),
+        "rules": rules_fingerprint(rules, rules_fp),
         "config": config_fingerprint(cfg),
         "context": {k: v for k, v in (overrides or {}).items() if v is not None},
         "today": today,
@@ -301,6 +236,11 @@ class Cache:
                       "pass --cache-dir DIR or set FOLLOWUP_LINT_CACHE_DIR to a writable folder, or --no-cache")
 
 
+def _format_for(path: str):
+
+    return format_for(path)
+
+
 class CachedLinting:
     """Lints files through the cache, with the front end's session; the Linter (and so
     spaCy) is only asked for on a miss."""
@@ -314,7 +254,7 @@ class CachedLinting:
         if id(cfg) not in self._runs:
             ruleset = self.session.ruleset_for(cfg)
             self._runs[id(cfg)] = run_fingerprint(cfg, ruleset.rules, self.session.overrides, self.session.today,
-                                                 ruleset.settings)
+                                                 ruleset.settings, getattr(ruleset, "fingerprint", None))
         return self._runs[id(cfg)]
 
     def lint_many(self, items, jobs: int | None = 1, progress=None) -> list[FileReport]:
@@ -392,12 +332,12 @@ class CachedLinting:
                     except DraftError as exc:
                         self._finish(results, i, key, FileReport(path=display, error=Problem.of(exc)), progress)
                         continue
-                chunk.append((cfg.path, display, data, format_for(os.fspath(path)), cfg.max_file_size))
+                chunk.append((cfg.path, display, data, _format_for(os.fspath(path)), cfg.max_file_size))
                 where.append((i, key))
             chunks.append(chunk)
         slots = iter(where)
         self.stages = {}
-        for reports, stages in parallel.run_workers(chunks, jobs, self.session.recipe()):
+        for reports, stages in parallel.run_workers(chunks, jobs, self.session.recipe(), self.session):
             for k, v in stages.items():
                 self.stages[k] = self.stages.get(k, 0.0) + v
             for report in reports:
@@ -406,6 +346,7 @@ class CachedLinting:
 
     @staticmethod
     def _read(path, display, data, max_bytes):
+
         # The bytes that were hashed are the bytes linted, even if the file changes meanwhile.
         if data is None:
             return read_path(path, display=display, max_bytes=max_bytes)
