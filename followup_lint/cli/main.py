@@ -297,7 +297,7 @@ _USAGE = {"eval": "DIR", "schedule": "[DRAFT]", "rules": "test|new|schema|packs"
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="Where to cache results (default: FOLLOWUP_LINT_CACHE_DIR, else the user cache folder).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="Worker processes for large runs (default: one per core from 150 drafts up, else 1).")
-@click.option("--no-cache", is_flag=True, help="Lint every draft afresh; read and write no cached results (the validated rule build is still kept).")
+@click.option("--no-cache", is_flag=True, help="Lint every draft afresh; read and write no cache.")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here instead of stdout.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file instead of discovering one.")
 @click.option("--force-exclude", is_flag=True, help="Apply the config's exclude: to files named on the command line too (the pre-commit hooks pass it).")
@@ -401,10 +401,10 @@ def _session(o: LintOptions) -> Session:
         _fail(f"{o.config_path}: config file not found")
     from followup_lint.storage.cachedir import resolve_dir
 
-    # The stored build of an unchanged config and rule packs (run/stored.py) is used with
-    # --no-cache too: it holds no findings, only what validating the same files would give.
+    # The stored build of an unchanged config and rule packs (run/stored.py) lives in the
+    # cache folder and follows its choice: none with --no-cache.
     session = Session(config_file=o.config_path, select=_split_ids(o.select), ignore=_split_ids(o.ignore),
-                      overrides=overrides, today=today, store=resolve_dir(o.cache_dir))
+                      overrides=overrides, today=today, store=None if o.no_cache else resolve_dir(o.cache_dir))
     start = o.stdin_filename or (o.paths[0] if o.paths and o.paths[0] != "-" else ".")
     with setup_errors_fail():
         session.ruleset_for(session.config_for(start))

@@ -225,11 +225,16 @@ class BuildStore:
                 os.close(fd)
 
     def _write(self, name: str, data) -> None:
+        from followup_lint.storage.private import Refused, open_private
+
+        try:  # the cache folder by its rules (storage/private.py): created, marked, ours
+            open_private(self.directory).close()
+        except (Refused, OSError):
+            return
         try:
-            for d in (self.directory, self.folder):
-                if not d.is_dir():
-                    d.mkdir(mode=0o700, parents=True, exist_ok=True)
-                    os.chmod(d, 0o700)
+            if not self.folder.is_dir():
+                self.folder.mkdir(mode=0o700, exist_ok=True)
+                os.chmod(self.folder, 0o700)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")  # mode 0600
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
