@@ -549,3 +549,14 @@ def test_a_pasted_draft_is_held_to_max_file_size(client, linter):
     text = "Hi Sam,\n\n" + "Thank you. " * (linter.config.max_file_size // 11 + 10)
     status, body, *_ = client.post("/api/lint", {"text": text})
     assert status == 200 and "max-file-size" in body["error"] and not body["findings"]
+
+
+def test_schedule_is_the_cli_schedule(client):
+    dates = {"interview_date": "2026-11-06", "reply_promised_by": "2026-11-13"}
+    _, body, *_ = client.post("/api/lint", {"text": "Hi Sam,\n\nAny news on the role?\n\nJo\n", "context": dates})
+    proc = subprocess.run([sys.executable, "-m", "followup_lint", "schedule", "--format", "json",
+                           "--interview-date", dates["interview_date"], "--reply-promised-by", dates["reply_promised_by"]],
+                          capture_output=True, text=True, timeout=120)
+    cli = json.loads(proc.stdout)
+    page = body["schedule"]
+    assert {k: v for k, v in page.items() if k != "draft"} == {k: v for k, v in cli.items() if k != "draft"}

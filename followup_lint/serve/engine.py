@@ -254,7 +254,7 @@ def schedule(linter, context: dict, kind: str | None) -> dict | None:
         return None
     try:
         ctx = context_mod.build({}, {k: v for k, v in context.items() if k != "ignore"}, linter.config.defaults,
-                                today=linter.today)
+                                today=linter.today, working_days=linter.config.working_days)
     except context_mod.ContextError:
         return None
     if kind:
