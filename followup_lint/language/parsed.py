@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from followup_lint.language import pipeline as nlp_mod
 
-
 # What reaches the parser is bounded before it starts, since spaCy cannot be interrupted
 # mid-parse: its tokenizer is quadratic on a long run without spaces ("!" x 20,000 took
 # a minute), and it needs about 1 GB of memory per 100,000 characters of one doc.
@@ -24,7 +23,7 @@ PARSE_TOKENS = 5_000
 # Characters parsed together in one nlp.pipe call (memory grows with the batch).
 BATCH_CHARS = 100_000
 
-_LONG_RUN = re.compile(r"(?<!\S)\S{%d,}" % (RUN_LIMIT + 1))
+_LONG_RUN = re.compile(rf"(?<!\S)\S{{{RUN_LIMIT + 1},}}")
 
 
 @dataclass

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import errno
 import os
-import stat
 import re
+import stat
 
 from followup_lint.model.draft import DEFAULT_MAX_BYTES, FRONT_MATTER_KEYS, Draft, DraftError, Piece, line_starts
 from followup_lint.model.text import Range, iter_lines, trim
