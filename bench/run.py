@@ -193,7 +193,7 @@ def main() -> None:
     try:
         import psutil  # noqa: F401
     except ImportError:
-        raise SystemExit("bench/run.py needs psutil (pip install -e '.[bench]')")
+        raise SystemExit("bench/run.py needs psutil (pip install -e '.[bench]')") from None
     repeats = args.repeats or (3 if args.quick else 7)
     brepeats = args.batch_repeats or (1 if args.quick else 3)
     n = args.drafts

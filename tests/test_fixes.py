@@ -271,7 +271,8 @@ def test_cli_fix_applies_safe_fixes_and_reports_the_rest(tmp_path, monkeypatch):
     result = run("--fix", "d.txt")
     assert path.read_text() == "Hi Dana,\n\nThanks for the chat, it was great. I need an answer ASAP.\n\nBest,\nJo\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert "Fixed 3 findings in 1 file; 2 more with --unsafe-fixes." in result.stderr
+    # "I need an answer ASAP.": the demand (a sentence-level fix) and "ASAP" (its own fix) are two findings.
+    assert "Fixed 3 findings in 1 file; 3 more with --unsafe-fixes." in result.stderr
     assert "[pushy]" in result.stdout and "[too-casual]" not in result.stdout
     assert result.exit_code == 1
 
@@ -319,3 +320,30 @@ def test_cli_unsafe_fixes_needs_fix(tmp_path, monkeypatch):
     (tmp_path / "d.txt").write_text(DRAFT)
     result = run("--unsafe-fixes", "d.txt")
     assert result.exit_code == 2 and "--unsafe-fixes goes with --fix or --diff" in result.stderr
+
+
+def test_cli_diff_names_files_relatively_and_marks_a_missing_final_newline(tmp_path):
+    """Issue 18.2: no `a//tmp/x.txt`, a path relative to the working folder where it can be,
+    `\\ No newline at end of file`, and the summary on a line of its own; `patch` applies it."""
+    import subprocess
+    import sys
+
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    (drafts / "d.txt").write_text("hey Dana,\n\nThx for the chat, it was awesome.")   # no final newline
+    cmd = [sys.executable, "-m", "followup_lint", "--no-cache", "--diff"]
+    inside = subprocess.run(cmd + [str(drafts / "d.txt")], cwd=tmp_path, capture_output=True, text=True)
+    assert inside.returncode == 1, inside.stderr
+    assert inside.stdout.startswith("--- a/drafts/d.txt\n+++ b/drafts/d.txt\n")
+    assert ("-Thx for the chat, it was awesome.\n\\ No newline at end of file\n"
+            "+Thanks for the chat, it was great.\n\\ No newline at end of file\n") in inside.stdout
+    assert inside.stdout.endswith("\n")
+    elsewhere = subprocess.run(cmd + [str(drafts / "d.txt")], cwd="/", capture_output=True, text=True)
+    assert elsewhere.stdout.splitlines()[0] == f"--- a/{(drafts / 'd.txt').as_posix().lstrip('/')}"
+    # one stream, as a terminal shows them: the summary starts a line of its own
+    both = subprocess.run(cmd + ["drafts/d.txt"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert "\nWould fix" in both.stdout and "\\ No newline at end of file\nWould fix" in both.stdout
+    # and the diff applies
+    patched = subprocess.run(["patch", "-p1"], input=inside.stdout, cwd=tmp_path, capture_output=True, text=True)
+    assert patched.returncode == 0, patched.stdout + patched.stderr
+    assert (drafts / "d.txt").read_text() == "Hi Dana,\n\nThanks for the chat, it was great."

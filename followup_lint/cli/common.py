@@ -13,7 +13,9 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 def fail(message: str) -> None:
     """One line on stderr and exit 2: every input or usage error ends this way."""
-    click.echo(f"followup-lint: {message}", err=True)
+    from followup_lint.model.text import printable
+
+    click.echo(f"followup-lint: {printable(message)}", err=True)  # a name's \n or \x1b escaped
     sys.exit(EXIT_ERROR)
 
 

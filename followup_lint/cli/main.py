@@ -24,6 +24,7 @@ from followup_lint.formats.explain import explain_rule
 from followup_lint.model.draft import DraftError
 from followup_lint.model.findings import FileReport, Problem
 from followup_lint.model.rule import KINDS, SETTINGS
+from followup_lint.model.text import printable
 from followup_lint.read.draft import read_bytes
 from followup_lint.rulefiles import config as config_mod
 from followup_lint.run.session import Session
@@ -100,16 +101,12 @@ def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> None
     """--fix / --diff. Files are fixed in place and the run goes on to report what is left;
     --diff prints what would change and exits (1 if anything would); a draft read from -
     comes back fixed on stdout, as a formatter would give it."""
-    import difflib
-
     from followup_lint.run.fixing import fix_bytes, fix_file
 
     unsafe, preview = o.unsafe_fixes, o.diff
 
     def show_diff(out):
-        before, after = out.before.splitlines(keepends=True), out.after.splitlines(keepends=True)
-        for line in difflib.unified_diff(before, after, f"a/{out.path}", f"b/{out.path}"):
-            click.echo(line if line.endswith(("\n", "\r")) else line + "\n", nl=False)
+        click.echo(unified_diff(out.before, out.after, out.path, escape=sys.stdout.isatty()), nl=False)
 
     outcomes = []
     with setup_errors_fail():
@@ -135,12 +132,12 @@ def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> None
             outcomes.append(out)
     for out in outcomes:
         if out.refused:
-            click.echo(f"followup-lint: {out.path}: not fixed: {out.refused}", err=True)
+            click.echo(printable(f"followup-lint: {out.path}: not fixed: {out.refused}"), err=True)
     # --fix goes on to lint, which reports unreadable drafts; --diff and - end here, so say it now.
     errors = [str(r.error) for r in reports] + [out.error for out in outcomes if out.error]
     if preview or "-" in o.paths:
         for error in errors:
-            click.echo(error, err=True)
+            click.echo(printable(error), err=True)
     changed = [out for out in outcomes if out.changed]
     applied, more = sum(out.applied for out in changed), sum(out.unsafe_left for out in outcomes)
     summary = f"{'Would fix' if preview else 'Fixed'} {applied} finding{'s' if applied != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}"
@@ -151,6 +148,40 @@ def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> None
         sys.exit(EXIT_FINDINGS if changed else EXIT_OK)
     if "-" in o.paths:
         sys.exit(EXIT_OK)
+
+
+def _diff_name(path: str) -> str:
+    """The name a diff header gives a file: relative to the working folder when it is below
+    it, else the path without its leading slash (as `git diff --no-index` does)."""
+    if os.path.isabs(path):
+        try:
+            rel = os.path.relpath(path)
+        except ValueError:  # another drive (Windows)
+            rel = path
+        path = rel if not rel.startswith(os.pardir) else path
+    return Path(path).as_posix().lstrip("/")
+
+
+def unified_diff(before: str, after: str, path: str, escape: bool = False) -> str:
+    """--diff's text for one file: `--- a/NAME`, `+++ b/NAME`, hunks, and the conventional
+    `\\ No newline at end of file` after a last line without one, so what follows (the
+    next file, the summary) never runs into it. On a terminal (`escape`) control characters
+    are shown escaped; into a pipe or a file the lines stay exact, for `patch`."""
+    import difflib
+
+    name = printable(_diff_name(path))
+    out = []
+    for line in difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
+                                     f"a/{name}", f"b/{name}"):
+        body = line.rstrip("\r\n")
+        ending = line[len(body):]
+        if escape and not line.startswith(("---", "+++", "@@")):
+            body = line[0] + printable(body[1:], keep="\t")
+        if ending:
+            out.append(body + ending)
+        else:
+            out.append(body + "\n\\ No newline at end of file\n")
+    return "".join(out)
 
 
 def _collect(paths, session: Session) -> tuple[list, list]:
@@ -219,6 +250,7 @@ def _with(options):
 @click.option("--ignore", multiple=True, help="Skip these rules (comma-separated ids).")
 @click.option("--explain", metavar="RULE", help="Explain a rule: why, how to fix, examples.")
 @click.option("--list-rules", is_flag=True, help="List the rules (use --format json for JSON).")
+@click.option("--verbose", is_flag=True, help="With --explain, also show the language-model pipeline the rule needs.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), help="Exit 1 when a draft scores below this.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (2 still means an error).")
 @click.option("--fail-on", type=click.Choice(["finding", "score"]), default="finding", show_default=True,
@@ -274,6 +306,7 @@ class LintOptions:
     ignore: tuple
     explain: str | None
     list_rules: bool
+    verbose: bool
     fail_under: float | None
     exit_zero: bool
     fail_on: str
@@ -328,7 +361,10 @@ def _print_rules(o: LintOptions, session: Session) -> None:
         rule = ruleset.by_id.get(o.explain) or Session(config=cfg).ruleset_for(cfg).by_id.get(o.explain)
     if rule is None:
         _fail(f"unknown rule {o.explain!r}; see `followup-lint --list-rules`")
-    click.echo(explain_rule(rule), nl=False)
+    from followup_lint.formats.text import terminal_width
+
+    width = terminal_width() if sys.stdout.isatty() else None
+    click.echo(explain_rule(rule, verbose=o.verbose, width=width), nl=False)
 
 
 def _lint(o: LintOptions, session: Session, file_paths, show_source: bool):
@@ -337,7 +373,7 @@ def _lint(o: LintOptions, session: Session, file_paths, show_source: bool):
     from followup_lint.storage.cachedir import resolve_dir
 
     store = None if o.no_cache else cache_mod.Cache(resolve_dir(o.cache_dir),
-                                                    warn=lambda m: click.echo(f"followup-lint: {m}", err=True))
+                                                    warn=lambda m: click.echo(printable(f"followup-lint: {m}"), err=True))
     cached = cache_mod.CachedLinting(store, session, need_text=show_source)
     # Progress only where a person watches it: never into a pipe, a file, or machine output.
     progress = (o.fmt == "text" and len(file_paths) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
@@ -380,7 +416,7 @@ def _report(o: LintOptions, session: Session, results, file_paths, show_source: 
     if o.fmt != "text" or o.statistics:
         for r in results:
             if r.error is not None:
-                click.echo(str(r.error), err=True)
+                click.echo(printable(str(r.error)), err=True)
 
 
 def _exit_code(o: LintOptions, session: Session, results) -> int:

@@ -47,6 +47,18 @@ def render(template: str, values: dict) -> str:
         return template
 
 
+QUOTE_LIMIT = 80  # characters of a match or a sentence quoted in a message
+
+
+def quoted(value, limit: int = QUOTE_LIMIT):
+    """A match or sentence as a message quotes it: on one line, and at most `limit`
+    characters, cut with an ellipsis (a 15,000-character run of '?' is quoted in 80)."""
+    if not isinstance(value, str):
+        return value
+    value = " ".join(value.split()) if any(c.isspace() and c != " " for c in value) or "  " in value else value
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
 def applies(spec: Rule, ctx) -> bool:
     if spec.requires_context and not any(getattr(ctx, name, None) for name in spec.requires_context):
         return False
@@ -89,6 +101,9 @@ class Engine:
                 # would put its end on another line than the same draft with "\n" endings.
                 hit.start, hit.end = trim(draft.text, hit.start, hit.end) or (hit.start, hit.start)
                 values = dict(spec.options, kind=ctx.kind, setting=ctx.setting, **hit.values)
+                for key in ("match", "sentence"):
+                    if key in values:
+                        values[key] = quoted(values[key])
                 message = render(hit.message or spec.message, values)
                 line, col, decoded = draft.locate(hit.start)
                 end_line, end_col, _ = draft.locate(hit.end)

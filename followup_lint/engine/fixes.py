@@ -55,7 +55,7 @@ def build(spec, hit, draft, ctx) -> Fix | None:
         else:
             at = body[-1][1]
             replacement = (". " if text[at - 1].isalnum() else " ") + sentence
-        return _fix(draft, fix, f"Add {_quote(sentence)}", [(at, at, replacement)])
+        return _fix(draft, fix, f"Add {_quote(sentence, 200)}", [(at, at, replacement)])
     span = trim(text, hit.start, hit.end)
     if span is None:
         return None
@@ -79,8 +79,8 @@ def build(spec, hit, draft, ctx) -> Fix | None:
             return None
         start, end = sentence
         title = f"Remove the sentence {_quote(' '.join(text[start:end].split()))}"
-    else:
-        title = f"Remove {_quote(original)}"
+        return _fix(draft, fix, title, [_sentence_deletion(text, start, end)])
+    title = f"Remove {_quote(original)}"
     s, e = _deletion(text, start, end)
     return _fix(draft, fix, title, [(s, e, "")])
 
@@ -103,7 +103,7 @@ def _in_file(draft, start: int, end: int) -> bool:
     return not draft.piece_at(start).decoded and not draft.piece_at(max(end - 1, start)).decoded
 
 
-def _quote(text: str, limit: int = 60) -> str:
+def _quote(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
     return repr(text if len(text) <= limit else text[: limit - 1].rstrip() + "…")
 
@@ -123,6 +123,44 @@ def _cased(original: str, replacement: str, sentence_start: bool) -> str:
     if sentence_start or (original[:1].isupper() and not acronym):
         return replacement[0].upper() + replacement[1:]
     return replacement
+
+
+_CLOSERS = "\"')]\u201d\u2019"
+
+
+def _ends_sentence(text: str, i: int) -> bool:
+    """Does a sentence end just before offset `i` (white space, closing quotes and brackets
+    aside), or does the line or the text start there?"""
+    i -= 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    if i < 0 or text[i] in "\r\n":
+        return True
+    while i >= 0 and text[i] in _CLOSERS:
+        i -= 1
+    return i >= 0 and text[i] in _SENTENCE_END + "\u2026:"
+
+
+def _sentence_deletion(text: str, start: int, end: int) -> tuple[int, int, str]:
+    """The edit that removes the sentence text[start:end] and leaves its neighbours whole.
+
+    When the text before it is not a finished sentence (the parser split one sentence in
+    two: "...the best candidate but I'm begging you."), the removed part's closing
+    punctuation stays to close it: "...the best candidate." When the text after it starts
+    in lower case, it now starts a sentence: its first letter is capitalised."""
+    if not _ends_sentence(text, start):
+        k = end
+        while k > start and text[k - 1] in _SENTENCE_END + "\u2026" + _CLOSERS:
+            k -= 1
+        if k < end:
+            s = start
+            while s > 0 and text[s - 1] in " \t":
+                s -= 1
+            return s, k, ""
+    s, e = _deletion(text, start, end)
+    if e < len(text) and text[e].islower() and _ends_sentence(text, s) and not text[s:e].endswith(("\n", "\r")):
+        return s, e + 1, text[e].upper()
+    return s, e, ""
 
 
 def _deletion(text: str, start: int, end: int) -> tuple[int, int]:

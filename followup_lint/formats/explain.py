@@ -5,9 +5,33 @@ from __future__ import annotations
 
 from followup_lint.model.findings import Fix
 
+# What a rule's message or suggestion says in place of a value that only a finding has, when
+# the text is shown for the rule as a whole (--explain, the SARIF help text).
+GENERIC = {
+    "advice": "Write what LanguageTool suggests. ",
+    "match": "the words found", "sentence": "the sentence", "value": "the measured value",
+    "suggestion": "the suggested spelling", "replacement": "the suggested wording",
+    "lt_message": "LanguageTool's message", "rule_id": "its rule id",
+    "earliest": "the earliest good date", "latest": "the last good date",
+    "days_early": "N", "days_late": "N", "early_by": "N days", "late_by": "N days",
+    "reason": "the rule's waiting time", "send_date": "the send date",
+}
 
-def explain_rule(rule) -> str:
-    """`followup-lint --explain RULE`: what the rule checks, why, how to fix it, examples."""
+
+def rule_text(rule, template: str) -> str:
+    """A rule's message or suggestion for the rule as a whole: its options filled in, and
+    plain words for what only a finding knows ("Hold the draft until the earliest good date")."""
+    from followup_lint.engine.checker import render
+
+    values = dict(GENERIC, kind="this kind of draft", setting="this setting", **rule.options)
+    return render(template, values)
+
+
+def explain_rule(rule, verbose: bool = False, width: int | None = None) -> str:
+    """`followup-lint --explain RULE`: what the rule checks, why, how to fix it, examples;
+    with `verbose`, also the spaCy pipeline components it needs (for rule authors; also in
+    `--list-rules --format json`). With a `width` (a terminal's), the prose is wrapped
+    between words to fit it."""
     lines = [f"{rule.id}: {rule.title}", "",
              f"Severity: {rule.severity} · weight {rule.weight} · type {rule.type} · region {', '.join(rule.regions)}",
              f"Applies to: {', '.join(rule.applies_to)}" + (f" · settings: {', '.join(rule.settings)}" if len(rule.settings) < 4 else ""),
@@ -15,11 +39,12 @@ def explain_rule(rule) -> str:
     if rule.source:
         lines.append(f"  Source: {rule.source}")
     if rule.suggestion:
-        lines += ["", "How to fix", f"  {rule.suggestion}"]
-    from followup_lint.language.needs import rule_needs
+        lines += ["", "How to fix", f"  {rule_text(rule, rule.suggestion)}"]
+    if verbose:
+        from followup_lint.language.needs import rule_needs
 
-    needs = sorted(rule_needs(rule))
-    lines += ["", f"Pipeline: {', '.join(needs) if needs else 'none (no language model needed)'}"]
+        needs = sorted(rule_needs(rule))
+        lines += ["", f"Pipeline: {', '.join(needs) if needs else 'none (no language model needed)'}"]
     if rule.options:
         lines += ["", "Options (set under `rules:` in config)"] + [f"  {k}: {v}" for k, v in rule.options.items()]
     for title, key in (("Fires on", "fires"), ("Passes", "passes")):
@@ -27,6 +52,15 @@ def explain_rule(rule) -> str:
         for ex in rule.examples.get(key, [])[:4]:
             text = ex if isinstance(ex, str) else ex["text"]
             lines.append("  - " + " ".join(text.split())[:160])
+    if width:
+        from followup_lint.formats.snippet import wrap_prose
+
+        wrapped = []
+        for line in lines:
+            indent = "    " if line.startswith("  - ") else "  " if line.startswith("  ") else ""
+            wrapped += wrap_prose(line[len(indent):] if indent == "  " else line, width,
+                                  indent if indent == "  " else "", indent or "  ") if line else [line]
+        lines = wrapped
     return "\n".join(lines) + "\n"
 
 

@@ -3,17 +3,22 @@
     ::warning file=drafts/acme.txt,line=4,col=1,endLine=4,endColumn=42,title=pushy: Don't press for a decision::…
 
 Values are escaped as GitHub's own toolkit does (`%`, CR and LF in the message; also `:`
-and `,` in properties). Columns are given only for a one-line span, the only kind GitHub
-places by column; a finding in a decoded email body, whose lines are not the file's,
-annotates the file as a whole. Info findings are notices.
+and `,` in properties), and other control characters are shown as `\\x1b`. Columns are
+given only for a one-line span, the only kind GitHub places by column; a finding in a
+decoded email body, whose lines are not the file's, annotates the file as a whole. Info findings are notices.
 """
 
 from __future__ import annotations
+
+from followup_lint.model.text import printable
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
+    # Other control characters (an escape sequence in a file name or a quoted match) would
+    # reach the log viewer, which renders colours: shown as \x1b instead.
+    text = printable(text, keep="\r\n")
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

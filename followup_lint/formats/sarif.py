@@ -36,11 +36,13 @@ def _name(title: str) -> str:
 
 
 def _help(rule) -> dict:
+    from followup_lint.formats.explain import rule_text
+
     text = [rule.rationale]
     md = [rule.rationale]
     if rule.suggestion:
-        text.append(f"How to fix: {rule.suggestion}")
-        md.append(f"**How to fix:** {rule.suggestion}")
+        text.append(f"How to fix: {rule_text(rule, rule.suggestion)}")
+        md.append(f"**How to fix:** {rule_text(rule, rule.suggestion)}")
     if getattr(rule, "source", ""):
         text.append(f"Source: {rule.source}")
         md.append(f"*Source: {rule.source}*")

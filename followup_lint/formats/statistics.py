@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+from followup_lint.model.text import printable
+
 
 def count(reports) -> list[dict]:
     rows: dict = {}
@@ -31,7 +33,8 @@ def render(reports, fmt: str = "text", **_options) -> str:
     if rows:
         width = max(len(r["rule"]) for r in rows)
         out.append(f"{'count':>5}  {'rule':<{width}}  {'severity':<8}  {'drafts':>6}  title")
-        out += [f"{r['count']:>5}  {r['rule']:<{width}}  {r['severity']:<8}  {r['drafts']:>6}  {r['title']}" for r in rows]
+        out += [f"{r['count']:>5}  {printable(r['rule']):<{width}}  {r['severity']:<8}  {r['drafts']:>6}  {printable(r['title'])}"
+                for r in rows]
     total = sum(r["count"] for r in rows)
     summary = f"{total} finding{'s' if total != 1 else ''} in {linted} draft{'s' if linted != 1 else ''}"
     out.append(summary + (f"; {unreadable} could not be read." if unreadable else "."))

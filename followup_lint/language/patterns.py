@@ -382,7 +382,7 @@ class Conditions:
     SUB_PATTERN_KEYS = ("sentence", "before", "draft")
     # Every key _holds answers; the rule schema's `condition` lists the same (tests/test_one_source.py).
     KEYS = ("negated", "hedged", "question", "dep", "pos", "head_lemma", "child_lemma", "child_dep", "object",
-            "subject", *SUB_PATTERN_KEYS)
+            "subject", "next_tag", *SUB_PATTERN_KEYS)
 
     def __init__(self, nlp, conditions: list, keys=()):
         self.conditions = conditions
@@ -421,6 +421,10 @@ class Conditions:
                 got = head.head is not head and head.head.norm_ in [w.lower() for w in want]
             elif key == "child_lemma":
                 got = any(c.norm_ in [w.lower() for w in want] for c in head.children)
+            elif key == "next_tag":
+                doc = span.doc
+                nxt = doc[span.end] if span.end < len(doc) else None
+                got = nxt is not None and (nxt.tag_ in want or nxt.pos_ in want)
             elif key == "child_dep":
                 got = any(c.dep_ in want for c in head.children)
             elif key == "object":

@@ -156,9 +156,20 @@ def _negated_here(token) -> bool:
     return _neg_child(token) or (token.dep_ in ("acomp", "attr") and _neg_child(token.head))
 
 
+# "I can't wait to start", "I can hardly wait": negated in form, eager in meaning.
+_EAGER_UNDER_NEGATION = {"wait"}
+
+
+def _eager_idiom(token) -> bool:
+    return token.norm_ in _EAGER_UNDER_NEGATION and any(
+        c.dep_ == "aux" and c.norm_ in ("can", "could", "ca") for c in token.children)
+
+
 def is_negated(token) -> bool:
     """Is the word denied by a negation that governs it ("not interested", "never asked")?"""
     for t in clause_chain(token):
+        if _eager_idiom(t):
+            return False
         if _negated_here(t) or t.lower_ in ("no", "never") and t is not token and t.dep_ == "det":
             return True
         if t is not token and t.norm_ in _HEDGE_WHEN_NEGATED:

@@ -10,7 +10,10 @@ A rule lists candidate bounds in YAML, each a number of days after a context dat
         - {after: interview_date, days: max_days}
 
 It fires when the send date (front matter, a flag, an .eml Date header, else today) falls
-before `earliest` or after `latest`, and stays silent when no bound's date is known.
+before `earliest` or after `latest`, and stays silent when no bound's date is known. A
+message can use {earliest} / {latest} (the date), {early_by} / {late_by} ("3 days"),
+{days_early} / {days_late} (the number), and {reason}, the bound that was used in words
+("a week after the interview", "the day after the date they said you would hear").
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ import datetime as dt
 
 from followup_lint.ruletypes.common import Hit, check_option_name
 
-FIELDS = frozenset({"send_date", "send_date_source", "earliest", "latest", "days_early", "days_late", "anchor"})
+FIELDS = frozenset({"send_date", "send_date_source", "earliest", "latest", "days_early", "days_late", "anchor",
+                    "early_by", "late_by", "reason"})
 FIXES: frozenset = frozenset()
 
 
@@ -52,6 +56,29 @@ def _where(parsed) -> tuple[int, int]:
     return 0, 0
 
 
+# How a message names each context date, after "the day after" or "a week after".
+ANCHOR_WORDS = {"interview_date": "the interview", "reply_promised_by": "the date they said you would hear",
+                "send_date": "the send date"}
+_SPAN_WORDS = {7: "a week", 14: "two weeks", 21: "three weeks"}
+
+
+def after_words(days: int, anchor: str) -> str:
+    """'the day after the interview', 'a week after the date they said you would hear', '10
+    days after the interview': the bound a timing message gives as its reason."""
+    what = ANCHOR_WORDS.get(anchor, "the " + anchor.replace("_", " "))
+    if days == 0:
+        return f"the day of {what}" if anchor == "interview_date" else what
+    if days == 1:
+        return f"the day after {what}"
+    if days < 0:
+        return f"{-days} day{'s' if days != -1 else ''} before {what}"
+    return f"{_SPAN_WORDS.get(days, f'{days} days')} after {what}"
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
 def _fmt(day: dt.date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
@@ -66,10 +93,14 @@ def check(rule, parsed, ctx, settings) -> list[Hit]:
     values = {"send_date": _fmt(send), "send_date_source": ctx.send_date_source}
     earliest, entry = bound(spec, timing.get("earliest"), ctx)
     if earliest is not None and send < earliest:
-        values.update(earliest=_fmt(earliest), days_early=(earliest - send).days, anchor=entry["after"].replace("_", " "))
+        days = int(spec.option(entry.get("days", 0)))
+        values.update(earliest=_fmt(earliest), days_early=(earliest - send).days, anchor=entry["after"].replace("_", " "),
+                      early_by=_days((earliest - send).days), reason=after_words(days, entry["after"]))
         return [Hit(start, end, values=values)]
     latest, entry = bound(spec, timing.get("latest"), ctx)
     if latest is not None and send > latest:
-        values.update(latest=_fmt(latest), days_late=(send - latest).days, anchor=entry["after"].replace("_", " "))
+        days = int(spec.option(entry.get("days", 0)))
+        values.update(latest=_fmt(latest), days_late=(send - latest).days, anchor=entry["after"].replace("_", " "),
+                      late_by=_days((send - latest).days), reason=after_words(days, entry["after"]))
         return [Hit(start, end, values=values)]
     return []
