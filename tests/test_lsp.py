@@ -1,6 +1,7 @@
 """The language server, driven over stdio by pytest-lsp as an editor would: the real
 `followup-lint lsp` process, the real spaCy model, real files for the config."""
 
+import ast
 import asyncio
 import json
 import os
@@ -212,6 +213,20 @@ async def test_change_hover_and_a_safe_fix(client: LanguageClient, workspace):
     close(client, uri)
 
 
+async def test_a_lone_surrogate_in_the_buffer_is_linted_not_a_crash(client: LanguageClient, workspace):
+    # Issue 15 item 11: an editor can send a lone surrogate (JSON "\\ud800"); it was a
+    # UnicodeEncodeError in spaCy. It reads as U+FFFD, at the same position.
+    text = "Hi Sam,\n\nThank you \ud800 for the chat. Please reply ASAP.\n\nBest,\nJo\n"
+    uri = (workspace / "surrogate.txt").as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=uri, language_id="plaintext", version=1, text=text)))
+    diags = await diagnostics(client, uri, 1)
+    assert "pushy" in rules(diags)
+    pushy = next(d for d in diags if d.code == "pushy")
+    assert (pushy.range.start.line, pushy.range.start.character) == (2, text.splitlines()[2].index("ASAP"))
+    close(client, uri)
+
+
 async def test_unsafe_fix_and_ignore_rule_actions(client: LanguageClient, workspace):
     text = ("Hi Sam,\n\nThank you for the chat; I'm keen on the role. Have you made a decision yet? "
             "Happy to send references.\n\nBest,\nJo\n")
@@ -301,7 +316,10 @@ async def test_email_buffer_with_an_encoded_body(client: LanguageClient, workspa
     assert pushy.code == "pushy" and "decoded email body" in pushy.message
     assert pushy.range.start.line == 4  # the line where the encoded body begins
     actions = await code_actions(client, uri, pushy)
-    assert not actions  # never an edit into an encoded body, and no front matter in an email
+    # Never an edit into an encoded body, and no front matter in an email: only the
+    # config's per-file-ignores (written by the server, a command, not an edit).
+    assert [a.title for a in actions] == ["Ignore pushy for this draft (new .followup-lint.yaml: per-file-ignores)"]
+    assert all(isinstance(a, types.Command) or a.edit is None for a in actions)
     close(client, uri)
 
 
@@ -419,3 +437,64 @@ async def test_readme_neovim_snippet_in_headless_neovim(tmp_path):
     assert "line Thank you for the tour of the lab; I am very interested in the role. Happy to send references." in out
     assert "cleared true" in out
     assert "qf w 3:79 [pushy] 'made a decision' puts the interviewer on the spot" in out
+
+
+PUSHY = ("Hi Sam,\n\nThank you for the chat; I'm keen on the role. Have you made a decision yet? "
+         "Happy to send references.\n\nBest,\nJo\n")
+
+
+async def test_ignore_rule_first_offers_the_config_and_creates_it(client: LanguageClient, workspace):
+    """Issue 18, item 11: the first "Ignore" choice keeps the email clean: per-file-ignores
+    in a new .followup-lint.yaml at the top of the workspace, written by the server."""
+    (workspace / "clean").mkdir()
+    config = workspace / ".followup-lint.yaml"
+    assert not config.exists()
+    uri = open_doc(client, workspace / "clean" / "acme.txt", PUSHY)
+    try:
+        (pushy,) = findings(await diagnostics(client, uri, 1))
+        actions = await code_actions(client, uri, pushy)
+        ignores = [a for a in actions if a.title.startswith("Ignore pushy")]
+        assert [a.title for a in ignores] == ["Ignore pushy for this draft (new ../.followup-lint.yaml: per-file-ignores)",
+                                              "Ignore pushy for this draft (front matter)"]
+        # A CodeAction whose `command` is a Command (no edit: the server writes the file).
+        # lsprotocol's client-side hook reads any action with a `command` key as a bare
+        # Command and puts the inner object's repr in its `command` string: read it back.
+        first = ignores[0]
+        command = ast.literal_eval(first.command) if isinstance(first, types.Command) else \
+            {"command": first.command.command, "arguments": first.command.arguments}
+        assert command["command"] == "followup-lint.ignoreInConfig"
+        mark = len(client.published)
+        done = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+            command=command["command"], arguments=command["arguments"]))
+        assert done["changed"] if isinstance(done, dict) else done.changed
+        assert config.read_text() == 'per-file-ignores:\n  "clean/acme.txt": [pushy]\n'
+        assert findings(await diagnostics(client, uri, 1, after=mark)) == []   # linted again, pushy gone
+        assert (workspace / "clean" / "acme.txt").read_text() == PUSHY       # the email untouched
+    finally:
+        close(client, uri)
+        config.unlink(missing_ok=True)
+
+
+async def test_ignore_rule_edits_an_open_config_buffer(client: LanguageClient, workspace):
+    folder = workspace / "withconfig"
+    folder.mkdir()
+    config = folder / ".followup-lint.yaml"
+    config_text = "# my settings\nignore: [too-long]\nper-file-ignores:\n  old.txt: [needy]\n"
+    config_uri = open_doc(client, config, config_text, language="yaml")
+    uri = open_doc(client, folder / "globex.txt", PUSHY)
+    (pushy,) = findings(await diagnostics(client, uri, 1))
+    actions = await code_actions(client, uri, pushy)
+    first = next(a for a in actions if a.title.startswith("Ignore pushy"))
+    assert first.title == "Ignore pushy for this draft (.followup-lint.yaml: per-file-ignores)"
+    (doc_edit,) = first.edit.document_changes
+    assert doc_edit.text_document.uri == config_uri and doc_edit.text_document.version == 1
+    edited = apply_edits(config_text, doc_edit.edits)
+    assert edited == ('# my settings\nignore: [too-long]\nper-file-ignores:\n  "globex.txt": [pushy]\n'
+                      "  old.txt: [needy]\n")
+    mark = len(client.published)
+    config.write_text(edited)   # the user saves the buffer
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+        changes=[types.FileEvent(uri=config_uri, type=types.FileChangeType.Changed)]))
+    assert findings(await diagnostics(client, uri, 1, after=mark)) == []
+    close(client, uri)
+    close(client, config_uri)

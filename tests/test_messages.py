@@ -123,7 +123,8 @@ def test_too_early_names_the_bound_it_used(linter):
     assert messages["week"] == ("This check-in goes out 3 days too early; the earliest good date is "
                                 "Tue 17 Nov 2026, a week after the interview.")
     assert messages["promise"] == ("This check-in goes out 3 days too early; the earliest good date is "
-                                   "Sat 21 Nov 2026, the day after the date they said you would hear.")
+                                   "Sat 21 Nov 2026, the day after the date they said you would hear. "
+                                   "That is a Saturday; Mon 23 Nov 2026 is the next working day.")  # issue 18, item 12
     assert messages["one"].startswith("This check-in goes out 1 day too early;")
 
 

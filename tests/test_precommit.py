@@ -156,3 +156,73 @@ def test_the_score_gate_shows_findings_but_blocks_only_a_low_score(drafts_repo, 
     proc = gate("initech.txt", "umbrella.txt")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert re.search(r"umbrella\.txt: score \d+/100 \(rewrite\)", proc.stdout), proc.stdout
+
+
+def test_the_configs_exclude_holds_under_pre_commit(drafts_repo, hook_repo, env):
+    """pre-commit names each staged file; the hooks pass --force-exclude so that the
+    config's `exclude:` still keeps templates out (issue 18, item 9)."""
+    (drafts_repo / ".followup-lint.yaml").write_text("exclude: [templates/, '*.draft.md']\n")
+    (drafts_repo / "templates").mkdir()
+    (drafts_repo / "templates" / "pushy-example.txt").write_text(BAD)
+    (drafts_repo / "notes.draft.md").write_text(BAD)
+    (drafts_repo / "globex.md").write_text(GOOD)
+    _git(drafts_repo, "add", ".followup-lint.yaml", "templates/pushy-example.txt", "notes.draft.md", "globex.md")
+    for hook in ("followup-lint", "followup-lint-score"):
+        (drafts_repo / ".pre-commit-config.yaml").write_text(_readme_config(hook_repo, score_gate=hook != "followup-lint"))
+        _git(drafts_repo, "add", ".pre-commit-config.yaml")
+        proc = subprocess.run([sys.executable, "-m", "pre_commit", "run", hook, "--verbose"], cwd=drafts_repo,
+                              env=env, capture_output=True, text=True, timeout=900)
+        out = proc.stdout + proc.stderr
+        assert proc.returncode == 0, out
+        assert "globex.md: score 100/100" in out and "pushy-example" not in out and "notes.draft" not in out, out
+    (drafts_repo / ".pre-commit-config.yaml").write_text(_readme_config(hook_repo))
+    (drafts_repo / "acme.txt").write_text(BAD)  # not excluded: still refused
+    _git(drafts_repo, "add", ".pre-commit-config.yaml", "acme.txt")
+    proc = _commit(drafts_repo, env, "acme")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and re.search(r"acme\.txt:3:\d+: warning \[pushy\]", out), out
+    assert "pushy-example" not in out, out
+
+
+def test_the_readme_snippet_as_written_with_autoupdate(tmp_path, hook_repo, env):
+    """The README's snippet with only `repo:` substituted: its `rev:` placeholder is no tag
+    (none exists), and `pre-commit autoupdate --bleeding-edge`, as the README says, fills in
+    the newest commit, with which the hook runs (issue 18, item 13)."""
+    section = (ROOT / "README.md").read_text().split("## pre-commit and CI", 1)[1]
+    config = yaml.safe_load(re.findall(r"```yaml\n(.*?)```", section, re.S)[0])
+    config["repos"][0]["repo"] = str(hook_repo[0])
+    assert config["repos"][0]["rev"] == "COMMIT_SHA"
+    repo = tmp_path / "applications"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+    (repo / "globex.md").write_text(GOOD)
+    _git(repo, "add", ".")
+    proc = subprocess.run([sys.executable, "-m", "pre_commit", "autoupdate", "--bleeding-edge"], cwd=repo, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    updated = yaml.safe_load((repo / ".pre-commit-config.yaml").read_text())
+    assert updated["repos"][0]["rev"] == hook_repo[1]
+    _git(repo, "add", ".pre-commit-config.yaml")
+    proc = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--verbose"], cwd=repo, env=env,
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0 and "globex.md: score 100/100" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_the_readme_pip_line_builds_at_a_commit(tmp_path, hook_repo, env):
+    """The GitHub Actions `pip install "followup-lint @ git+...@COMMIT_SHA"` line with the
+    URL and the commit substituted: pip builds the package at that commit."""
+    section = (ROOT / "README.md").read_text().split("**GitHub Actions.**", 1)[1]
+    (requirement,) = re.findall(r'pip install "(followup-lint @ git\+[^"]+)"', section)
+    assert requirement.endswith("@COMMIT_SHA")
+    # file://localhost/...: pip before 24 refuses a git+file:/// URL with no host in a
+    # `name @ url` requirement; git reads both forms.
+    requirement = requirement.replace("https://github.com/OWNER/followup-lint", f"file://localhost{hook_repo[0]}")
+    requirement = requirement.replace("COMMIT_SHA", hook_repo[1])
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), requirement],
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (wheel,) = tmp_path.glob("followup_lint-*.whl")
+    import zipfile
+
+    assert "followup_lint/rules/pushy.yaml" in zipfile.ZipFile(wheel).namelist()

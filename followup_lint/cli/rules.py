@@ -29,7 +29,7 @@ SCHEMAS = {"rule": "rule.schema.json", "pack": "pack.schema.json", "config": "co
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
-@click.group("rules", context_settings=CONTEXT)
+@click.group("rules", short_help="Write, test and share your own rules and rule packs.", context_settings=CONTEXT)
 def rules_group():
     """Write, test and share rule packs (see docs/writing-rules.md)."""
 

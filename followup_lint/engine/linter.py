@@ -30,15 +30,17 @@ class Linter:
         self.today = today  # None: the local date at lint time
         from followup_lint.language.needs import pipeline_exclude
 
-        self.nlp = nlp_mod.load(pipeline_exclude(self.ruleset.rules, nlp_mod.SM_COMPONENTS))
-        self.engine = Engine(self.nlp)
-        self.kinds = KindInferrer(self.nlp)
-        # Compile every rule now: patterns join one shared matcher, so compiling later would
-        # make the first drafts match twice (and a bad pattern should fail before any output).
-        for rule in self.ruleset.rules:
-            self.engine.compiled(rule)
-        # Seconds per stage (parse, kind, rules, ...), for the benchmark's split.
+        # Seconds per stage (start-up, parse, kind, rules, ...), for the benchmark's split.
         self.stages: dict = defaultdict(float)
+        with self.stage("start:model"):  # importing spaCy and loading the model: the floor
+            self.nlp = nlp_mod.load(pipeline_exclude(self.ruleset.rules, nlp_mod.SM_COMPONENTS))
+        with self.stage("start:compile"):
+            self.engine = Engine(self.nlp)
+            self.kinds = KindInferrer(self.nlp)
+            # Compile every rule now: patterns join one shared matcher, so compiling later would
+            # make the first drafts match twice (and a bad pattern should fail before any output).
+            for rule in self.ruleset.rules:
+                self.engine.compiled(rule)
         self.engine.stages = self.stages
 
     @contextmanager
@@ -61,16 +63,17 @@ class Linter:
             parsed = parse_batch(drafts, self.nlp)
         return [self.lint_draft(p.draft, parsed=p) for p in parsed]
 
-    def lint_draft(self, draft: Draft, context: dict | None = None, parsed=None) -> FileReport:
+    def context(self, draft: Draft, context: dict | None = None, parsed=None):
+        """(the draft's Context, the parsed draft, the kind's evidence): the sources merged
+        (see model/context.py) and, when no source states the kind, the kind inferred from
+        the text. `schedule` asks this too, so it judges the same kind the lint does.
+        Raises ContextError naming the bad field."""
         from followup_lint.language.parsed import ParsedDraft
 
         overrides = dict(self.overrides, **(context or {}))
-        try:
-            ctx = context_mod.build(draft.front_matter, overrides, self.config.defaults,
-                                    headers=draft.headers, today=self.today)
-        except context_mod.ContextError as exc:
-            line = draft.front_matter_lines.get(exc.key) if exc.key not in overrides else None
-            return FileReport(path=draft.path, error=Problem(draft.path, line or None, str(exc)))
+        ctx = context_mod.build(draft.front_matter, overrides, self.config.defaults,
+                                headers=draft.headers, today=self.today, working_days=self.config.working_days,
+                                path_context=self.config.context_for(draft.path))
         parsed = parsed or ParsedDraft(draft, self.nlp)
         evidence = []
         if ctx.kind_source == "default":
@@ -79,6 +82,15 @@ class Linter:
             if inference.kind != "unknown":
                 ctx.kind, ctx.kind_source = inference.kind, "inferred"
             evidence = inference.evidence
+        return ctx, parsed, evidence
+
+    def lint_draft(self, draft: Draft, context: dict | None = None, parsed=None) -> FileReport:
+        try:
+            ctx, parsed, evidence = self.context(draft, context, parsed)
+        except context_mod.ContextError as exc:
+            overrides = dict(self.overrides, **(context or {}))
+            line = draft.front_matter_lines.get(exc.key) if exc.key not in overrides else None
+            return FileReport(path=draft.path, error=Problem(draft.path, line or None, str(exc)))
         findings = self.engine.check(parsed, ctx, self.rules_for(draft, ctx), self.ruleset.settings)
         points = scoring.score(findings)
         return FileReport(path=draft.path, kind=ctx.kind, kind_source=ctx.kind_source, score=points,

@@ -10,7 +10,9 @@ What an editor gets:
     `{uri, version, score, verdict, kind, findings}`;
   * hover on a finding: the rule's rationale, the better wording and the fix on offer;
   * code actions: each finding's fix (safe ones preferred, unsafe ones say so), "Ignore RULE
-    for this draft" (front matter `ignore:`), and "Apply all safe fixes" (source.fixAll);
+    for this draft" first in the config (`per-file-ignores` in the nearest .followup-lint.yaml,
+    created if absent, so the email itself stays clean) and second in the draft's front matter
+    (`ignore:`), and "Apply all safe fixes" (source.fixAll);
   * a `followupLint/stats` request `{lintRuns, lintSeconds, modelLoaded, openDocuments}`,
     so tests and curious users can see that edits are coalesced and where the time goes.
 
@@ -65,6 +67,9 @@ EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".e
 LANGUAGES = {"plaintext": "txt", "text": "txt", "markdown": "md", "mail": "eml", "email": "eml", "eml": "eml"}
 CONFIG_FILES = set(config_mod.CONFIG_NAMES) | {"pyproject.toml"}
 FIX_ALL = "source.fixAll.followup-lint"
+# Adds a rule to per-file-ignores in the config file on disk (written atomically); the
+# code action uses it when the config is not open in the editor.
+IGNORE_IN_CONFIG = "followup-lint.ignoreInConfig"
 
 
 @dataclass(frozen=True)
@@ -407,6 +412,99 @@ class FollowupLintServer(LanguageServer):
             return None
         return result
 
+    # --- "Ignore RULE for this draft" in the config ------------------------------------------
+
+    def ignore_target(self, path: str) -> Path | None:
+        """The config file that per-file-ignores for `path` go in: the one that governs it,
+        else a new .followup-lint.yaml at the top of its workspace folder (or beside it).
+        None when that is a pyproject.toml (TOML is not edited here)."""
+        found = self._session().config_file_for(path)
+        if found:
+            return None if os.path.basename(found) == "pyproject.toml" else Path(found)
+        folders = []
+        try:
+            folders = [to_fs_path(f.uri) for f in self.workspace.folders.values()] + [self.workspace.root_path]
+        except RuntimeError:
+            pass
+        draft = os.path.realpath(path)
+        above = [os.path.realpath(f) for f in folders if f and (draft + os.sep).startswith(os.path.realpath(f) + os.sep)]
+        return Path(max(above, key=len) if above else os.path.dirname(draft)) / config_mod.CONFIG_NAMES[0]
+
+    def config_text(self, target: Path) -> tuple[str | None, Doc | None]:
+        """(the config's text, its open document if the editor has it open); text None when
+        it cannot be read."""
+        for doc in self.docs.values():
+            if doc.path and os.path.realpath(doc.path) == os.path.realpath(target):
+                return doc.text, doc
+        if not target.exists():
+            return "", None
+        try:
+            return target.read_text(encoding="utf-8"), None
+        except (OSError, UnicodeDecodeError):
+            return None, None
+
+    def ignore_in_config_action(self, result: Result, rule: str, diagnostics: list) -> lsp.CodeAction | None:
+        path = result.doc.path
+        target = self.ignore_target(path) if path else None
+        if target is None:
+            return None
+        text, open_doc = self.config_text(target)
+        if text is None:
+            return None
+        glob = config_mod.per_file_ignore_glob(Path(path), target.parent)
+        new = config_mod.add_per_file_ignore(text, glob, rule)
+        if new is None:
+            return None
+        where = os.path.relpath(target, os.path.dirname(os.path.realpath(path)))
+        title = f"Ignore {rule} for this draft ({'new ' if not target.exists() else ''}{where}: per-file-ignores)"
+        action = lsp.CodeAction(title=title, kind=lsp.CodeActionKind.QuickFix, diagnostics=diagnostics)
+        if open_doc is not None:  # edit the buffer the user has open; they save it
+            start = 0
+            while start < min(len(text), len(new)) and text[start] == new[start]:
+                start += 1
+            end_old, end_new = len(text), len(new)
+            while end_old > start and end_new > start and text[end_old - 1] == new[end_new - 1]:
+                end_old, end_new = end_old - 1, end_new - 1
+            positions = Positions(text, self._encoding())
+            edit = lsp.TextEdit(range=positions.range(start, end_old), new_text=new[start:end_new])
+            action.edit = lsp.WorkspaceEdit(document_changes=[lsp.TextDocumentEdit(
+                text_document=lsp.OptionalVersionedTextDocumentIdentifier(uri=open_doc.uri, version=open_doc.version),
+                edits=[edit])])
+        else:  # on disk: the server writes it (atomically) and lints again
+            action.command = lsp.Command(title=title, command=IGNORE_IN_CONFIG, arguments=[result.doc.uri, rule])
+        return action
+
+    def write_ignore_in_config(self, uri: str, rule: str) -> dict:
+        doc = self.docs.get(uri)
+        path = doc.path if doc else (to_fs_path(uri) if uri.startswith("file:") else None)
+        target = self.ignore_target(path) if path else None
+        if target is None:
+            return {"changed": False, "reason": "no .followup-lint.yaml to write for this draft"}
+        text, open_doc = self.config_text(target)
+        if open_doc is not None or text is None:
+            return {"changed": False, "reason": f"{target} is open in the editor or unreadable"}
+        new = config_mod.add_per_file_ignore(text, config_mod.per_file_ignore_glob(Path(path), target.parent), rule)
+        if new is None:
+            return {"changed": False, "path": str(target)}
+        import tempfile
+
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".followup-lint.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                f.write(new)
+            if target.exists():
+                os.chmod(tmp, target.stat().st_mode & 0o777)
+            else:
+                os.chmod(tmp, 0o644)  # mkstemp's 0600 is for secrets; a config is not one
+            os.replace(tmp, target)
+        except OSError as exc:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            self._show_error(f"cannot write {target}: {exc}")
+            return {"changed": False, "path": str(target)}
+        self.check_configs()
+        return {"changed": True, "path": str(target)}
+
     def apply_settings(self, raw) -> None:
         self.settings = parse_settings(raw, self.settings)
         self.schedule_all()
@@ -555,6 +653,9 @@ def create_server() -> FollowupLintServer:
                         title=fix_title(finding.fix), kind=lsp.CodeActionKind.QuickFix, diagnostics=[diagnostic],
                         is_preferred=finding.fix.safe, edit=_workspace_edit(ls, result, positions, finding.fix.edits)))
             for rule in dict.fromkeys(f.rule for f, _ in hits):
+                in_config = ls.ignore_in_config_action(result, rule, [d for f, d in hits if f.rule == rule])
+                if in_config is not None:  # first choice: the email stays an email
+                    actions.append(in_config)
                 ignore = fixes.ignore_rule(result.draft, rule)
                 if ignore:
                     actions.append(lsp.CodeAction(
@@ -567,6 +668,10 @@ def create_server() -> FollowupLintServer:
                 title=f"Apply all safe fixes ({len(chosen)})", kind=FIX_ALL,
                 edit=_workspace_edit(ls, result, positions, fixes.edits_of(chosen))))
         return actions
+
+    @server.command(IGNORE_IN_CONFIG)
+    def ignore_in_config(ls: FollowupLintServer, uri: str, rule: str):
+        return ls.write_ignore_in_config(uri, rule)
 
     @server.feature(STATS_REQUEST)
     def stats(ls: FollowupLintServer, params=None):

@@ -2,9 +2,10 @@
 interview was.
 
 Sources, strongest first: explicit overrides (CLI flags, an example's `context:`), the
-draft's front matter, an .eml's headers (Date is the send date), the config file's
-defaults, and finally inference from the text (the kind; see kinds.py). A missing send
-date means today, which `--today` pins so runs are reproducible.
+draft's front matter, the config's `context:` entries whose glob matches the draft's path
+(so a draft can stay a clean email), an .eml's headers (Date is the send date), the config
+file's defaults (`kind:`, `setting:`), and finally inference from the text (the kind; see
+kinds.py). A missing send date means today, which `--today` pins so runs are reproducible.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ import re
 from dataclasses import dataclass, field
 
 from followup_lint.model.rule import KINDS, SETTINGS
+
+WORKING_DAYS = (0, 1, 2, 3, 4)
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class ContextError(ValueError):
@@ -38,9 +42,22 @@ class Context:
     company: str | None = None
     role: str | None = None
     ignore: tuple = field(default_factory=tuple)
+    # The days an email is read the day it lands (Monday=0): the config's `working-days`.
+    working_days: tuple = WORKING_DAYS
+
+
+def next_working_day(day: dt.date, working_days=WORKING_DAYS) -> dt.date:
+    """`day` itself when it is a working day, else the first working day after it."""
+    for _ in range(7):
+        if day.weekday() in working_days:
+            return day
+        day += dt.timedelta(days=1)
+    return day  # no working days at all: the config refuses that, but never loop
 
 
 DATE_KEYS = ("interview_date", "send_date", "reply_promised_by")
+# What a config's `context:` entry may set for the drafts its glob matches.
+CONTEXT_KEYS = ("kind", "setting", *DATE_KEYS, "interviewer", "company", "role")
 _ORDINAL = re.compile(r"(?<=\d)(st|nd|rd|th)\b", re.I)
 # Unambiguous written forms only: "Nov 3, 2026", "3 November 2026", "November 3rd 2026",
 # "2026/11/03". 03/11/2026 means different days on either side of the Atlantic: refused.
@@ -82,14 +99,16 @@ def email_date(header: str | None) -> dt.date | None:
 
 
 def build(front_matter: dict | None = None, overrides: dict | None = None, defaults: dict | None = None,
-          headers: dict | None = None, today: dt.date | None = None) -> Context:
-    """Merge the sources into one Context. Raises ContextError naming the bad field."""
+          headers: dict | None = None, today: dt.date | None = None, working_days=WORKING_DAYS,
+          path_context: dict | None = None) -> Context:
+    """Merge the sources into one Context. Raises ContextError naming the bad field.
+    path_context: the config's `context:` for this draft's path."""
     merged: dict = {}
     sources: dict = {}
     header_layer = {}
     if headers and email_date(headers.get("date")):
         header_layer["send_date"] = email_date(headers.get("date"))
-    for layer, name in ((defaults or {}, "config"), (header_layer, "email Date"),
+    for layer, name in ((defaults or {}, "config"), (header_layer, "email Date"), (path_context or {}, "config"),
                         (front_matter or {}, "front matter"), (overrides or {}, "stated")):
         for key, value in layer.items():
             if value is None or value == "":
@@ -118,6 +137,7 @@ def build(front_matter: dict | None = None, overrides: dict | None = None, defau
         setting=setting,
         send_date_source=send_source,
         ignore=tuple(str(i) for i in ignore),
+        working_days=tuple(working_days),
         **dates,
         **names,
     )

@@ -16,6 +16,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from followup_lint.model.context import DAY_NAMES, WORKING_DAYS
 from followup_lint.model.draft import DEFAULT_MAX_BYTES
 from followup_lint.model.rule import ProjectSettings
 from followup_lint.read import yamlsource
@@ -48,6 +49,8 @@ class Config:
     language: str | None = None                        # spelling/grammar: en-US | en-GB | None (both)
     grammar: dict | None = None                        # LanguageTool settings; None: no grammar check
     max_file_size: int = DEFAULT_MAX_BYTES             # bytes; a larger draft file is refused
+    working_days: tuple = WORKING_DAYS                 # weekday numbers (Monday=0) mail is read on
+    context: dict = field(default_factory=dict)        # path glob -> {interview_date: ..., company: ...}
     _line: object = None                               # callable(keys) -> line
 
     def line(self, keys) -> int | None:
@@ -63,6 +66,23 @@ class Config:
         for pattern, ids in self.per_file_ignores.items():
             if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(Path(rel).name, pattern):
                 out.update(ids)
+        return out
+
+    def context_for(self, display_path: str) -> dict:
+        """The `context:` values for this draft: every entry whose glob matches its path
+        (relative to the config's folder), its file name, or a folder above it; a later
+        entry wins over an earlier one."""
+        if not self.context:
+            return {}
+        try:
+            rel = Path(os.path.abspath(display_path)).relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            rel = Path(display_path).as_posix()
+        out: dict = {}
+        for pattern, values in self.context.items():
+            if (fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(Path(rel).name, pattern)
+                    or rel.startswith(pattern.rstrip("/") + "/")):
+                out.update(values)
         return out
 
     def excluded(self, path: Path) -> bool:
@@ -87,9 +107,32 @@ def discover(start: Path) -> Path | None:
             if (d / name).is_file():
                 return d / name
         pyproject = d / "pyproject.toml"
-        if pyproject.is_file() and re.search(r"^\[tool\.followup-lint\]", pyproject.read_text("utf-8", "replace"), re.M):
+        if pyproject.is_file() and _pyproject_configures_us(pyproject):
             return pyproject
     return None
+
+
+_OUR_TABLE = re.compile(r"""^\s*(\[\s*tool\s*\.\s*["']?followup-lint|tool\s*\.\s*["']?followup-lint|["']?followup-lint["']?\s*=)""", re.M)
+
+
+def _pyproject_configures_us(path: Path) -> bool:
+    """Whether pyproject.toml has a [tool.followup-lint] table, in any TOML spelling; a file
+    that looks like it does but is not valid TOML counts, so load() reports it."""
+    try:
+        text = path.read_text("utf-8", "replace")
+    except OSError:
+        return False
+    if "followup-lint" not in text:
+        return False
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    try:
+        tool = tomllib.loads(text).get("tool")
+    except (tomllib.TOMLDecodeError, ValueError):
+        return bool(_OUR_TABLE.search(text))
+    return isinstance(tool, dict) and "followup-lint" in tool
 
 
 def load(path: Path | None) -> Config:
@@ -112,13 +155,16 @@ def load(path: Path | None) -> Config:
         raise ConfigError(str(path), 1, "the configuration must be a mapping of keys (select, ignore, rules, ...)")
     import jsonschema
 
-    errors = list(jsonschema.Draft202012Validator(config_schema()).iter_errors(data))
+    errors = yamlsource.unknown_keys_first(list(jsonschema.Draft202012Validator(config_schema()).iter_errors(data)))
     if errors:
         err = errors[0]
         located = yamlsource.Located(data, str(path))
         located.line = line  # reuse schema_error's wording with our line lookup
         e = yamlsource.schema_error(located, err)
         raise ConfigError(str(path), e.line, e.message)
+    fail_under = data.get("fail-under")
+    if isinstance(fail_under, float) and fail_under != fail_under:  # NaN passes the schema's range
+        raise ConfigError(str(path), line(("fail-under",)), "fail-under: nan is not a score; give a number from 0 to 100")
     cfg = Config(
         path=str(path),
         root=path.parent,
@@ -134,9 +180,29 @@ def load(path: Path | None) -> Config:
         language=data.get("language"),
         grammar=_grammar_settings(data.get("grammar"), path, line),
         max_file_size=_size(data.get("max-file-size", DEFAULT_MAX_BYTES)),
+        working_days=tuple(sorted(DAY_NAMES.index(d) for d in set(data["working-days"])))
+        if "working-days" in data else WORKING_DAYS,
+        context=_path_context(data.get("context"), path, line),
         _line=line,
     )
     return cfg
+
+
+def _path_context(data, path: Path, line) -> dict:
+    """`context:` with its dates read now, so a bad date names the config line."""
+    from followup_lint.model.context import DATE_KEYS, ContextError, parse_date
+
+    out = {}
+    for glob, values in (data or {}).items():
+        entry = dict(values)
+        for key in DATE_KEYS:
+            if key in entry:
+                try:
+                    entry[key] = parse_date(entry[key], key)
+                except ContextError as exc:
+                    raise ConfigError(str(path), line(("context", glob, key)), f"context: {glob}: {exc}") from None
+        out[str(glob)] = entry
+    return out
 
 
 def _size(value) -> int:
@@ -187,6 +253,8 @@ def _from_pyproject(text: str, path: Path):
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise ConfigError(str(path), int(m.group(1)) if m else None, f"invalid TOML: {exc}") from None
+    except ValueError:  # int() refuses more than 4300 digits
+        raise ConfigError(str(path), None, "invalid TOML: a number is too long") from None
     data = doc.get("tool", {}).get("followup-lint", {})
     lines = text.splitlines()
     header = next((i for i, l in enumerate(lines) if l.strip() == "[tool.followup-lint]"), 0)
@@ -211,6 +279,8 @@ class RuleSet:
     rules: list            # Rule objects, overrides applied, disabled ones removed
     by_id: dict
     settings: ProjectSettings = field(default_factory=ProjectSettings)   # handed to every check
+    folders: list = field(default_factory=list)   # the rule pack folders read (a stored build's sources)
+    fingerprint: str | None = None                 # rules_fingerprint(rules), when a stored build has it
 
 
 def _known(ids, rules_by_id, cfg: Config, keys) -> None:
@@ -220,12 +290,14 @@ def _known(ids, rules_by_id, cfg: Config, keys) -> None:
         if rid not in rules_by_id and not any(r.startswith(rid.rstrip("/") + "/") for r in rules_by_id):
             where = cfg.path or "--select/--ignore"
             raise ConfigError(where, cfg.line(tuple(keys) + (i,)) if cfg.path else None,
-                              f"unknown rule id {rid!r}; see `followup-lint --list-rules`")
+                              f"unknown rule id {rid!r}{yamlsource.did_you_mean(rid, rules_by_id)}; "
+                              "see `followup-lint --list-rules`")
 
 
 def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None = None) -> RuleSet:
     """The rules this run uses: built-in + packs, config overrides, select/ignore."""
     from followup_lint.rulefiles import packs as packs_mod
+    from followup_lint.rulefiles.loader import builtin_pack_dir
 
     rules = list(builtin_rules())
     builtin_ids = {r.id for r in rules}
@@ -245,11 +317,12 @@ def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None =
     by_id = {r.id: r for r in rules}
     for rid in cfg.rules:
         if rid not in by_id:
-            raise ConfigError(cfg.path or "config", cfg.line(("rules", rid)), f"unknown rule id {rid!r} under rules:; see `followup-lint --list-rules`")
+            raise ConfigError(cfg.path or "config", cfg.line(("rules", rid)), f"unknown rule id {rid!r} under rules:{yamlsource.did_you_mean(rid, by_id)}; see `followup-lint --list-rules`")
         unknown = [k for k in cfg.rules[rid] if k not in ("severity", "weight", "enabled") and k not in by_id[rid].options]
         if unknown:
             opts = ", ".join(["severity", "weight", "enabled", *by_id[rid].options])
-            raise ConfigError(cfg.path or "config", cfg.line(("rules", rid, unknown[0])), f"rule {rid!r} has no option {unknown[0]!r}; it takes: {opts}")
+            raise ConfigError(cfg.path or "config", cfg.line(("rules", rid, unknown[0])), f"rule {rid!r} has no option {unknown[0]!r}"
+                              f"{yamlsource.did_you_mean(unknown[0], opts.split(', '))}; it takes: {opts}")
         for key, value in cfg.rules[rid].items():
             default = by_id[rid].options.get(key)
             if isinstance(default, (int, float)) and not isinstance(default, bool) and (
@@ -278,9 +351,101 @@ def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None =
         out.append(rule.with_overrides(overrides) if overrides else rule)
     settings = ProjectSettings(words=words, language=cfg.language, grammar=cfg.grammar,
                                spelling_runs=any(r.type == "spelling" for r in out))
-    return RuleSet(out, {r.id: r for r in out}, settings)
+    return RuleSet(out, {r.id: r for r in out}, settings,
+                   folders=[builtin_pack_dir(), *(p.folder for p in loaded.values())])
 
 
 def matches_any(rule_id: str, ids) -> bool:
     """A rule id matches itself and its pack prefix ("house" or "house/" selects house/*)."""
     return any(rule_id == i or rule_id.startswith(i.rstrip("/") + "/") for i in ids)
+
+
+# --- editing a config: the editor's "Ignore RULE for this draft" --------------------------
+
+
+def per_file_ignore_glob(draft: Path, config_dir: Path) -> str:
+    """The per-file-ignores key naming exactly this draft, relative to the config's folder."""
+    import glob
+
+    return glob.escape(Path(os.path.relpath(draft, config_dir)).as_posix())
+
+
+def add_per_file_ignore(text: str, glob: str, rule_id: str) -> str | None:
+    """`text` (a .followup-lint.yaml, "" for a new one) with `rule_id` added to
+    per-file-ignores[glob], touching nothing else (comments and order stay). None when it is
+    already there, or when the file is written in a way this does not edit safely (flow
+    style over several lines, broken YAML): then the caller offers the front matter instead."""
+    try:
+        located = yamlsource.load(text, "config")
+    except YamlSourceError:
+        return None
+    data = located.data if located.data is not None else {}
+    if not isinstance(data, dict):
+        return None
+    table = data.get("per-file-ignores")
+    if table is not None and not isinstance(table, dict):
+        return None
+    if isinstance(table, dict) and rule_id in (table.get(glob) or []):
+        return None
+    nl = "\r\n" if "\r\n" in text else "\n"
+    lines = text.splitlines(keepends=True)
+    key, entry = json.dumps(glob), f"[{rule_id}]"
+
+    def line_text(n: int) -> str:  # 1-based, without its line break
+        return lines[n - 1].rstrip("\r\n")
+
+    def replace_line(n: int, new: str) -> str:
+        ending = lines[n - 1][len(line_text(n)):]
+        return "".join(lines[:n - 1]) + new + ending + "".join(lines[n:])
+
+    def insert_after(n: int, new_line: str) -> str:
+        before = "".join(lines[:n])
+        if before and not before.endswith(("\n", "\r")):
+            before += nl
+        return before + new_line + nl + "".join(lines[n:])
+
+    def before_comment(line: str) -> str:
+        return re.sub(r"\s+#.*$", "", line)
+
+    if "per-file-ignores" not in data:
+        new = text + ("" if not text or text.endswith(("\n", "\r")) else nl) + f"per-file-ignores:{nl}  {key}: {entry}{nl}"
+    elif glob in (table or {}):
+        n = located.lines[("per-file-ignores", glob)]
+        line = before_comment(line_text(n))
+        if line.rstrip().endswith("]") and "[" in line:
+            close = line.rstrip().rindex("]")
+            inside = line[line.index("[", line.index(":")) + 1:close]
+            new = replace_line(n, line[:close] + (", " if inside.strip() else "") + rule_id + line_text(n)[close:])
+        elif (("per-file-ignores", glob, 0)) in located.lines:  # a block list: one more item after the last
+            last = max(v for k, v in located.lines.items() if k[:2] == ("per-file-ignores", glob) and len(k) == 3)
+            indent = re.match(r"[ \t]*", line_text(last)).group()
+            new = insert_after(last, f"{indent}- {rule_id}")
+        else:
+            return None
+    else:
+        n = located.lines[("per-file-ignores",)]
+        line = before_comment(line_text(n))
+        after_colon = line[line.index(":") + 1:].strip()
+        if after_colon in ("", "~", "null") and table:
+            first = min(v for k, v in located.lines.items() if k[:1] == ("per-file-ignores",) and len(k) == 2)
+            indent = re.match(r"[ \t]*", line_text(first)).group()
+            new = insert_after(n, f"{indent}{key}: {entry}")
+        elif after_colon in ("", "~", "null"):
+            indent = re.match(r"[ \t]*", line_text(n)).group() + "  "
+            new = replace_line(n, line[:line.index(":") + 1]) if after_colon else text
+            lines = new.splitlines(keepends=True)
+            new = insert_after(n, f"{indent}{key}: {entry}")
+        elif after_colon.startswith("{") and after_colon.endswith("}"):
+            close = line.rstrip().rindex("}")
+            inside = after_colon[1:-1]
+            new = replace_line(n, line[:close] + (", " if inside.strip() else "") + f"{key}: {entry}" + line_text(n)[close:])
+        else:
+            return None
+    # Check the edit by reading it back: the one change, nothing else.
+    try:
+        after = yamlsource.load(new, "config").data
+    except YamlSourceError:
+        return None
+    expected = dict(data)
+    expected["per-file-ignores"] = {**(table or {}), glob: [*((table or {}).get(glob) or []), rule_id]}
+    return new if after == expected else None

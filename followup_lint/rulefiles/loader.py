@@ -60,6 +60,7 @@ def load_rule_file(path: Path, pack: str = "builtin", prefix: str = "") -> Rule:
     if not isinstance(data, dict):
         raise RuleError(str(path), 1, "a rule file must be a mapping with id, title, type, ...")
     errors = sorted(_schema_validator().iter_errors(data), key=lambda e: located.line(e.absolute_path))
+    errors = yamlsource.unknown_keys_first(errors)  # a stable sort: still by line within each group
     if errors:
         err = yamlsource.schema_error(located, _most_specific(errors[0]))
         raise RuleError(err.path, err.line, err.message)

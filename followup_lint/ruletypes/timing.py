@@ -23,7 +23,7 @@ import datetime as dt
 from followup_lint.ruletypes.common import Hit, check_option_name
 
 FIELDS = frozenset({"send_date", "send_date_source", "earliest", "latest", "days_early", "days_late", "anchor",
-                    "early_by", "late_by", "reason"})
+                    "early_by", "late_by", "reason", "next_working_day"})
 FIXES: frozenset = frozenset()
 
 
@@ -39,8 +39,17 @@ def bound(rule_spec, entries, ctx) -> tuple[dt.date | None, dict | None]:
     for entry in entries or ():
         anchor = getattr(ctx, entry["after"], None)
         if anchor is not None:
-            return anchor + dt.timedelta(days=int(rule_spec.option(entry.get("days", 0)))), entry
+            return add_days(anchor, int(rule_spec.option(entry.get("days", 0)))), entry
     return None, None
+
+
+def add_days(day: dt.date, days: int) -> dt.date:
+    """day + days, held to the dates Python can represent (9999-12-31 plus a week, or a
+    wait_days of millions, is simply the last date, not an OverflowError)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
 
 
 def _where(parsed) -> tuple[int, int]:
@@ -83,6 +92,18 @@ def _fmt(day: dt.date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
+def working_day_note(day: dt.date, ctx) -> str:
+    """" That is a Saturday; Mon 23 Nov 2026 is the next working day." when `day` falls
+    outside the working week (the config's `working-days`), else "". The earliest date
+    stays the earliest: a draft sent on it is not too early, only read later."""
+    from followup_lint.model.context import WORKING_DAYS, next_working_day
+
+    working = next_working_day(day, getattr(ctx, "working_days", WORKING_DAYS))
+    if working == day:
+        return ""
+    return f" That is a {day:%A}; {_fmt(working)} is the next working day."
+
+
 def check(rule, parsed, ctx, settings) -> list[Hit]:
     spec = rule.spec
     timing = spec.timing
@@ -95,7 +116,8 @@ def check(rule, parsed, ctx, settings) -> list[Hit]:
     if earliest is not None and send < earliest:
         days = int(spec.option(entry.get("days", 0)))
         values.update(earliest=_fmt(earliest), days_early=(earliest - send).days, anchor=entry["after"].replace("_", " "),
-                      early_by=_days((earliest - send).days), reason=after_words(days, entry["after"]))
+                      early_by=_days((earliest - send).days), reason=after_words(days, entry["after"]),
+                      next_working_day=working_day_note(earliest, ctx))
         return [Hit(start, end, values=values)]
     latest, entry = bound(spec, timing.get("latest"), ctx)
     if latest is not None and send > latest:
