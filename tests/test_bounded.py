@@ -487,7 +487,9 @@ def test_lsp_a_request_it_cannot_read_is_answered_with_an_error(monkeypatch):
     protocol = create_server().protocol
     sent = []
     monkeypatch.setattr(protocol, "_send_response", lambda msg_id, result=None, error=None: sent.append((msg_id, error)))
-    with pytest.raises(Exception):  # noqa: B017 (pygls raises its own kind; the answer sent is what matters)
+    from pygls.exceptions import JsonRpcException
+
+    with pytest.raises(JsonRpcException):
         protocol.structure_message({"jsonrpc": "2.0", "id": 9, "method": "textDocument/hover",
                                     "params": {"textDocument": {"uri": 3}, "position": "here"}})
     assert sent and sent[0][0] == 9 and sent[0][1] is not None
