@@ -75,7 +75,8 @@ def prose_text(size: int) -> str:
     blob = "\n\n".join(parts)
     text = (blob + "\n\n") * (size // max(1, len(blob.encode())) + 1)
     data = text.encode()[:size]
-    return data.decode("utf-8", "ignore").ljust(size)  # a cut multi-byte char becomes spaces
+    text = data.decode("utf-8", "ignore")
+    return text + " " * (size - len(text.encode()))  # a cut multi-byte char becomes spaces (bytes, not characters)
 
 
 def eml(body_part: bytes, ctype: str, size: int) -> bytes:

@@ -11,10 +11,13 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 def test_corpus_agreement(linter):
     result = evaluate(CORPUS, linter)
     assert result["errors"] == []
-    assert result["drafts"] >= 80
-    # Targets from the project brief; the corpus was written blind to the rules.
-    assert result["macro_f1"] >= 0.90, {r["rule"]: r["f1"] for r in result["rules"]}
-    assert result["spearman"] >= 0.75
+    assert result["drafts"] >= 240
+    # Issue 13's targets for the relabelled corpus (which now includes blind set A, tuned on
+    # afterwards, so these guard against regressions rather than measure generalisation).
+    assert result["macro_f1"] >= 0.95, {r["rule"]: r["f1"] for r in result["rules"]}
+    assert result["micro_f1"] >= 0.95, (result["micro_precision"], result["micro_recall"])
+    assert result["spearman"] >= 0.85
+    assert not result["unevaluated_labels"], "every labelled rule id has a rule"
     for r in result["rules"]:
         if r["support"]:
-            assert r["f1"] >= 0.8, r
+            assert r["f1"] >= 0.85, r

@@ -271,7 +271,8 @@ def test_cli_fix_applies_safe_fixes_and_reports_the_rest(tmp_path, monkeypatch):
     result = run("--fix", "d.txt")
     assert path.read_text() == "Hi Dana,\n\nThanks for the chat, it was great. I need an answer ASAP.\n\nBest,\nJo\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert "Fixed 3 findings in 1 file; 2 more with --unsafe-fixes." in result.stderr
+    # "I need an answer ASAP.": the demand (a sentence-level fix) and "ASAP" (its own fix) are two findings.
+    assert "Fixed 3 findings in 1 file; 3 more with --unsafe-fixes." in result.stderr
     assert "[pushy]" in result.stdout and "[too-casual]" not in result.stdout
     assert result.exit_code == 1
 

@@ -84,7 +84,15 @@ def _read_stdin(name: str, max_bytes: int) -> bytes:
         raise DraftError(name, "stdin is closed, so - has nothing to read; "
                                "pipe a draft in (`followup-lint - < draft.txt`) or name the file")
     try:
-        return sys.stdin.buffer.read(max_bytes + 1)
+        # In chunks: read(n) allocates n bytes up front, and the limit may be 50 GB.
+        chunks, size = [], 0
+        while size <= max_bytes:
+            chunk = sys.stdin.buffer.read(min(1 << 20, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
     except OSError as exc:
         raise DraftError(name, f"cannot read stdin: {exc.strerror or exc}") from None
 
@@ -252,7 +260,7 @@ class _LintCommand(click.Command):
         formatter.write_text("A draft named like a command is reached as ./eval or after --.")
 
 
-_USAGE = {"eval": "DIR", "schedule": "[DRAFT]", "rules": "test|new|schema|packs"}
+_USAGE = {"eval": "DIR", "schedule": "[DRAFT]", "rules": "test|new|schema|packs", "serve": "[FOLDER]"}
 
 
 @click.command(cls=_LintCommand, context_settings={"help_option_names": ["-h", "--help"]})
@@ -544,8 +552,10 @@ def lsp_command(stdio, log_file):
 
 
 from followup_lint.cli.rules import rules_group  # noqa: E402  (after the commands it sits beside)
+from followup_lint.serve.command import serve_command  # noqa: E402  (click only; the web stack loads when it runs)
 
-SUBCOMMANDS = {"eval": eval_command, "schedule": schedule_command, "lsp": lsp_command, "rules": rules_group}
+SUBCOMMANDS = {"eval": eval_command, "schedule": schedule_command, "lsp": lsp_command, "rules": rules_group,
+               "serve": serve_command}
 
 
 def main(argv: list | None = None) -> None:

@@ -40,12 +40,17 @@ class KindInferrer:
                      for kind, cues in spec["kinds"].items() for cue in cues]
 
     def infer(self, parsed, ctx) -> Inference:
+        from followup_lint.language.patterns import RegexTimeout
+
         segments = parsed.segments(("subject", "body"))
         scores = {kind: 0.0 for kind in KINDS if kind != "unknown"}
         evidence = []
         for kind, weight, patterns in self.cues:
             for seg in segments:
-                found = patterns.find(seg, segments, ctx)
+                try:
+                    found = patterns.find(seg, segments, ctx)
+                except RegexTimeout:
+                    break  # a cue that cannot be read in time is no evidence
                 if found:
                     scores[kind] += weight
                     evidence.append((weight, kind, f"{found[0].text!r}"))

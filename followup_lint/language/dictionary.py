@@ -178,7 +178,7 @@ class EnglishDictionary:
         """Known words one edit away (insert, delete, replace, swap), most common first."""
         found = self._checker.known(self._checker.edit_distance_1(word))
         found |= set(self._split_pair(word))
-        return sorted(found, key=lambda w: (-self._score(w), w))
+        return sorted(found, key=lambda w: (-self._score(w) * _channel(word, w), w))
 
     def far(self, word: str) -> list[str]:
         """Common words two edits away that share the first letter, most common first."""
@@ -196,7 +196,7 @@ class EnglishDictionary:
                 # before the exact distance.
                 if (mask ^ m).bit_count() <= 4 and _within_two(word, w):
                     found.append(w)
-        return sorted(found, key=lambda w: (-self._score(w), w))
+        return sorted(found, key=lambda w: (-self._score(w) * _channel(word, w), w))
 
     def _split_pair(self, word: str):
         # "thankyou" -> "thank you": a missing space is one edit too.
@@ -209,6 +209,23 @@ class EnglishDictionary:
         if " " in w:
             return min(self.count(p) for p in w.split())
         return self.count(w)
+
+
+def _channel(typo: str, word: str) -> float:
+    """How likely a writer who meant `word` typed `typo` (a rough noisy channel), to weigh
+    against how common `word` is. People rarely get the first letter wrong and often drop
+    one of a doubled letter ("adress" is "address" far more often than "dress", though
+    "dress" is the commoner word in the frequency list)."""
+    weight = 1.0
+    if typo[:1] != word[:1] and typo[:2] != word[1::-1]:
+        weight *= 0.02
+    if len(word) == len(typo) + 1:
+        for i in range(len(word)):
+            if word[:i] + word[i + 1:] == typo:
+                # A letter left out; more often one of a pair ("untill" the other way round).
+                weight *= 4.0 if (i > 0 and word[i - 1] == word[i]) or (i + 1 < len(word) and word[i + 1] == word[i]) else 1.5
+                break
+    return weight
 
 
 def _letters(word: str) -> int:

@@ -57,22 +57,40 @@ class _Budget:
         self.seconds, self.used = seconds, 0.0
 
     def finditer(self, rx: re.Pattern, text: str, keys) -> list:
+        # Relative to size: every call may also spend a little per character, so the
+        # fixed cost of many short regions never adds up to a timeout on an honest draft.
+        self.seconds += PER_CALL + PER_CHAR * len(text)
         left = self.seconds - self.used
         if left <= 0:
             raise RegexTimeout(keys, rx.pattern, self.seconds)
-        start = time.perf_counter()
-        alarm = _arm(left)
-        try:
-            found = list(rx.finditer(text))
-        except _Alarm:
-            raise RegexTimeout(keys, rx.pattern, self.seconds) from None
-        finally:
-            _disarm(alarm)
-            self.used += time.perf_counter() - start
-        if self.used > self.seconds:
+        found, took = _timed(lambda: list(rx.finditer(text)), left)
+        self.used += took
+        if found is None or self.used > self.seconds:
             # Off the main thread nothing can interrupt `re`; stop after the fact.
             raise RegexTimeout(keys, rx.pattern, self.seconds)
         return found
+
+
+# The allowance a regex budget grows by per call and per character of text searched.
+PER_CALL = 0.000_05
+PER_CHAR = 0.000_001
+
+
+def _timed(search, seconds: float):
+    """(search() or None if interrupted, seconds taken). The alarm is armed and disarmed
+    inside the `try`, so an alarm that fires early or late is still caught here."""
+    alarm = None
+    start = time.perf_counter()
+    try:
+        try:
+            alarm = _arm(seconds)
+            start = time.perf_counter()  # the search's own time, not the alarm's set-up
+            found = search()
+        finally:
+            _disarm(alarm)
+    except _Alarm:
+        found = None
+    return found, time.perf_counter() - start
 
 
 def _on_alarm(signum, frame):
@@ -94,7 +112,7 @@ def _arm(seconds: float):
     except (ValueError, OSError):
         return None
     _local.armed = True
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.000_001))  # 0 would mean "no timer"
     return (previous,)
 
 
@@ -108,7 +126,35 @@ def _disarm(armed) -> None:
 
 def _finditer(rx: re.Pattern, text: str, keys) -> list:
     budget = getattr(_local, "budget", None)
-    return budget.finditer(rx, text, keys) if budget is not None else list(rx.finditer(text))
+    if budget is None:  # outside the engine (kind cues, a tool): a budget of its own
+        budget = _Budget(REGEX_BUDGET)
+    return budget.finditer(rx, text, keys)
+
+
+# Seconds one token REGEX (a predicate inside spaCy's Matcher) may take on one token.
+TOKEN_REGEX_BUDGET = 0.05
+
+
+class _TokenRegex:
+    """Stands in for the compiled regex of a Matcher REGEX predicate: each search is timed
+    like a pattern regex, and one that runs out of time counts as no match and is recorded
+    so the rule that owns it is reported as skipped (the shared matcher must not fail every
+    rule for one slow pattern)."""
+
+    def __init__(self, rx: re.Pattern, hub):
+        self.rx, self.pattern, self.hub = rx, rx.pattern, hub
+
+    def search(self, text: str):
+        if self.pattern in self.hub.timed_out:
+            return None
+        found, took = _timed(lambda: self.rx.search(text) or False, TOKEN_REGEX_BUDGET)
+        if found is None or took > TOKEN_REGEX_BUDGET:
+            self.hub.timed_out.add(self.pattern)
+            return None
+        return found or None
+
+    def __getattr__(self, name):
+        return getattr(self.rx, name)
 
 
 @dataclass
@@ -195,10 +241,14 @@ class _MatcherHub:
         # (PhraseMatcher), not a predicate per pattern per token (Matcher).
         self.phrases = PhraseMatcher(vocab, attr="NORM")
         self.version = 0   # bumped on every add: results cached on a doc are then stale
+        self.timed_out: set = set()   # token REGEX patterns that ran out of time on this doc
 
     def add(self, specs: list) -> str:
         key = f"p{self.version}"
         self.matcher.add(key, specs)  # validates first; a bad pattern raises before it is added
+        for pred in getattr(self.matcher, "_extra_predicates", ()):
+            if isinstance(getattr(pred, "value", None), re.Pattern) and "REGEX" in getattr(pred, "operators", ()):
+                pred.value = _TokenRegex(pred.value, self)   # time every token REGEX
         self.version += 1
         return key
 
@@ -232,12 +282,30 @@ class _MatcherHub:
             return cached[2]
         out: dict = {}
         strings = doc.vocab.strings
+        self.timed_out = set()
         for matcher in (self.matcher, self.phrases):
             if len(matcher):
                 for match_id, start, end in matcher(doc):
                     out.setdefault(strings[match_id], []).append((start, end))
+        out[_TIMED_OUT] = set(self.timed_out)
         doc.user_data["followup_lint_matches"] = (self, self.version, out)
         return out
+
+
+_TIMED_OUT = object()   # key of the token REGEX patterns that ran out of time, in a match result
+
+
+def _token_regexes(value):
+    """Every REGEX string inside a token pattern (or a list of them)."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _token_regexes(item)
+    elif isinstance(value, dict):
+        for op, arg in value.items():
+            if op == "REGEX" and isinstance(arg, str):
+                yield arg
+            else:
+                yield from _token_regexes(arg)
 
 
 _HUBS: dict = {}
@@ -284,21 +352,25 @@ class Patterns:
         found: list[Match] = []
         shared = self.hub.matches(doc) if self.token_keys else {}
         for idx, key in self.token_keys.items():
+            slow = shared[_TIMED_OUT].intersection(_token_regexes(self.patterns[idx].get("tokens", [])))
+            if slow:
+                raise RegexTimeout(self.keys + (idx, "tokens"), min(slow), TOKEN_REGEX_BUDGET)
             for s, e in shared.get(key, ()):
                 span = doc[s:e]
                 found.append(Match(segment.at(span.start_char), segment.at(span.end_char), segment, span, idx))
-        text = doc.text[:REGEX_TEXT_LIMIT]
+        # Regexes read the text itself, runs the parser saw shortened included ("!" x 5,000).
+        text = segment.text[:REGEX_TEXT_LIMIT]
         for idx, rx in self.regexes.items():
             for m in _finditer(rx, text, self.keys + (idx, "regex")):
                 if m.end() == m.start():
                     continue
-                span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-                found.append(Match(segment.at(m.start()), segment.at(m.end()), segment, span, idx))
+                span = segment.char_span(m.start(), m.end())
+                found.append(Match(segment.text_at(m.start()), segment.text_at(m.end()), segment, span, idx))
         for idx, fields in self.context.items():
             rx = context_regex(ctx, fields) if ctx is not None else None
             for m in (rx.finditer(text) if rx else ()):
-                span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-                found.append(Match(segment.at(m.start()), segment.at(m.end()), segment, span, idx))
+                span = segment.char_span(m.start(), m.end())
+                found.append(Match(segment.text_at(m.start()), segment.text_at(m.end()), segment, span, idx))
         # Longest match first at each position, so overlaps keep the fuller phrase.
         found.sort(key=lambda m: (m.start, -(m.end - m.start), m.pattern))
         return found
@@ -310,7 +382,7 @@ class Conditions:
     SUB_PATTERN_KEYS = ("sentence", "before", "draft")
     # Every key _holds answers; the rule schema's `condition` lists the same (tests/test_one_source.py).
     KEYS = ("negated", "hedged", "question", "dep", "pos", "head_lemma", "child_lemma", "child_dep", "object",
-            "subject", *SUB_PATTERN_KEYS)
+            "subject", "next_tag", *SUB_PATTERN_KEYS)
 
     def __init__(self, nlp, conditions: list, keys=()):
         self.conditions = conditions
@@ -349,6 +421,10 @@ class Conditions:
                 got = head.head is not head and head.head.norm_ in [w.lower() for w in want]
             elif key == "child_lemma":
                 got = any(c.norm_ in [w.lower() for w in want] for c in head.children)
+            elif key == "next_tag":
+                doc = span.doc
+                nxt = doc[span.end] if span.end < len(doc) else None
+                got = nxt is not None and (nxt.tag_ in want or nxt.pos_ in want)
             elif key == "child_dep":
                 got = any(c.dep_ in want for c in head.children)
             elif key == "object":

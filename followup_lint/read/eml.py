@@ -44,14 +44,36 @@ class Body:
     encoded: str = ""  # the part's payload as written in the file (to find its line)
 
 
+# The email package's header parser is superlinear in a field's length (a 700 KB subject
+# of encoded-words took over 6 GB) and recursive in MIME nesting. It is given a copy of
+# the file whose header fields are cut to HEADER_FIELD_LIMIT characters (at most
+# HEADER_FIELDS of them); the draft's text keeps the header block as written.
+HEADER_FIELD_LIMIT = 4_000
+HEADER_FIELDS = 500
+# Multipart declarations past which the MIME structure is not parsed (a real email has a
+# handful; 1,000 nested ones exhausted the email package's recursion).
+MULTIPART_LIMIT = 100
+_MULTIPART = re.compile(rb"(?i)multipart/")
+# Lines of a folded Subject read as the subject (a real one has two or three).
+SUBJECT_LINES = 20
+# Quote levels an HTML body's nested <blockquote>s are written with ("> " each).
+HTML_QUOTE_DEPTH = 10
+
+
 def read_eml(data: bytes, path: str) -> Draft:
     _refuse_unreadable(data, path)
     notes: list[str] = []
-    msg = email.message_from_bytes(data, policy=email.policy.default)
-    headers = header_values(msg, notes)
+    parsable = _cap_headers(data, notes)
     body_notes: list[str] = []
-    body = find_body(msg, data, body_notes)
-    notes.extend(defect_notes(msg))  # after decoding the body: damaged base64 is found then
+    try:
+        if len(_MULTIPART.findall(parsable, 0, 1 << 20)) > MULTIPART_LIMIT:
+            raise RecursionError  # the email package recurses once per level, slowly
+        msg = email.message_from_bytes(parsable, policy=email.policy.default)
+        headers = header_values(msg, notes)
+        body = find_body(msg, data, body_notes)
+        notes.extend(defect_notes(msg))  # after decoding the body: damaged base64 is found then
+    except RecursionError:  # MIME parts nested hundreds deep
+        headers, body, body_notes = _raw_fallback(parsable, notes)
     notes.extend(body_notes)
 
     in_place = body is not None and body.kind != "html" and body.cte in VERBATIM_ENCODINGS
@@ -69,6 +91,46 @@ def read_eml(data: bytes, path: str) -> Draft:
     check_regions(regions, path)
     return Draft(path=path, format="eml", text=text, regions=regions, headers=headers, notes=notes,
                  pieces=pieces, encoding=encoding, file_text=raw if raw != text else None)
+
+
+def _cap_headers(data: bytes, notes: list[str]) -> bytes:
+    """`data` with each header field cut to HEADER_FIELD_LIMIT characters and at most
+    HEADER_FIELDS fields, for the email package to parse (notes say what was cut)."""
+    raw = data.decode("latin-1")
+    header_end, body_start = header_block(raw)
+    if header_end <= HEADER_FIELD_LIMIT:
+        return data
+    fields: list[list[str]] = []
+    for line in LINE_BREAK.split(raw[:header_end]):
+        if fields and line[:1] in (" ", "\t"):
+            fields[-1].append(line)
+        else:
+            fields.append([line])
+    out = []
+    for field in fields[:HEADER_FIELDS]:
+        text = "\n".join(field)
+        if len(text) > HEADER_FIELD_LIMIT:
+            name = text.split(":", 1)[0][:40]
+            notes.append(f"the {name} header is {len(text):,} characters long; only its first "
+                         f"{HEADER_FIELD_LIMIT:,} were read")
+            text = text[:HEADER_FIELD_LIMIT].rstrip("\r\n")
+        out.append(text)
+    if len(fields) > HEADER_FIELDS:
+        notes.append(f"the email has {len(fields):,} header fields; only the first {HEADER_FIELDS} were read")
+    return ("\n".join(out) + "\n" + raw[header_end:].lstrip(" \t")).encode("latin-1")
+
+
+def _raw_fallback(parsable: bytes, notes: list[str]):
+    """Headers and body when the MIME structure is too deep for the email package."""
+    raw = parsable.decode("latin-1")
+    _, body_start = header_block(raw)
+    try:
+        headers = header_values(email.message_from_bytes(parsable[:body_start], policy=email.policy.default), notes)
+    except RecursionError:
+        headers = {name: "" for name in HEADER_NAMES}
+    text, encoding, _ = decode_bytes(parsable)
+    body_notes = ["the email's MIME parts are nested too deep (or too many) to read; its raw body was read as text"]
+    return headers, Body(text[header_block(text)[1]:], "raw", "", encoding), body_notes
 
 
 def _refuse_unreadable(data: bytes, path: str) -> None:
@@ -297,7 +359,7 @@ def _subject(text: str, pieces: list[Piece], header_end: int, decoded: str):
             continue
         lines = [(m.end(), e)]
         for s2, e2 in spans[index + 1 :]:  # folded continuation lines
-            if text[s2:e2][:1] not in (" ", "\t"):
+            if text[s2:e2][:1] not in (" ", "\t") or len(lines) >= SUBJECT_LINES:
                 break
             lines.append((s2, e2))
         if not any(_ENCODED_WORD.search(text, a, b) for a, b in lines):
@@ -380,7 +442,7 @@ class _HTMLText(HTMLParser):
 
     def newline(self) -> None:
         line = self.current.rstrip()
-        self.lines.append("> " * self.current_quote + line if line else "")
+        self.lines.append("> " * min(self.current_quote, HTML_QUOTE_DEPTH) + line if line else "")
         self.current = ""
 
 

@@ -11,6 +11,7 @@ import yaml
 
 from followup_lint.model.draft import FRONT_MATTER_KEYS, DraftError
 from followup_lint.model.text import LINE_BREAK, iter_lines, trim
+from followup_lint.read.yamlsource import MAX_VALUES, expanded_size
 
 _FM_OPEN = re.compile(r"---[ \t]*$")
 
@@ -71,6 +72,9 @@ def _load_yaml(text: str, start: int, end: int, path: str, starts: list[int], no
             fail(0, f"is not valid YAML: {type(e).__name__}")
         if node is None:
             return {}, {}
+        if expanded_size(node) > MAX_VALUES:
+            fail(node.start_mark.index, f"expands to more than {MAX_VALUES:,} values through its YAML "
+                                        f"aliases (*name); write the values out")
         if not isinstance(node, yaml.MappingNode):
             kind = {yaml.SequenceNode: "a list"}.get(type(node), "a single value")
             fail(node.start_mark.index, f"must be a mapping of 'key: value' lines, not {kind}")

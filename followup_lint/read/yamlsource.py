@@ -59,6 +59,47 @@ _Loader.add_implicit_resolver(
 )
 
 
+# Values a YAML document may hold once its aliases are expanded. An alias repeats a value
+# by reference, so ~700 bytes of nested aliases stand for billions of values, and anything
+# that walks the data (schema checks, key lines, our rules) would never finish.
+MAX_VALUES = 100_000
+
+
+def expanded_size(node, limit: int = MAX_VALUES) -> int:
+    """How many nodes `node` stands for with every alias expanded (stops counting past
+    `limit`); linear in the composed tree, which shares aliased nodes."""
+    sizes: dict = {}
+    stack = [(node, False)]
+    while stack:
+        current, done = stack.pop()
+        key = id(current)
+        if key in sizes and not done:
+            continue
+        children = []
+        if isinstance(current, yaml.MappingNode):
+            children = [n for pair in current.value for n in pair]
+        elif isinstance(current, yaml.SequenceNode):
+            children = list(current.value)
+        if not done:
+            sizes[key] = None  # in progress: a recursive alias counts as too big
+            stack.append((current, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+            continue
+        total = 1
+        for c in children:
+            size = sizes.get(id(c))
+            total += limit + 1 if size is None else size
+        sizes[key] = min(total, limit + 1)
+    return sizes[id(node)]
+
+
+def check_expansion(node, path: str, line_offset: int = 0) -> None:
+    if node is not None and expanded_size(node) > MAX_VALUES:
+        raise YamlSourceError(path, node.start_mark.line + 1 + line_offset,
+                              f"the YAML expands to more than {MAX_VALUES:,} values through its aliases "
+                              f"(*name); write the values out instead")
+
+
 def _walk(node, keys, lines):
     lines.setdefault(keys, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
@@ -76,6 +117,7 @@ def load(text: str, path: str, line_offset: int = 0) -> Located:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        check_expansion(node, path, line_offset)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

@@ -137,6 +137,9 @@ def _check_semantics(data: dict, located) -> None:
             except re.error as exc:
                 raise located.error(keys + ("regex",), f"regex does not compile: {exc}") from None
             _check_regex_risk(rx, 0 if pattern.get("case") else re.IGNORECASE, located, keys + ("regex",))
+        risk = regex_guard.token_pattern_risk(pattern.get("tokens", []))
+        if risk:
+            raise located.error(keys + ("tokens",), f"token pattern refused: {risk}")
         for j, token in enumerate(pattern.get("tokens", [])):
             for tkeys, rx in _token_regexes(token, keys + ("tokens", j)):
                 try:

@@ -1,4 +1,9 @@
-"""forbid: the draft must not say this. One hit per match, sentence (default) or draft."""
+"""forbid: the draft must not say this. One hit per match, sentence (default) or draft.
+
+With `per: sentence` every match that carries its own local fix (a word to replace or
+remove) is reported, so a second slip in one sentence is not hidden and `--fix` handles
+each; matches whose remedy is the whole sentence (deleting or rewriting it) are reported
+once per sentence."""
 
 from __future__ import annotations
 
@@ -18,11 +23,11 @@ def check(rule, parsed, ctx, settings) -> list[Hit]:
     seen_sentences = set()
     for m in surviving_matches(rule, segments, ctx):
         sent = sentence_bounds(m) if m.span is not None else (m.start, m.end)
-        if rule.spec.per == "sentence":
+        pattern = rule.spec.patterns[m.pattern]
+        if rule.spec.per == "sentence" and not _local_fix(pattern.get("fix") or rule.spec.fix):
             if sent in seen_sentences:
                 continue
             seen_sentences.add(sent)
-        pattern = rule.spec.patterns[m.pattern]
         text = parsed.draft.text
         # A match that starts inside a word ("'ve received another offer") is quoted from
         # the word's start: "I've received another offer".
@@ -37,3 +42,8 @@ def check(rule, parsed, ctx, settings) -> list[Hit]:
         if rule.spec.per == "draft":
             break
     return hits
+
+
+def _local_fix(fix) -> bool:
+    """Does the fix edit only the matched words (so two in one sentence are two fixes)?"""
+    return bool(fix) and ("replace" in fix or fix.get("delete") == "match")

@@ -59,7 +59,7 @@ def grade(segments, ctx, options):
 
 
 def exclamations(segments, ctx, options):
-    return sum(seg.doc.text.count("!") for seg in segments), _whole(segments), {}
+    return sum(seg.text.count("!") for seg in segments), _whole(segments), {}  # runs the parser saw shortened too
 
 
 def first_person_share(segments, ctx, options):

@@ -53,7 +53,8 @@ _TEXT_SPEAK = {
     "pls", "plz", "cya", "lmk", "tmrw", "tmr", "rly", "btw", "def", "ty", "tysm", "nvm", "obv", "probs",
     "ppl", "msg", "txt", "cuz", "coz", "bc", "gonna", "wanna", "gotta", "kinda", "sorta", "dunno", "yeah",
     "yep", "yup", "nope", "nah", "hiya", "heya", "xoxo", "haha", "hehe", "gon", "na", "ur", "yrs", "hrs",
-    "mins", "convo", "pic", "pics", "fam", "bro", "dude",
+    "mins", "convo", "pic", "pics", "fam", "bro", "dude", "abt", "pto", "asap", "b4", "tho", "thru", "wud",
+    "shud", "bcuz", "sooo", "soo", "srsly", "jk", "np", "ok", "okay", "asst", "mgr", "approx",
     "fwd", "fw", "cc", "bcc",   # mail markers ("Fwd: ...")
 }
 # Prefixes written with a hyphen ("pre-screen", "co-lead"): the part before it is no word.
@@ -279,6 +280,10 @@ def _names(draft, ctx, segments) -> set:
         for s, e in draft.regions.get(region, []):
             out.update(m.group(0).lower() for m in _CAPITALISED.finditer(draft.text[s:e]))
     for seg in segments:
+        # A name signed in lower case on a line of its own ("-dani", "tomasz") at the end.
+        lines = [ln.strip().lstrip("-–—~ ").strip() for ln in seg.doc.text.splitlines() if ln.strip()]
+        if lines and 1 <= len(lines[-1].split()) <= 2 and all(w.isalpha() for w in lines[-1].split()):
+            out.update(w.lower() for w in lines[-1].split())
         starts = _sentence_starts(seg.doc)
         for t in seg.doc:
             if t.text[:1].isupper() and t.is_alpha and (t.idx not in starts or t.pos_ == "PROPN") \

@@ -29,7 +29,7 @@ from pathlib import Path
 from followup_lint import __version__
 from followup_lint.model.draft import DraftError
 from followup_lint.model.findings import FileReport, Finding, Fix, Problem
-from followup_lint.read.draft import format_for, read_bytes, read_path
+from followup_lint.read.draft import format_for, read_bytes, read_file_bytes, read_path
 
 FORMAT = "1"                      # bump when the entry layout changes
 
@@ -265,10 +265,9 @@ class CachedLinting:
         misses = []   # (index, cfg, display, data, key, draft)
         for i, (cfg, path, display) in enumerate(items):
             data = key = None
-            try:
-                if os.stat(path).st_size <= cfg.max_file_size:
-                    data = Path(path).read_bytes()
-            except OSError:
+            try:  # bounded, and regular files only: /dev/zero has st_size 0 and never ends
+                data = read_file_bytes(os.fsdecode(os.fspath(path)), display, cfg.max_file_size)
+            except DraftError:
                 pass  # the reader says what is wrong when the draft is linted
             if data is not None and self.cache is not None:
                 key = entry_key(self._run(cfg), display, data)

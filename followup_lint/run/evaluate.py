@@ -3,7 +3,9 @@
 DIR holds drafts and `labels.yaml` ({file: {expected: [ids], quality: 1-5, kind: ...}}).
 Per rule: precision, recall and F1 of "the rule fired on this draft" against "a reviewer
 said it should". Rules with no positive labels are shown but left out of the macro F1 (an
-F1 over nothing is not a score). The Spearman correlation of score with quality says
+F1 over nothing is not a score). The micro F1 pools every decision over every rule id
+with positive labels, including labels for rules not in this run (those count as misses),
+so a rule that is missing or switched off cannot flatter the number. The Spearman correlation of score with quality says
 whether the score orders drafts the way a reader would.
 """
 
@@ -43,6 +45,8 @@ class RuleStats:
     @property
     def f1(self):
         p, r = self.precision, self.recall
+        if r is not None and p is None:
+            return 0.0   # positives to find and nothing fired: every one missed
         if p is None or r is None:
             return None
         return 2 * p * r / (p + r) if p + r else 0.0
@@ -125,6 +129,14 @@ def evaluate(directory: Path, linter) -> dict:
                 inferred_total += 1
                 inferred_right += report.kind == label["kind"]
     scored = [s.f1 for s in stats.values() if s.support and s.f1 is not None]
+    # Micro F1: every fired/expected decision pooled; labels for absent rules are misses.
+    tp = sum(s.tp for s in stats.values())
+    fp = sum(s.fp for s in stats.values())
+    fn = sum(s.fn for s in stats.values()) + sum(unevaluated.values())
+    micro_p = tp / (tp + fp) if tp + fp else None
+    micro_r = tp / (tp + fn) if tp + fn else None
+    micro_f1 = (2 * micro_p * micro_r / (micro_p + micro_r) if micro_p and micro_r else
+                (0.0 if micro_r is not None else None))
     return {
         "drafts": len(labels),
         "rules": [{"rule": s.rule, "support": s.support, "tp": s.tp, "fp": s.fp, "fn": s.fn,
@@ -132,6 +144,9 @@ def evaluate(directory: Path, linter) -> dict:
                    "false_positives": s.false_positives, "false_negatives": s.false_negatives}
                   for s in stats.values()],
         "macro_f1": sum(scored) / len(scored) if scored else None,
+        "micro_f1": micro_f1,
+        "micro_precision": micro_p,
+        "micro_recall": micro_r,
         "spearman": spearman(scores, qualities),
         "kind_accuracy": kinds_right / kinds_total if kinds_total else None,
         "kind_accuracy_inferred": inferred_right / inferred_total if inferred_total else None,
@@ -158,6 +173,8 @@ def render_text(result: dict, verbose: bool = False) -> str:
                 out.append(f"    missed:         {name}")
     out.append("")
     out.append(f"drafts: {result['drafts']}   macro F1: {_fmt(result['macro_f1'])}   "
+               f"micro F1: {_fmt(result.get('micro_f1'))} (P {_fmt(result.get('micro_precision'))}, "
+               f"R {_fmt(result.get('micro_recall'))})   "
                f"Spearman(score, quality): {_fmt(result['spearman'])}")
     if result["kind_accuracy"] is not None:
         out.append(f"kind accuracy: {_fmt(result['kind_accuracy'])} "
