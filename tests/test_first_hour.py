@@ -41,7 +41,7 @@ def test_help_lists_every_subcommand_with_one_line():
     for name, cmd in SUBCOMMANDS.items():
         line = next((l for l in commands.splitlines() if l.strip().startswith(name + " ") or l.strip() == name), None)
         assert line is not None, f"{name} missing from --help:\n{out}"
-        assert cmd.get_short_help_str(limit=300).split()[0] in commands
+        assert cmd().get_short_help_str(limit=300).split()[0] in commands
     assert {"eval", "schedule", "lsp", "rules"} <= set(SUBCOMMANDS)
 
 

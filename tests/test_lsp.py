@@ -213,6 +213,20 @@ async def test_change_hover_and_a_safe_fix(client: LanguageClient, workspace):
     close(client, uri)
 
 
+async def test_a_lone_surrogate_in_the_buffer_is_linted_not_a_crash(client: LanguageClient, workspace):
+    # Issue 15 item 11: an editor can send a lone surrogate (JSON "\\ud800"); it was a
+    # UnicodeEncodeError in spaCy. It reads as U+FFFD, at the same position.
+    text = "Hi Sam,\n\nThank you \ud800 for the chat. Please reply ASAP.\n\nBest,\nJo\n"
+    uri = (workspace / "surrogate.txt").as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=uri, language_id="plaintext", version=1, text=text)))
+    diags = await diagnostics(client, uri, 1)
+    assert "pushy" in rules(diags)
+    pushy = next(d for d in diags if d.code == "pushy")
+    assert (pushy.range.start.line, pushy.range.start.character) == (2, text.splitlines()[2].index("ASAP"))
+    close(client, uri)
+
+
 async def test_unsafe_fix_and_ignore_rule_actions(client: LanguageClient, workspace):
     text = ("Hi Sam,\n\nThank you for the chat; I'm keen on the role. Have you made a decision yet? "
             "Happy to send references.\n\nBest,\nJo\n")

@@ -1,7 +1,7 @@
 """The README's terminal example, generated from a real run.
 
     python tools/readme_example.py            # print the Markdown block
-    python tools/readme_example.py --write    # write it into docs/terminal-output.md
+    python tools/readme_example.py --write    # write it into docs/terminal-output.md and README.md
 
 Runs `followup-lint examples/sample-draft.txt` from the repository's root inside a real
 pseudo-terminal (so the tool shows its excerpts and help, as on a person's screen) that is
@@ -96,5 +96,11 @@ if __name__ == "__main__":
     if "--write" in sys.argv[1:]:
         DOC.write_text(document(example), encoding="utf-8")
         print(f"wrote {DOC.relative_to(ROOT)}")
+        readme = ROOT / "README.md"
+        text = readme.read_text(encoding="utf-8")
+        if extract(text) is not None:  # the README's own copy of the block, between the markers
+            head, rest = text.split(BEGIN, 1)
+            readme.write_text(head + BEGIN + "\n" + example + END + rest.split(END, 1)[1], encoding="utf-8")
+            print("wrote README.md")
     else:
         sys.stdout.write(example)

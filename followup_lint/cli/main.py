@@ -20,13 +20,10 @@ from followup_lint import __version__
 from followup_lint.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, setup_errors_fail  # noqa: F401 (re-exported)
 from followup_lint.cli.common import fail as _fail
 from followup_lint.cli.common import load_config as _load_config
-from followup_lint.formats.explain import explain_rule
 from followup_lint.model.draft import DraftError
 from followup_lint.model.findings import FileReport, Problem
 from followup_lint.model.rule import KINDS, SETTINGS
 from followup_lint.model.text import printable
-from followup_lint.read.draft import read_bytes
-from followup_lint.rulefiles import config as config_mod
 from followup_lint.run.session import Session
 
 # --fail-on score without --fail-under or a config's fail-under: below this a draft's
@@ -35,9 +32,22 @@ SCORE_GATE_DEFAULT = 60
 PROGRESS_MIN_FILES = 10
 
 
-def _print_stages(linters, cached, total: float) -> None:
-    """FOLLOWUP_LINT_STAGES=1: where the time went (bench/run.py prints this split)."""
-    stages: dict = {}
+def _since_process_start() -> float | None:
+    """Seconds since this process started (Linux: /proc), so the split can show the
+    interpreter's own start-up; None elsewhere."""
+    try:
+        with open("/proc/self/stat", "rb") as fh:
+            started = int(fh.read().rsplit(b")", 1)[1].split()[19]) / os.sysconf("SC_CLK_TCK")
+        return time.clock_gettime(time.CLOCK_BOOTTIME) - started
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def _print_stages(linters, cached, total: float, startup: dict) -> None:
+    """FOLLOWUP_LINT_STAGES=1: where the time went (bench/run.py prints this split). The
+    start: stages are the start-up: Python and our imports, the config and rule set (from
+    the stored build or validated), spaCy and the model, compiling the patterns."""
+    stages: dict = dict(startup)
     for source in [*(l.stages for l in linters), getattr(cached, "stages", {})]:
         for k, v in source.items():
             stages[k] = stages.get(k, 0.0) + v
@@ -97,7 +107,7 @@ def _read_stdin(name: str, max_bytes: int) -> bytes:
         raise DraftError(name, f"cannot read stdin: {exc.strerror or exc}") from None
 
 
-def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> None:
+def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> bool:
     """--fix / --diff. Files are fixed in place and the run goes on to report what is left;
     --diff prints what would change and exits (1 if anything would); a draft read from -
     comes back fixed on stdout, as a formatter would give it."""
@@ -126,13 +136,15 @@ def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> None
                 sys.stdout.flush()
             outcomes.append(out)
         for p in file_paths:
-            out = fix_file(session.linter_at(p), p, str(p), unsafe, write=not preview)
+            out = fix_file(session.linter_at(p), p, str(p), unsafe, write=not preview, read_only=o.fix_readonly)
             if preview and out.changed:
                 show_diff(out)
             outcomes.append(out)
     for out in outcomes:
         if out.refused:
             click.echo(printable(f"followup-lint: {out.path}: not fixed: {out.refused}"), err=True)
+        if out.write_error:
+            click.echo(printable(f"followup-lint: {out.write_error}"), err=True)
     # --fix goes on to lint, which reports unreadable drafts; --diff and - end here, so say it now.
     errors = [str(r.error) for r in reports] + [out.error for out in outcomes if out.error]
     if preview or "-" in o.paths:
@@ -148,6 +160,7 @@ def _run_fixes(o: LintOptions, session: Session, file_paths, reports=()) -> None
         sys.exit(EXIT_FINDINGS if changed else EXIT_OK)
     if "-" in o.paths:
         sys.exit(EXIT_OK)
+    return any(out.write_error for out in outcomes)
 
 
 def _diff_name(path: str) -> str:
@@ -228,6 +241,9 @@ CONTEXT_OPTIONS = [
 
 def _context_flags(kind, setting, interview_date, reply_promised_by, send_date, today):
     """(overrides, today) from the context flags; a bad date is a usage error naming the flag."""
+    if interview_date is None and reply_promised_by is None and send_date is None and today is None:
+        return {"kind": kind, "setting": setting, "interview_date": None, "reply_promised_by": None,
+                "send_date": None}, None
     from followup_lint.model.context import ContextError, parse_date
 
     try:
@@ -252,7 +268,7 @@ class _LintCommand(click.Command):
     SUBCOMMANDS, so a new subcommand shows up without editing this)."""
 
     def format_epilog(self, ctx, formatter):
-        rows = [(f"{name} {_USAGE.get(name, '')}".rstrip(), cmd.get_short_help_str(limit=300))
+        rows = [(f"{name} {_USAGE.get(name, '')}".rstrip(), cmd().get_short_help_str(limit=300))
                 for name, cmd in SUBCOMMANDS.items()]
         with formatter.section("Commands (followup-lint COMMAND --help for each)"):
             formatter.write_dl(rows)
@@ -281,7 +297,7 @@ _USAGE = {"eval": "DIR", "schedule": "[DRAFT]", "rules": "test|new|schema|packs"
 @click.option("--cache-dir", type=click.Path(file_okay=False), help="Where to cache results (default: FOLLOWUP_LINT_CACHE_DIR, else the user cache folder).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="Worker processes for large runs (default: one per core from 150 drafts up, else 1).")
-@click.option("--no-cache", is_flag=True, help="Lint every draft afresh; read and write no cache.")
+@click.option("--no-cache", is_flag=True, help="Lint every draft afresh; read and write no cached results (the validated rule build is still kept).")
 @click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here instead of stdout.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file instead of discovering one.")
 @click.option("--force-exclude", is_flag=True, help="Apply the config's exclude: to files named on the command line too (the pre-commit hooks pass it).")
@@ -290,14 +306,23 @@ _USAGE = {"eval": "DIR", "schedule": "[DRAFT]", "rules": "test|new|schema|packs"
 @click.option("--quiet", "-q", is_flag=True, help="Only the finding lines: no source, notes, scores or summary.")
 @click.option("--fix", is_flag=True, help="Apply safe fixes (word swaps that keep the meaning) to the files, then report what is left.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also delete offending sentences and add missing thank-you or interest sentences.")
+@click.option("--fix-readonly", is_flag=True, help="With --fix, also rewrite drafts whose permissions make them read-only (skipped with a note otherwise).")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")
 @_with(CONTEXT_OPTIONS)
 @click.version_option(__version__, "--version", prog_name="followup-lint")
 def lint_command(**flags):
     """Lint job-interview follow-up email drafts (.txt, .md, .eml, or - for stdin)."""
     started = time.perf_counter()
+    startup: dict = {}
+    if os.environ.get("FOLLOWUP_LINT_STAGES"):
+        since = _since_process_start()
+        if since is not None:  # process start -> now, split at the end of this module's imports
+            startup["start:imports"] = since  # the interpreter and our imports
+            started -= since
     o = LintOptions(**flags)
+    before = time.perf_counter()
     session = _session(o)
+    startup["start:rules"] = time.perf_counter() - before
     if o.explain or o.list_rules:
         _print_rules(o, session)
         return
@@ -305,21 +330,27 @@ def lint_command(**flags):
         _fail("--statistics prints text or JSON; drop --format sarif/github")
     if not o.paths:
         _fail("no drafts given; try `followup-lint draft.txt`, a folder, or - for stdin (see --help)")
+    if o.fail_under is not None and o.fail_under != o.fail_under:
+        _fail("--fail-under: nan is not a score; give a number from 0 to 100")
+    if o.output_file and not os.path.isdir(os.path.dirname(os.path.abspath(o.output_file))):
+        _fail(f"{o.output_file}: cannot write the report there: the folder {os.path.dirname(o.output_file) or '.'} does not exist")
     if o.unsafe_fixes and not (o.fix or o.diff):
         _fail("--unsafe-fixes goes with --fix or --diff")
     if o.force_exclude and "-" in o.paths and o.stdin_filename and not (o.fix or o.diff) \
             and _excluded(session, o.stdin_filename):
         o.paths = tuple(p for p in o.paths if p != "-")  # as ruff does: an excluded buffer is not linted
     file_paths, reports = _collect([p for p in o.paths if p != "-"], session, o.force_exclude)
+    store = _open_cache(o)
+    unwritten = False
     if o.fix or o.diff:
-        _run_fixes(o, session, file_paths, reports)
+        unwritten = _run_fixes(o, session, file_paths, reports)
     show_source = o.fmt == "text" and not o.statistics and not o.output_file and sys.stdout.isatty()
-    results, cached = _lint(o, session, file_paths, show_source)
+    results, cached = _lint(o, session, file_paths, show_source, store)
     results.extend(reports)
     _report(o, session, results, file_paths, show_source)
     if os.environ.get("FOLLOWUP_LINT_STAGES"):
-        _print_stages(session.linters, cached, time.perf_counter() - started)
-    sys.exit(_exit_code(o, session, results))
+        _print_stages(session.linters, cached, time.perf_counter() - started, startup)
+    sys.exit(EXIT_ERROR if unwritten else _exit_code(o, session, results))
 
 
 @dataclass
@@ -347,6 +378,7 @@ class LintOptions:
     quiet: bool
     fix: bool
     unsafe_fixes: bool
+    fix_readonly: bool
     diff: bool
     kind: str | None
     setting: str | None
@@ -367,8 +399,12 @@ def _session(o: LintOptions) -> Session:
     overrides, today = _context_flags(o.kind, o.setting, o.interview_date, o.reply_promised_by, o.send_date, o.today)
     if o.config_path and not Path(o.config_path).is_file():
         _fail(f"{o.config_path}: config file not found")
+    from followup_lint.storage.cachedir import resolve_dir
+
+    # The stored build of an unchanged config and rule packs (run/stored.py) is used with
+    # --no-cache too: it holds no findings, only what validating the same files would give.
     session = Session(config_file=o.config_path, select=_split_ids(o.select), ignore=_split_ids(o.ignore),
-                      overrides=overrides, today=today)
+                      overrides=overrides, today=today, store=resolve_dir(o.cache_dir))
     start = o.stdin_filename or (o.paths[0] if o.paths and o.paths[0] != "-" else ".")
     with setup_errors_fail():
         session.ruleset_for(session.config_for(start))
@@ -391,19 +427,37 @@ def _print_rules(o: LintOptions, session: Session) -> None:
 
         known = Session(config=cfg).ruleset_for(cfg).by_id
         _fail(f"unknown rule {o.explain!r}{did_you_mean(o.explain, known)}; see `followup-lint --list-rules`")
+    from followup_lint.formats.explain import explain_rule
     from followup_lint.formats.text import terminal_width
 
     width = terminal_width() if sys.stdout.isatty() else None
     click.echo(explain_rule(rule, verbose=o.verbose, width=width), nl=False)
 
 
-def _lint(o: LintOptions, session: Session, file_paths, show_source: bool):
+def _open_cache(o: LintOptions):
+    """The results cache (None with --no-cache), its folder opened now: a folder holding
+    things that are not ours is refused before any draft is touched. The syllable table
+    follows the same choice."""
+    from followup_lint.run import cache as cache_mod
+    from followup_lint.storage import cachedir
+    from followup_lint.storage.private import NotOurs
+
+    cachedir.configure(o.cache_dir, enabled=not o.no_cache)
+    if o.no_cache:
+        return None
+    store = cache_mod.Cache(cachedir.resolve_dir(o.cache_dir),
+                            warn=lambda m: click.echo(printable(f"followup-lint: {m}"), err=True))
+    try:
+        store.open()
+    except NotOurs as exc:
+        _fail(str(exc))
+    return store
+
+
+def _lint(o: LintOptions, session: Session, file_paths, show_source: bool, store=None):
     """(reports in input order, the cached linting that made them)."""
     from followup_lint.run import cache as cache_mod
-    from followup_lint.storage.cachedir import resolve_dir
 
-    store = None if o.no_cache else cache_mod.Cache(resolve_dir(o.cache_dir),
-                                                    warn=lambda m: click.echo(printable(f"followup-lint: {m}"), err=True))
     cached = cache_mod.CachedLinting(store, session, need_text=show_source)
     # Progress only where a person watches it: never into a pipe, a file, or machine output.
     progress = (o.fmt == "text" and len(file_paths) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
@@ -414,6 +468,8 @@ def _lint(o: LintOptions, session: Session, file_paths, show_source: bool):
             name = o.stdin_filename or "<stdin>"
             try:
                 cfg = session.config_for(o.stdin_path)
+                from followup_lint.read.draft import read_bytes
+
                 draft = read_bytes(_read_stdin(name, cfg.max_file_size), name, max_bytes=cfg.max_file_size)
                 results.append(session.linter_for(cfg).lint_draft(draft))
             except DraftError as exc:
@@ -441,14 +497,35 @@ def _report(o: LintOptions, session: Session, results, file_paths, show_source: 
         configs = {id(c): c for c in [session.config_for(session.start), *map(session.config_for, file_paths)]}
         in_effect = [r for c in configs.values() for r in session.ruleset_for(c).rules]  # SARIF describes them
         text = render(o.fmt, results, show_source=show_source, color=color, quiet=o.quiet, rules=in_effect)
+    data = _output_bytes(text, o.fmt if not o.statistics else "text" if o.fmt == "text" else "json")
     if o.output_file:
-        Path(o.output_file).write_text(text, encoding="utf-8")
+        try:
+            with open(o.output_file, "wb") as fh:
+                fh.write(data)
+        except OSError as exc:
+            _fail(f"{o.output_file}: cannot write the report ({exc.strerror or exc})")
     else:
-        click.echo(text, nl=False)
+        click.echo(data, nl=False)
     if o.fmt != "text" or o.statistics:
         for r in results:
             if r.error is not None:
                 click.echo(printable(str(r.error)), err=True)
+
+
+def _output_bytes(text: str, fmt: str) -> bytes:
+    """The report as UTF-8. A file name that is not UTF-8 reaches us with lone surrogates
+    (PEP 383): JSON and SARIF get them as \\udcXX escapes (valid JSON, and
+    os.fsencode(json.loads(...)) gives the name's bytes back). The text formats escape them
+    already; any left are written as the name's own bytes, never a UnicodeEncodeError."""
+    if fmt in ("json", "sarif"):
+        import re
+
+        text = re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
+        return text.encode("utf-8")
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file name gives (\ud800): shown as an escape
+        return text.encode("utf-8", "backslashreplace")
 
 
 def _exit_code(o: LintOptions, session: Session, results) -> int:
@@ -477,10 +554,11 @@ def eval_command(directory, fmt, select, ignore, verbose, config_path):
     recall and F1, macro F1, and the Spearman correlation of score with quality."""
     import json
 
+    from followup_lint.rulefiles.config import Config
     from followup_lint.run.evaluate import EvalError, evaluate, render_text
     from followup_lint.run.session import SETUP_ERRORS
 
-    cfg = _load_config(config_path, Path(directory)) if config_path else config_mod.Config()
+    cfg = _load_config(config_path, Path(directory)) if config_path else Config()
     try:
         linter = Session(config=cfg, select=_split_ids(select), ignore=_split_ids(ignore)).linter_for(cfg)
         result = evaluate(Path(directory), linter)
@@ -551,16 +629,25 @@ def lsp_command(stdio, log_file):
     serve(log_file=log_file)
 
 
-from followup_lint.cli.rules import rules_group  # noqa: E402  (after the commands it sits beside)
-from followup_lint.serve.command import serve_command  # noqa: E402  (click only; the web stack loads when it runs)
+def _rules_group():
+    from followup_lint.cli.rules import rules_group
 
-SUBCOMMANDS = {"eval": eval_command, "schedule": schedule_command, "lsp": lsp_command, "rules": rules_group,
-               "serve": serve_command}
+    return rules_group
+
+
+def _serve_command():
+    from followup_lint.serve.command import serve_command  # click only; the web stack loads when it runs
+
+    return serve_command
+
+
+SUBCOMMANDS = {"eval": lambda: eval_command, "schedule": lambda: schedule_command, "lsp": lambda: lsp_command,
+               "rules": _rules_group, "serve": _serve_command}  # built on demand: a lint run imports none
 
 
 def main(argv: list | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in SUBCOMMANDS:
-        SUBCOMMANDS[argv[0]].main(argv[1:], prog_name=f"followup-lint {argv[0]}")
+        SUBCOMMANDS[argv[0]]().main(argv[1:], prog_name=f"followup-lint {argv[0]}")
     else:
         lint_command.main(argv, prog_name="followup-lint")

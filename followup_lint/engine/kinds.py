@@ -36,8 +36,9 @@ class KindInferrer:
 
         spec = _spec()
         self.min_score, self.min_margin = spec["min_score"], spec["min_margin"]
-        self.cues = [(kind, cue["weight"], FilteredPatterns(nlp, cue["patterns"], ("kinds", kind)))
-                     for kind, cues in spec["kinds"].items() for cue in cues]
+        # Each cue group gets its own key: compiled patterns (and their conditions) are cached by key.
+        self.cues = [(kind, cue["weight"], FilteredPatterns(nlp, cue["patterns"], ("kinds", kind, n)))
+                     for kind, cues in spec["kinds"].items() for n, cue in enumerate(cues)]
 
     def infer(self, parsed, ctx) -> Inference:
         from followup_lint.language.patterns import RegexTimeout

@@ -26,7 +26,7 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 def _artifact(path: str) -> dict:
     if os.path.isabs(path):
         return {"uri": Path(path).as_uri()}
-    return {"uri": quote(Path(path).as_posix(), safe="/"), "uriBaseId": SRCROOT}
+    return {"uri": quote(os.fsencode(Path(path).as_posix()), safe="/"), "uriBaseId": SRCROOT}  # a non-UTF-8 name: %FF
 
 
 def _name(title: str) -> str:

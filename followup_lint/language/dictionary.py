@@ -12,8 +12,9 @@ first letter, and callers cap how many of those a draft may ask for.
 from __future__ import annotations
 
 import re
+import string
 from functools import lru_cache
-from importlib import resources
+from importlib import metadata, resources
 
 # A suggestion at edit distance 2 must be at least this common in the frequency list: a
 # far-fetched rare word is a worse guess than none.
@@ -85,10 +86,9 @@ def _systematic(us: str, gb: str) -> bool:
 class EnglishDictionary:
     def __init__(self):
         from breame.data.spelling_constants import AMERICAN_ENGLISH_SPELLINGS, BRITISH_ENGLISH_SPELLINGS
-        from spellchecker import SpellChecker
-
-        self._checker = SpellChecker(language="en", distance=1)
-        self.counts = self._checker.word_frequency.dictionary
+        words = _word_list()
+        self.counts = words["counts"]
+        self._letters, self._longest = words["letters"], words["longest"]
         text = resources.files("followup_lint").joinpath("data/workplace-words.txt").read_text("utf-8")
         self.workplace = {w.strip().lower() for w in text.splitlines() if w.strip() and not w.startswith("#")}
         # Variant pairs either way round; only systematic ones are strict-mode errors.
@@ -126,7 +126,7 @@ class EnglishDictionary:
             if known(word[:-1]) or (word.endswith("es") and known(word[:-2])) or (
                     word.endswith("ies") and known(word[:-3] + "y")):
                 return True
-        for suffix in ("ed", "ing", "er", "ers"):
+        for suffix in ("ed", "ing", "er", "ers", "ery"):
             stem = word[: -len(suffix)]
             if not word.endswith(suffix) or len(stem) < 3:
                 continue
@@ -176,9 +176,35 @@ class EnglishDictionary:
 
     def near(self, word: str) -> list[str]:
         """Known words one edit away (insert, delete, replace, swap), most common first."""
-        found = self._checker.known(self._checker.edit_distance_1(word))
+        found = {w for w in self._edits1(word.lower()) if w in self.counts and self._checkable(w)}
         found |= set(self._split_pair(word))
         return sorted(found, key=lambda w: (-self._score(w) * _channel(word, w), w))
+
+    def _checkable(self, word: str) -> bool:
+        # pyspellchecker's SpellChecker.known/edit_distance_1 filters, on our stored list.
+        if len(word) == 1 and word in string.punctuation:
+            return False
+        if len(word) > self._longest + 3:
+            return False
+        if word in ("nan", "inf", "infinity"):
+            return True
+        try:
+            float(word)
+            return False
+        except ValueError:
+            return True
+
+    def _edits1(self, word: str) -> set:
+        """pyspellchecker's edit_distance_1 (same letters, same result)."""
+        if not self._checkable(word):
+            return {word}
+        letters = self._letters
+        splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+        deletes = [L + R[1:] for L, R in splits if R]
+        transposes = [L + R[1] + R[0] + R[2:] for L, R in splits if len(R) > 1]
+        replaces = [L + c + R[1:] for L, R in splits if R for c in letters]
+        inserts = [L + c + R for L, R in splits for c in letters]
+        return set(deletes + transposes + replaces + inserts)
 
     def far(self, word: str) -> list[str]:
         """Common words two edits away that share the first letter, most common first."""
@@ -264,6 +290,33 @@ def _within_two(a: str, b: str) -> bool:
             return False
         prev2, prev = prev, cur
     return prev[lb] <= 2
+
+
+def _build_word_list() -> dict:
+    from spellchecker import SpellChecker
+
+    return dict(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+
+
+def _list_meta(counts: dict) -> dict:
+    return {"letters": "".join(sorted(set().union(*counts))), "longest": max(map(len, counts))}
+
+
+@lru_cache(maxsize=1)
+def _word_list() -> dict:
+    """pyspellchecker's English frequency list (160,000 words), unpacked from its gzipped JSON
+    once per pyspellchecker version into a table in the cache folder (storage/wordtable.py)
+    that is read a word at a time: no SpellChecker is built and no list is loaded on a run."""
+    from followup_lint.storage import wordtable
+
+    try:
+        version = metadata.version("pyspellchecker")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    counts = wordtable.load(f"spelling-en-{version}.sqlite", _build_word_list, _list_meta)
+    meta = {"letters": counts.meta("letters"), "longest": counts.meta("longest")} \
+        if isinstance(counts, wordtable.WordTable) else _list_meta(counts)
+    return {"counts": counts, "letters": meta["letters"], "longest": meta["longest"]}
 
 
 @lru_cache(maxsize=1)

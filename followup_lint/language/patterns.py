@@ -170,6 +170,15 @@ class Match:
         return self.span.text if self.span is not None else ""
 
 
+def doc_text(doc) -> str:
+    """doc.text, kept on the doc: spaCy joins it token by token on every call, and a draft's
+    patterns ask for it a few dozen times (it was a fifth of the lint time)."""
+    text = doc.user_data.get("followup_lint_text")
+    if text is None:
+        text = doc.user_data["followup_lint_text"] = doc.text
+    return text
+
+
 _NOT_A_NAME = {"mr", "mrs", "ms", "miss", "dr", "prof", "the", "and", "inc", "ltd", "llc", "plc", "co", "group",
                "company", "of", "for", "senior", "junior", "lead", "head"}
 
@@ -242,28 +251,32 @@ class _MatcherHub:
         self.phrases = PhraseMatcher(vocab, attr="NORM")
         self.version = 0   # bumped on every add: results cached on a doc are then stale
         self.timed_out: set = set()   # token REGEX patterns that ran out of time on this doc
+        # Linters built in threads (the API under a threaded scheduler) share the hub: a key
+        # is taken and its patterns added under the lock, or two lists could share one key.
+        self._lock = threading.Lock()
 
     def add(self, specs: list) -> str:
-        key = f"p{self.version}"
-        self.matcher.add(key, specs)  # validates first; a bad pattern raises before it is added
-        for pred in getattr(self.matcher, "_extra_predicates", ()):
-            if isinstance(getattr(pred, "value", None), re.Pattern) and "REGEX" in getattr(pred, "operators", ()):
-                pred.value = _TokenRegex(pred.value, self)   # time every token REGEX
-        self.version += 1
+        with self._lock:
+            key = f"p{self.version}"
+            self.matcher.add(key, specs)  # validates first; a bad pattern raises before it is added
+            for pred in getattr(self.matcher, "_extra_predicates", ()):
+                if isinstance(getattr(pred, "value", None), re.Pattern) and "REGEX" in getattr(pred, "operators", ()):
+                    pred.value = _TokenRegex(pred.value, self)   # time every token REGEX
+            self.version += 1
         return key
 
     def add_phrases(self, phrase_docs: list) -> str:
-        """Each phrase matches its lemmas in isolation or its own lower-cased spelling, token
-        by token ("thanks" alone may lemmatise to "thank" or stay "thanks")."""
+        """phrase_docs: each phrase's tokens as (text, norm, lower) (analyse_phrases). Each
+        phrase matches its lemmas in isolation or its own lower-cased spelling, token by
+        token ("thanks" alone may lemmatise to "thank" or stay "thanks")."""
         from itertools import product
 
         from spacy.tokens import Doc
 
-        key = f"p{self.version}"
         variants = {}
-        for doc in phrase_docs:
-            options = [sorted({t.norm_, t.lower_}) for t in doc if not t.is_space]
-            words = [t.text for t in doc if not t.is_space]
+        for tokens in phrase_docs:
+            options = [sorted({norm, lower}) for _, norm, lower in tokens]
+            words = [text for text, _, _ in tokens]
             for combo in product(*options):
                 variants[(tuple(words), combo)] = None
         docs = []
@@ -272,8 +285,10 @@ class _MatcherHub:
             for token, norm in zip(d, norms):
                 token.norm_ = norm
             docs.append(d)
-        self.phrases.add(key, docs)
-        self.version += 1
+        with self._lock:
+            key = f"p{self.version}"
+            self.phrases.add(key, docs)
+            self.version += 1
         return key
 
     def matches(self, doc) -> dict:
@@ -310,6 +325,51 @@ def _token_regexes(value):
 
 _HUBS: dict = {}
 
+# Phrase -> its tokens as (text, lower-cased lemma, lower-cased text), by pipeline. Parsing
+# the rule packs' ~1,500 phrases is a tenth of a second at every start; a session stores
+# the table with its build in the cache folder and hands it back here (phrase_source).
+_PHRASES: dict = {}
+
+
+# callable(pipeline signature) -> a stored table, or None: seeds each pipeline's table.
+phrase_source = None
+
+
+def _phrase_table(nlp) -> dict:
+    key = id(nlp)
+    if key not in _PHRASES or _PHRASES[key][0] is not nlp:
+        table: dict = {}
+        if phrase_source is not None:
+            try:
+                for phrase, tokens in phrase_source(nlp_mod.signature(nlp)).items():
+                    table[phrase] = tuple((str(a), str(b), str(c)) for a, b, c in tokens)
+            except (TypeError, ValueError, AttributeError):
+                table = {}  # a stored table of another shape: parse afresh
+        _PHRASES[key] = (nlp, table, len(table))
+    return _PHRASES[key][1]
+
+
+def new_phrases(nlp) -> bool:
+    """Did this pipeline parse phrases its seed did not have?"""
+    _phrase_table(nlp)
+    _, table, seeded = _PHRASES[id(nlp)]
+    return len(table) > seeded
+
+
+def analyse_phrases(nlp, phrases) -> dict:
+    """{phrase: [(text, norm, lower)]} for the non-space tokens of each phrase, parsing only
+    those not known yet."""
+    table = _phrase_table(nlp)
+    todo = sorted(p for p in phrases if p not in table)
+    for phrase, doc in zip(todo, nlp.pipe(todo)):
+        table[phrase] = tuple((t.text, t.norm_, t.lower_) for t in doc if not t.is_space)
+    return {p: table[p] for p in phrases}
+
+
+def phrase_analyses(nlp) -> dict:
+    """The table for `nlp` as plain data ({phrase: [[text, norm, lower], ...]})."""
+    return {p: [list(t) for t in tokens] for p, tokens in _phrase_table(nlp).items()}
+
 
 def _hub(nlp) -> _MatcherHub:
     key = id(nlp.vocab)
@@ -326,26 +386,41 @@ class Patterns:
         self.keys = tuple(keys)
         self.hub = _hub(nlp)
         self.token_keys: dict[int, str] = {}  # pattern index -> its key in the shared matcher
-        self.regexes: dict[int, re.Pattern] = {}
+        self._regexes: dict[int, re.Pattern] | None = None
         self.context: dict[int, tuple] = {}   # pattern index -> context fields it matches
-        phrase_docs = {}
-        all_phrases = sorted({p for pat in patterns for p in pat.get("phrases", [])})
-        for phrase, doc in zip(all_phrases, nlp.pipe(all_phrases)):
-            phrase_docs[phrase] = doc
+        self._regex_specs: dict[int, tuple] = {}  # compiled on first use (most drafts need few)
+        phrase_tokens = analyse_phrases(nlp, {p for pat in patterns for p in pat.get("phrases", [])})
         for i, pat in enumerate(patterns):
             try:
                 if "context" in pat:
                     self.context[i] = tuple(pat["context"])
                 elif "phrases" in pat:
-                    self.token_keys[i] = self.hub.add_phrases([phrase_docs[p] for p in pat["phrases"]])
+                    self.token_keys[i] = self.hub.add_phrases([phrase_tokens[p] for p in pat["phrases"]])
                 elif "tokens" in pat:
                     self.token_keys[i] = self.hub.add([_lemma_key(pat["tokens"])])
                 else:
                     flags = 0 if pat.get("case") else re.IGNORECASE
-                    self.regexes[i] = re.compile(pat["regex"], flags)
+                    if not isinstance(pat["regex"], str):
+                        raise TypeError(f"regex must be a string, not {pat['regex']!r}")
+                    self._regex_specs[i] = (pat["regex"], flags)
             except Exception as exc:  # spaCy reports bad token patterns as ValueError/MatchPatternError
                 detail = " ".join(str(exc).split())
                 raise PatternError(keys + (i,), f"invalid pattern: {detail[:300]}") from None
+
+    @property
+    def regexes(self) -> dict:
+        """The regex patterns, compiled when first asked for. Rule files are checked when
+        they are loaded (a regex that does not compile is a RuleError naming its line), so
+        compiling ~340 of them up front only cost every start-up a quarter of a second."""
+        if self._regexes is None:
+            compiled = {}
+            for i, (rx, flags) in self._regex_specs.items():
+                try:
+                    compiled[i] = re.compile(rx, flags)
+                except re.error as exc:
+                    raise PatternError(self.keys + (i,), f"invalid pattern: {exc}") from None
+            self._regexes = compiled
+        return self._regexes
 
     def find(self, segment, ctx=None) -> list[Match]:
         doc = segment.doc
@@ -358,9 +433,12 @@ class Patterns:
             for s, e in shared.get(key, ()):
                 span = doc[s:e]
                 found.append(Match(segment.at(span.start_char), segment.at(span.end_char), segment, span, idx))
+        if not (self._regex_specs or self.context):
+            found.sort(key=lambda m: (m.start, -(m.end - m.start), m.pattern))
+            return found
         # Regexes read the text itself, runs the parser saw shortened included ("!" x 5,000).
         text = segment.text[:REGEX_TEXT_LIMIT]
-        for idx, rx in self.regexes.items():
+        for idx, rx in (self.regexes.items() if self._regex_specs else ()):
             for m in _finditer(rx, text, self.keys + (idx, "regex")):
                 if m.end() == m.start():
                     continue

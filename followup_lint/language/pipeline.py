@@ -30,9 +30,50 @@ class ModelMissing(RuntimeError):
     pass
 
 
+def import_spacy():
+    """Import spaCy without its command-line package.
+
+    `import spacy` runs `from .cli.info import info`, and spacy/cli/ imports its `download`
+    command, hence requests and urllib3, whose import binds an IPv6 socket to ::1 to ask
+    whether IPv6 works (nothing is sent). Linting never needs spacy.cli: while spaCy is first
+    imported, a stand-in `spacy.cli.info` (whose `info` imports the real one if it is ever
+    called) takes its place, and both stand-ins are taken out of sys.modules afterwards, so a
+    later `import spacy.cli` (by a caller of our API) gets the real package."""
+    import sys
+
+    if "spacy" in sys.modules:
+        return sys.modules["spacy"]
+    import types
+
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or not spec.submodule_search_locations:
+        import spacy  # noqa: F401  (raises the usual ImportError)
+        return spacy
+    cli = types.ModuleType("spacy.cli")
+    cli.__path__ = [os.path.join(path, "cli") for path in spec.submodule_search_locations]
+    info = types.ModuleType("spacy.cli.info")
+
+    def lazy_info(*args, **kwargs):
+        return importlib.import_module("spacy.cli.info").info(*args, **kwargs)
+
+    info.info = lazy_info
+    stand_ins = {"spacy.cli": cli, "spacy.cli.info": info}
+    sys.modules.update(stand_ins)
+    try:
+        import spacy
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+    if getattr(spacy, "cli", None) is cli:
+        del spacy.cli  # `spacy.cli` after an `import spacy.cli` is the real one
+    return spacy
+
+
 @lru_cache(maxsize=4)
 def load(exclude: tuple = DEFAULT_EXCLUDE):
     """Return the cached pipeline. Raises ModelMissing with an install hint."""
+    import_spacy()
     from spacy.language import Language
 
     if not Language.has_factory("followup_lint_norm"):
@@ -54,6 +95,12 @@ def load(exclude: tuple = DEFAULT_EXCLUDE):
     raise ModelMissing(INSTALL_HINT)
 
 
+def signature(nlp) -> str:
+    """The model and components of a loaded pipeline: what a stored phrase analysis
+    (patterns.py) depends on besides our code."""
+    return f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}|{','.join(nlp.pipe_names)}"
+
+
 def model_version() -> str:
     nlp = load()
     return f"{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
@@ -64,8 +111,25 @@ def _lemma_norm(doc):
     # NORM is free after tok2vec has run, so storing them there lets the Matcher and
     # PhraseMatcher compare one attribute natively instead of through a slow getter.
     for token in doc:
-        token.norm_ = token.lemma_.lower()
+        token.norm_ = _silent_e(token) or token.lemma_.lower()
     return doc
+
+
+_CVC = re.compile(r"[^aeiou][aeiou][^aeiouwxy]")
+
+
+def _silent_e(token):
+    """The lemma the small model drops the silent e from ("hoping" -> "hop", "dated" -> "dat").
+    A one-syllable consonant-vowel-consonant verb doubles its last letter before -ing/-ed
+    ("hopping", "hopped"); when it is not doubled, the base ends in a silent e: "hope"."""
+    if token.pos_ not in ("VERB", "AUX") or token.tag_ not in ("VBG", "VBD", "VBN"):
+        return None
+    low, lemma = token.lower_, token.lemma_.lower()
+    for ending in ("ing", "ed"):
+        stem = low[: -len(ending)]
+        if low.endswith(ending) and lemma == stem and len(stem) == 3 and _CVC.fullmatch(stem):
+            return stem + "e"
+    return None
 
 
 def _line_breaks(doc):

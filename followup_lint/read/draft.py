@@ -109,7 +109,17 @@ def read_text(text: str, path: str = "<text>", *, format: str | None = None) -> 
     fmt = format or format_for(path)
     if fmt == "eml":
         return read_bytes(text.encode("utf-8", "replace"), path, format="eml")
-    return _read_plain(text, path, fmt, "utf-8", [])
+    notes: list[str] = []
+    if _SURROGATE.search(text):
+        # A str from Python or an editor can hold lone surrogates, which are not text (and
+        # which spaCy cannot encode): each becomes U+FFFD, so every offset stays the same.
+        count = len(_SURROGATE.findall(text))
+        text = _SURROGATE.sub("\ufffd", text)
+        notes.append(f"{count} lone surrogate code point(s) (not valid Unicode) were read as U+FFFD")
+    return _read_plain(text, path, fmt, "utf-8", notes)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def format_for(path: str) -> str:

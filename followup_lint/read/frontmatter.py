@@ -7,8 +7,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-import yaml
-
 from followup_lint.model.draft import FRONT_MATTER_KEYS, DraftError
 from followup_lint.model.text import LINE_BREAK, iter_lines, trim
 from followup_lint.read.yamlsource import MAX_VALUES, expanded_size
@@ -50,6 +48,8 @@ def _line_at(starts: list[int], offset: int) -> int:
 
 def _load_yaml(text: str, start: int, end: int, path: str, starts: list[int], notes: list[str]):
     """Parse the YAML between the --- lines, remembering the file line of every key."""
+    import yaml  # only a draft with front matter pays for PyYAML (not a run answered from the cache)
+
     source = text[start:end]
 
     def line_of(index: int) -> int:
@@ -85,6 +85,8 @@ def _load_yaml(text: str, start: int, end: int, path: str, starts: list[int], no
 
 
 def _construct_mapping(loader, node, line_of, fail, notes):
+    import yaml
+
     mapping: dict = {}
     key_lines: dict = {}
     try:

@@ -8,8 +8,7 @@ the plain data and a map from each key path to its 1-based line in one pass.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import yaml
+from functools import lru_cache
 
 
 class YamlSourceError(Exception):
@@ -42,21 +41,53 @@ class Located:
         return YamlSourceError(self.path, self.line(keys), message)
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 5-10x faster
-    pass
+@lru_cache(maxsize=1)
+def _loader_class():
+    """The YAML loader, built (and PyYAML imported) on first use: a run answered from the
+    cache reads no YAML at all."""
+    import yaml
+
+    class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: 5-10x faster
+        pass
+
+    # YAML 1.1 reads `on`, `off`, `yes`, `no` as booleans; in our files they are words
+    # (a rule's phrase list may well contain "no"). Keep only true/false.
+    _Loader.yaml_implicit_resolvers = {
+        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    _Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+
+    def _int(loader, node):
+        # A number too long for int() (Python limits it to 4300 digits) is a located error.
+        try:
+            return yaml.SafeLoader.construct_yaml_int(loader, node)
+        except ValueError:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a number of {len(node.value)} characters is too long", node.start_mark) from None
 
 
-# YAML 1.1 reads `on`, `off`, `yes`, `no` as booleans; in our files they are words
-# (a rule's phrase list may well contain "no"). Keep only true/false.
-_Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
+    def _float(loader, node):
+        value = yaml.SafeLoader.construct_yaml_float(loader, node)
+        if value != value:
+            raise yaml.constructor.ConstructorError(None, None, f"{node.value} (not a number) is not a usable value",
+                                                    node.start_mark)
+        return value
+
+    _Loader.add_constructor("tag:yaml.org,2002:int", _int)
+    _Loader.add_constructor("tag:yaml.org,2002:float", _float)
+    return _Loader
+
+
+
+
+class _Duplicate(Exception):
+    def __init__(self, key, line: int, first: int):
+        self.key, self.line, self.first = key, line, first
 
 
 # Values a YAML document may hold once its aliases are expanded. An alias repeats a value
@@ -68,6 +99,8 @@ MAX_VALUES = 100_000
 def expanded_size(node, limit: int = MAX_VALUES) -> int:
     """How many nodes `node` stands for with every alias expanded (stops counting past
     `limit`); linear in the composed tree, which shares aliased nodes."""
+    import yaml
+
     sizes: dict = {}
     stack = [(node, False)]
     while stack:
@@ -101,10 +134,17 @@ def check_expansion(node, path: str, line_offset: int = 0) -> None:
 
 
 def _walk(node, keys, lines):
+    import yaml
+
     lines.setdefault(keys, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
+        seen: dict = {}
         for key_node, value_node in node.value:
             key = key_node.value
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if key in seen:  # PyYAML would quietly keep the last one
+                    raise _Duplicate(key, key_node.start_mark.line + 1, seen[key])
+                seen[key] = key_node.start_mark.line + 1
             lines[keys + (key,)] = key_node.start_mark.line + 1
             _walk(value_node, keys + (key,), lines)
     elif isinstance(node, yaml.SequenceNode):
@@ -114,7 +154,9 @@ def _walk(node, keys, lines):
 
 def load(text: str, path: str, line_offset: int = 0) -> Located:
     """Parse one YAML document. Raises YamlSourceError naming path:line on bad syntax."""
-    loader = _Loader(text)
+    import yaml
+
+    loader = _loader_class()(text)
     try:
         node = loader.get_single_node()
         check_expansion(node, path, line_offset)
@@ -132,7 +174,13 @@ def load(text: str, path: str, line_offset: int = 0) -> Located:
         loader.dispose()
     lines: dict = {}
     if node is not None:
-        _walk(node, (), lines)
+        try:
+            _walk(node, (), lines)
+        except _Duplicate as dup:
+            raise YamlSourceError(path, dup.line + line_offset,
+                                  f"duplicate key {dup.key!r} (first on line {dup.first + line_offset}); give each key once") from None
+        except RecursionError:
+            raise YamlSourceError(path, None, "invalid YAML: nested too deeply") from None
     return Located(data, path, lines, line_offset)
 
 

@@ -107,9 +107,32 @@ def discover(start: Path) -> Path | None:
             if (d / name).is_file():
                 return d / name
         pyproject = d / "pyproject.toml"
-        if pyproject.is_file() and re.search(r"^\[tool\.followup-lint\]", pyproject.read_text("utf-8", "replace"), re.M):
+        if pyproject.is_file() and _pyproject_configures_us(pyproject):
             return pyproject
     return None
+
+
+_OUR_TABLE = re.compile(r"""^\s*(\[\s*tool\s*\.\s*["']?followup-lint|tool\s*\.\s*["']?followup-lint|["']?followup-lint["']?\s*=)""", re.M)
+
+
+def _pyproject_configures_us(path: Path) -> bool:
+    """Whether pyproject.toml has a [tool.followup-lint] table, in any TOML spelling; a file
+    that looks like it does but is not valid TOML counts, so load() reports it."""
+    try:
+        text = path.read_text("utf-8", "replace")
+    except OSError:
+        return False
+    if "followup-lint" not in text:
+        return False
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    try:
+        tool = tomllib.loads(text).get("tool")
+    except (tomllib.TOMLDecodeError, ValueError):
+        return bool(_OUR_TABLE.search(text))
+    return isinstance(tool, dict) and "followup-lint" in tool
 
 
 def load(path: Path | None) -> Config:
@@ -139,6 +162,9 @@ def load(path: Path | None) -> Config:
         located.line = line  # reuse schema_error's wording with our line lookup
         e = yamlsource.schema_error(located, err)
         raise ConfigError(str(path), e.line, e.message)
+    fail_under = data.get("fail-under")
+    if isinstance(fail_under, float) and fail_under != fail_under:  # NaN passes the schema's range
+        raise ConfigError(str(path), line(("fail-under",)), "fail-under: nan is not a score; give a number from 0 to 100")
     cfg = Config(
         path=str(path),
         root=path.parent,
@@ -227,6 +253,8 @@ def _from_pyproject(text: str, path: Path):
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise ConfigError(str(path), int(m.group(1)) if m else None, f"invalid TOML: {exc}") from None
+    except ValueError:  # int() refuses more than 4300 digits
+        raise ConfigError(str(path), None, "invalid TOML: a number is too long") from None
     data = doc.get("tool", {}).get("followup-lint", {})
     lines = text.splitlines()
     header = next((i for i, l in enumerate(lines) if l.strip() == "[tool.followup-lint]"), 0)
@@ -251,6 +279,8 @@ class RuleSet:
     rules: list            # Rule objects, overrides applied, disabled ones removed
     by_id: dict
     settings: ProjectSettings = field(default_factory=ProjectSettings)   # handed to every check
+    folders: list = field(default_factory=list)   # the rule pack folders read (a stored build's sources)
+    fingerprint: str | None = None                 # rules_fingerprint(rules), when a stored build has it
 
 
 def _known(ids, rules_by_id, cfg: Config, keys) -> None:
@@ -267,6 +297,7 @@ def _known(ids, rules_by_id, cfg: Config, keys) -> None:
 def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None = None) -> RuleSet:
     """The rules this run uses: built-in + packs, config overrides, select/ignore."""
     from followup_lint.rulefiles import packs as packs_mod
+    from followup_lint.rulefiles.loader import builtin_pack_dir
 
     rules = list(builtin_rules())
     builtin_ids = {r.id for r in rules}
@@ -320,7 +351,8 @@ def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None =
         out.append(rule.with_overrides(overrides) if overrides else rule)
     settings = ProjectSettings(words=words, language=cfg.language, grammar=cfg.grammar,
                                spelling_runs=any(r.type == "spelling" for r in out))
-    return RuleSet(out, {r.id: r for r in out}, settings)
+    return RuleSet(out, {r.id: r for r in out}, settings,
+                   folders=[builtin_pack_dir(), *(p.folder for p in loaded.values())])
 
 
 def matches_any(rule_id: str, ids) -> bool:

@@ -19,9 +19,29 @@ class TemplateError(ValueError):
     pass
 
 
+def _fields(template: str) -> list:
+    """The {name}s of a template; TemplateError for anything str.format would read as more
+    than a plain name (a format spec, a conversion, an index) or for a lone brace."""
+    import string
+
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError:
+        raise TemplateError("has a lone { or }; write {{ or }} for a literal brace") from None
+    names = []
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if spec or conversion or not re.fullmatch(r"\w*", name):
+            shown = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            raise TemplateError(f"uses {{{shown}}}; a placeholder is a plain name in braces, like {{role}}")
+        names.append(name)
+    return names
+
+
 def check_template(template: str) -> None:
     """Raise TemplateError unless every {name} is a context value and brackets pair up."""
-    for name in _FIELD.findall(template):
+    for name in _fields(template):
         if name not in PLACEHOLDERS:
             raise TemplateError(f"uses {{{name}}}, which is not available (use one of: {', '.join(PLACEHOLDERS)})")
     flat = _OPTIONAL.sub("", template)
@@ -31,13 +51,20 @@ def check_template(template: str) -> None:
 
 def render_template(template: str, values: dict) -> str | None:
     """Fill a template; a [part] whose values are not all known is left out. None when a
-    value outside any [part] is unknown."""
+    value outside any [part] is unknown, or the template is not one check_template passes."""
+
+    def fill(text: str) -> str:
+        return "".join(literal + (str(values[name]) if name is not None else "")
+                       for literal, name, _, _ in __import__("string").Formatter().parse(text))
 
     def optional(m):
         part = m.group(1)
-        return part.format(**values) if all(n in values for n in _FIELD.findall(part)) else ""
+        return fill(part) if all(n in values for n in _fields(part)) else ""
 
-    text = _OPTIONAL.sub(optional, template)
-    if any(n not in values for n in _FIELD.findall(text)):
+    try:
+        text = _OPTIONAL.sub(optional, template)
+        if any(n not in values for n in _fields(text)):
+            return None
+        return " ".join(fill(text).split())
+    except TemplateError:
         return None
-    return " ".join(text.format(**values).split())

@@ -7,6 +7,7 @@ once per condition that holds.
 
 from __future__ import annotations
 
+from followup_lint.language.patterns import doc_text
 from followup_lint.ruletypes.common import Hit, check_option_name
 
 FIELDS = frozenset({"value", "limit", "sentence", "mine", "other"})
@@ -52,7 +53,7 @@ def longest_sentence_words(segments, ctx, options):
 def grade(segments, ctx, options):
     from followup_lint.language.readability import flesch_kincaid_grade
 
-    text = "\n\n".join(seg.doc.text for seg in segments)
+    text = "\n\n".join(doc_text(seg.doc) for seg in segments)
     if not text.strip():
         return 0.0, _whole(segments), {}
     return round(flesch_kincaid_grade(text), 1), _whole(segments), {}

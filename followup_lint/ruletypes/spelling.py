@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from followup_lint.language.dictionary import english
+from followup_lint.language.patterns import doc_text
 from followup_lint.ruletypes.common import Hit
 
 # Letters with apostrophes inside ("don't", "Whitfield's"); hyphens split words.
@@ -116,10 +117,15 @@ def check(rule, parsed, ctx, settings) -> list[Hit]:
     english_known = total = 0
     foreign_counts = {lang: 0 for lang in _FOREIGN}
     for seg in segments:
-        text = seg.doc.text  # doc offsets; seg.at() maps them back to the draft
+        text = doc_text(seg.doc)  # doc offsets; seg.at() maps them back to the draft
         masked = _MASKS.sub(lambda m: " " * len(m.group(0)), text)
         starts = _sentence_starts(seg.doc)
         tokens = {t.idx: t for t in seg.doc}
+        # In a draft written in lower case, capitals no longer mark names: a word the parser
+        # reads as a proper noun or as the modifier of a noun compound or of a place it worked
+        # ("at hollis supply")
+        # is taken for a name.
+        lower_case = _mostly_lower_case(seg.doc, starts)
         words = [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(masked)]
         lowers = [w.lower().replace("’", "'") for _, _, w in words]
         seg_words[seg.start] = lowers
@@ -134,6 +140,14 @@ def check(rule, parsed, ctx, settings) -> list[Hit]:
             if _skip(word, low, s, seg, starts, tokens, names, user_words):
                 continue
             if low in _HYPHEN_PREFIXES and masked[e:e + 1] == "-":
+                continue
+            if lower_case and (tok := tokens.get(s)) is not None and (
+                    (tok.pos_ == "PROPN" and tok.dep_ in ("pobj", "appos", "poss"))
+                    or (tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"))
+                    or (tok.dep_ == "amod" and tok.head.dep_ == "pobj" and tok.head.head.lower_ in ("at", "with", "from"))):
+                continue
+            # No vowel at all ("rmbr", "chkn"): a text-speak abbreviation, too-casual's business.
+            if word.islower() and 3 <= len(low) <= 6 and not re.search(r"[aeiouy]", low):
                 continue
             foreign = any(abs(i - j) <= _FOREIGN_WINDOW for j in foreign_at)
             candidates.append((seg.at(s), seg.at(e), word, low, foreign, (seg.start, i)))
@@ -250,6 +264,14 @@ def _skip(word, low, start, seg, starts, tokens, names, user_words) -> bool:
         if token is not None and token.pos_ == "PROPN":
             return True
     return False
+
+
+def _mostly_lower_case(doc, starts) -> bool:
+    """True when most sentences (at least three) begin in lower case."""
+    firsts = [t for t in doc if t.idx in starts and t.is_alpha]
+    if len(firsts) < 3:
+        return False
+    return sum(t.text[0].islower() for t in firsts) / len(firsts) > 0.6
 
 
 def _possessor(low: str) -> str:

@@ -39,8 +39,17 @@ def bound(rule_spec, entries, ctx) -> tuple[dt.date | None, dict | None]:
     for entry in entries or ():
         anchor = getattr(ctx, entry["after"], None)
         if anchor is not None:
-            return anchor + dt.timedelta(days=int(rule_spec.option(entry.get("days", 0)))), entry
+            return add_days(anchor, int(rule_spec.option(entry.get("days", 0)))), entry
     return None, None
+
+
+def add_days(day: dt.date, days: int) -> dt.date:
+    """day + days, held to the dates Python can represent (9999-12-31 plus a week, or a
+    wait_days of millions, is simply the last date, not an OverflowError)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
 
 
 def _where(parsed) -> tuple[int, int]:

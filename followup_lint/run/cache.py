@@ -9,27 +9,26 @@ imported.
 
 The cache holds findings that quote private drafts: its folder is created readable by the
 user only (0700, entries 0600) and carries a `.gitignore` of `*`, so a cache folder inside
-a repository is never committed.
+a repository is never committed. storage/private.py decides whether a folder is ours and
+safe; every entry read back is validated as untrusted input.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.util
 import json
 import os
 import re
-import tempfile
 import time
 from dataclasses import asdict, fields
-from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
-from followup_lint import __version__
 from followup_lint.model.draft import DraftError
-from followup_lint.model.findings import FileReport, Finding, Fix, Problem
+from followup_lint.model.findings import SEVERITY_ORDER, FileReport, Finding, Fix, Problem
 from followup_lint.read.draft import format_for, read_bytes, read_file_bytes, read_path
+
+# The fingerprints a key is made of (re-exported: code, environment, rules).
+from followup_lint.run.fingerprints import _digest, code_fingerprint, environment_fingerprint, rules_fingerprint  # noqa: F401
 
 FORMAT = "1"                      # bump when the entry layout changes
 
@@ -40,77 +39,10 @@ MAX_AGE = 30 * 24 * 3600          # entries unused this long are removed
 PRUNE_EVERY = 24 * 3600
 
 
-_GITIGNORE = "# Created by followup-lint: cached findings quote your drafts; keep them out of git.\n*\n"
-
-
-_CACHEDIR_TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
-                 "# This file marks a cache directory created by followup-lint (https://bford.info/cachedir/).\n")
-
-
-def _plain(obj):
-    # What differs from one process to the next must not reach a key: a set's order, an
-    # object's address.
-    if isinstance(obj, (set, frozenset)):
-        return sorted(obj, key=repr)
-    return re.sub(r" at 0x[0-9A-Fa-f]+", "", repr(obj))
-
-
-def _digest(obj) -> str:
-    try:
-        text = json.dumps(obj, sort_keys=True, default=_plain, ensure_ascii=False)
-    except TypeError:  # keys of mixed types cannot be sorted
-        text = repr(obj)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """The tool's version and the bytes of its code and data files: an editable install
-    changes without its version number changing."""
-    package = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256(__version__.encode())
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
-
-
-def _dist_version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except (metadata.PackageNotFoundError, ValueError):
-        return "absent"
-
-
-@lru_cache(maxsize=1)
-def environment_fingerprint() -> str:
-    """The installed versions of everything we depend on (spaCy, textstat, optional checkers)
-    and of the model package the pipeline will load, read from package metadata: neither
-    spaCy nor the model is imported."""
-    from followup_lint.language import pipeline as nlp  # its spaCy imports are inside functions
-
-    try:
-        requirements = metadata.requires("followup-lint") or []
-    except metadata.PackageNotFoundError:  # running from a source tree that is not installed
-        requirements = ["spacy"]
-    names = sorted({re.match(r"[A-Za-z0-9._-]+", r).group(0) for r in requirements if "extra == 'test'" not in r})
-    override = os.environ.get("FOLLOWUP_LINT_SPACY_MODEL")
-    model = None
-    for name in (override,) if override else nlp.MODEL_PACKAGES:
-        try:
-            if importlib.util.find_spec(name) is not None:
-                model = name
-                break
-        except (ImportError, ValueError):
-            continue
-    versions = {name: _dist_version(name) for name in names}
-    versions["model"] = f"{model} {_dist_version(model)}" if model else "none"
-    return _digest(versions)
-
-
-def rules_fingerprint(rules) -> str:
-    # Every field of every rule in effect, overrides applied; `lines` only locates errors.
-    return _digest([{f.name: getattr(r, f.name) for f in fields(r) if f.name != "lines"} for r in rules])
+ENTRY = re.compile(r"[0-9a-f]{64}\.json")   # an entry's name (its key); the only names pruned
+KEY = re.compile(r"[0-9A-Za-z_-]{1,128}")  # get/put take no other key: a plain file name, always
+STALE_TMP = re.compile(r"\.tmp-[0-9a-f]{16}")   # a write cut short (storage.private's temporary names)
+MAX_ENTRY_BYTES = 64 * 1024 * 1024         # an entry holds one report; more is not ours
 
 
 def config_fingerprint(cfg) -> str:
@@ -119,15 +51,17 @@ def config_fingerprint(cfg) -> str:
     return _digest(data)
 
 
-def run_fingerprint(cfg, rules, overrides: dict | None, today: dt.date | None = None, settings=None) -> str:
+def run_fingerprint(cfg, rules, overrides: dict | None, today: dt.date | None = None, settings=None,
+                    rules_fp: str | None = None) -> str:
     """Everything but the draft itself that one config's reports depend on; `settings`: the
-    rule set's ProjectSettings (the word list beside the config is read into them)."""
+    rule set's ProjectSettings (the word list beside the config is read into them);
+    `rules_fp`: the rules' fingerprint when a stored build (stored.py) computed it."""
     parts = {
         "settings": asdict(settings) if settings is not None else None,
         "format": FORMAT,
         "code": code_fingerprint(),
         "environment": environment_fingerprint(),
-        "rules": rules_fingerprint(rules),
+        "rules": rules_fingerprint(rules, rules_fp),
         "config": config_fingerprint(cfg),
         "context": {k: v for k, v in (overrides or {}).items() if v is not None},
         "today": today,
@@ -151,93 +85,160 @@ def _dump(report: FileReport) -> dict:
     return out
 
 
-def _load(data: dict) -> FileReport:
-    findings = [Finding(**dict(f, fix=f["fix"] and Fix.from_dict(f["fix"]))) for f in data.pop("findings")]
-    error = data.pop("error")
-    return FileReport(**data, error=error if error is None else Problem.parse(error, data["path"]), findings=findings)
+def _load(data) -> FileReport | None:
+    """The report an entry holds, or None unless every field has the type and range a report
+    of ours has: an entry is untrusted input."""
+    if not isinstance(data, dict) or set(data) - _REPORT_FIELDS or not isinstance(data.get("path"), str):
+        return None
+    findings = data.get("findings")
+    if not isinstance(findings, list) or not all(_valid_finding(f) for f in findings):
+        return None
+    for name, kinds in _REPORT_TYPES.items():
+        if name in data and not isinstance(data[name], kinds):
+            return None
+    for name in ("notes", "kind_evidence"):
+        if not all(isinstance(x, str) for x in data.get(name, [])):
+            return None
+    score = data.get("score")
+    if score is not None and (isinstance(score, bool) or not 0 <= score <= 100):
+        return None
+    try:
+        error = data.get("error")
+        return FileReport(**{**data, "error": None if error is None else Problem.parse(error, data["path"]),
+                             "findings": [Finding(**dict(f, fix=f.get("fix") and Fix.from_dict(f["fix"])))
+                                          for f in findings]})
+    except (TypeError, KeyError):
+        return None
+
+
+_REPORT_FIELDS = {f.name for f in fields(FileReport)} - {"text"}
+_REPORT_TYPES = {"kind": str, "kind_source": str, "score": (int, type(None)), "verdict": (str, type(None)),
+                 "notes": list, "error": (str, type(None)), "kind_evidence": list, "send_date": (str, type(None))}
+_FINDING_FIELDS = {f.name for f in fields(Finding)}
+_FINDING_TYPES = {"rule": str, "severity": str, "weight": (int, float), "message": str, "suggestion": str,
+                  "start": int, "end": int, "line": int, "column": int, "end_line": int, "end_column": int,
+                  "region": (str, type(None)), "decoded": bool, "title": str, "fix": (dict, type(None)),
+                  "source_rule": (str, type(None))}
+_EDIT_TYPES = {"start": int, "end": int, "line": int, "column": int, "end_line": int, "end_column": int,
+               "replacement": str}
+
+
+def _valid_finding(f) -> bool:
+    if not isinstance(f, dict) or set(f) - _FINDING_FIELDS or not {"rule", "severity", "weight", "message"} <= set(f):
+        return False
+    for name, kinds in _FINDING_TYPES.items():
+        if name in f and (not isinstance(f[name], kinds) or (kinds is int and isinstance(f[name], bool))):
+            return False
+    if f["severity"] not in SEVERITY_ORDER or not all(f.get(n, 1) >= 0 for n in ("start", "end", "line", "column")):
+        return False
+    fix = f.get("fix")
+    if fix is not None:
+        edits = fix.get("edits")
+        if (not isinstance(fix.get("title"), str) or not isinstance(fix.get("safe"), bool) or set(fix) - {"title", "safe", "edits"}
+                or not isinstance(edits, list)):
+            return False
+        for e in edits:
+            if not isinstance(e, dict) or set(e) != set(_EDIT_TYPES) or not all(
+                    isinstance(e[k], t) and not isinstance(e[k], bool) for k, t in _EDIT_TYPES.items()):
+                return False
+    return True
 
 
 class Cache:
-    """Entries are JSON files named by their key under `directory/results/`."""
+    """Entries are JSON files named by their key under `directory/results/`, in a folder of
+    ours (storage/private.py says what that takes). Nothing outside `results/` entries and
+    the markers is ever read, written or deleted; a folder that is not ours is refused, one
+    that others can write in is not used."""
 
     def __init__(self, directory: Path, warn=None):
         self.directory = Path(directory)
         self.results = self.directory / "results"
         self.warn = warn
+        self._folder = None      # storage.private.PrivateFolder of results/, once opened
         self._ready = False
         self._broken = False
 
+    def open(self) -> None:
+        """Open (creating it) the folder now. Raises storage.private.NotOurs for a folder
+        that holds other things; any other problem warns once and runs without a cache."""
+        self._prepare()
+
     def get(self, key: str) -> FileReport | None:
-        path = self.results / f"{key}.json"
-        try:
-            with open(path, encoding="utf-8") as fh:
-                data = json.load(fh)
-            if data.get("key") != key:
-                return None
-            report = _load(data["report"])
-        except (OSError, ValueError, KeyError, TypeError):  # absent, torn or from another layout
+        if not (isinstance(key, str) and KEY.fullmatch(key)) or self._broken or not self._prepare():
+            return None
+        raw = self._folder.read(f"{key}.json", MAX_ENTRY_BYTES)
+        if raw is None:
             return None
         try:
-            os.utime(path)  # used entries are not pruned
-        except OSError:
-            pass
+            data = json.loads(raw.decode("utf-8"))
+        except (ValueError, RecursionError):  # torn, or not JSON
+            return None
+        if not isinstance(data, dict) or data.get("key") != key:
+            return None
+        report = _load(data.get("report"))
+        if report is not None:
+            self._folder.touch(f"{key}.json")  # used entries are not pruned
         return report
 
     def put(self, key: str, report: FileReport) -> None:
-        if self._broken or not self._prepare():
+        if not (isinstance(key, str) and KEY.fullmatch(key)) or self._broken or not self._prepare():
             return
         text = json.dumps({"key": key, "report": _dump(report)}, ensure_ascii=False, default=str)
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.results, prefix=".tmp-", suffix=".json")  # mode 0600
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, self.results / f"{key}.json")
+            self._folder.write(f"{key}.json", text.encode("utf-8", "surrogatepass"))
         except OSError as exc:
             self._give_up(exc)
 
     def _prepare(self) -> bool:
+        from followup_lint.storage.private import NotOurs, Refused, open_private
+
         if self._ready:
             return True
+        if self._broken:
+            return False
         try:
-            for d in (self.directory, self.results):
-                if not d.is_dir():
-                    d.mkdir(mode=0o700, parents=True, exist_ok=True)
-                    os.chmod(d, 0o700)  # mkdir's mode is filtered by the umask
-            for name, content in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
-                marker = self.directory / name
-                if not marker.exists():
-                    fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-                    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                        fh.write(content)
-            self._prune()
+            top = open_private(self.directory)
+            try:
+                self._folder = top.sub("results")
+                self._prune(top)
+            finally:
+                top.close()
+        except NotOurs:
+            self._broken = True
+            raise
+        except Refused as exc:
+            self._broken = True
+            if self.warn:
+                self.warn(f"{exc}; results are not cached (--cache-dir DIR picks another folder, --no-cache none)")
+            return False
         except OSError as exc:
             self._give_up(exc)
             return False
         self._ready = True
         return True
 
-    def _prune(self) -> None:
-        stamp = self.directory / ".pruned"
+    def _prune(self, top) -> None:
         now = time.time()
-        try:
-            if now - stamp.stat().st_mtime < PRUNE_EVERY:
-                return
-        except FileNotFoundError:
-            pass
-        for entry in self.results.iterdir():
-            try:
-                if now - entry.stat().st_mtime > MAX_AGE:
-                    entry.unlink()
-            except OSError:
-                continue
-        stamp.touch(mode=0o600)
-        os.utime(stamp)
+        last = top.mtime(".pruned")
+        if last is not None and now - last < PRUNE_EVERY:
+            return
+        for name, st in list(self._folder.files()):
+            if (ENTRY.fullmatch(name) or STALE_TMP.fullmatch(name)) and now - st.st_mtime > MAX_AGE:
+                self._folder.remove(name)
+        if last is None:
+            top.create(".pruned", b"")
+        top.touch(".pruned")
 
     def _give_up(self, exc: OSError) -> None:
         self._broken = True
         if self.warn:
             self.warn(f"{self.directory}: results are not cached ({exc.strerror or exc}); "
                       "pass --cache-dir DIR or set FOLLOWUP_LINT_CACHE_DIR to a writable folder, or --no-cache")
+
+
+def _format_for(path: str):
+
+    return format_for(path)
 
 
 class CachedLinting:
@@ -253,7 +254,7 @@ class CachedLinting:
         if id(cfg) not in self._runs:
             ruleset = self.session.ruleset_for(cfg)
             self._runs[id(cfg)] = run_fingerprint(cfg, ruleset.rules, self.session.overrides, self.session.today,
-                                                 ruleset.settings)
+                                                 ruleset.settings, getattr(ruleset, "fingerprint", None))
         return self._runs[id(cfg)]
 
     def lint_many(self, items, jobs: int | None = 1, progress=None) -> list[FileReport]:
@@ -331,12 +332,12 @@ class CachedLinting:
                     except DraftError as exc:
                         self._finish(results, i, key, FileReport(path=display, error=Problem.of(exc)), progress)
                         continue
-                chunk.append((cfg.path, display, data, format_for(os.fspath(path)), cfg.max_file_size))
+                chunk.append((cfg.path, display, data, _format_for(os.fspath(path)), cfg.max_file_size))
                 where.append((i, key))
             chunks.append(chunk)
         slots = iter(where)
         self.stages = {}
-        for reports, stages in parallel.run_workers(chunks, jobs, self.session.recipe()):
+        for reports, stages in parallel.run_workers(chunks, jobs, self.session.recipe(), self.session):
             for k, v in stages.items():
                 self.stages[k] = self.stages.get(k, 0.0) + v
             for report in reports:
@@ -345,6 +346,7 @@ class CachedLinting:
 
     @staticmethod
     def _read(path, display, data, max_bytes):
+
         # The bytes that were hashed are the bytes linted, even if the file changes meanwhile.
         if data is None:
             return read_path(path, display=display, max_bytes=max_bytes)

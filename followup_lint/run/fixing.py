@@ -23,6 +23,7 @@ class FixOutcome:
     unsafe_left: int = 0            # unsafe fixes left for --unsafe-fixes
     refused: str | None = None      # why the file was not touched
     error: str | None = None        # why it could not be read or linted (one line, path first)
+    write_error: str | None = None  # why the fixed file could not be written (the draft is intact)
 
     @property
     def changed(self) -> bool:
@@ -77,11 +78,16 @@ def fix_bytes(linter, data: bytes, display: str, unsafe: bool = False, fmt: str 
     return out
 
 
-def fix_file(linter, path, display: str, unsafe: bool = False, write: bool = True) -> FixOutcome:
+def fix_file(linter, path, display: str, unsafe: bool = False, write: bool = True,
+             read_only: bool = False) -> FixOutcome:
+    """Fix one file in place. A read-only file is left alone unless `read_only`; a file that
+    changes while it is linted is not overwritten; a file with other names (hard links) is
+    rewritten in place, so they all keep naming it."""
     from followup_lint.read.draft import format_for
 
     try:
         with open(path, "rb") as fh:
+            before = os.fstat(fh.fileno())
             data = fh.read()
     except OSError:
         from followup_lint.model.draft import DraftError
@@ -93,9 +99,69 @@ def fix_file(linter, path, display: str, unsafe: bool = False, write: bool = Tru
             return FixOutcome(display, error=str(exc))
         return FixOutcome(display, error=f"{display}: cannot read the file")
     out = fix_bytes(linter, data, display, unsafe, fmt=format_for(os.fspath(path)))
-    if write and out.changed:
-        write_atomic(path, out.data)
+    if not (write and out.changed):
+        return out
+    if not read_only and (not before.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+                          or not os.access(path, os.W_OK)):
+        return FixOutcome(display, refused="the file is read-only (add --fix-readonly to fix it anyway)",
+                          applied=0, unsafe_left=out.unsafe_left)
+    try:
+        write_checked(path, out.data, data, before)
+    except FileChanged as exc:
+        return FixOutcome(display, refused=str(exc))
+    except OSError as exc:
+        return FixOutcome(display, write_error=f"{display}: not fixed: cannot write it ({exc.strerror or exc}); the file is unchanged")
     return out
+
+
+class FileChanged(Exception):
+    pass
+
+
+def _same(path, data: bytes, before) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            now = os.fstat(fh.fileno())
+            if (now.st_ino, now.st_dev, now.st_size, now.st_mtime_ns) != (before.st_ino, before.st_dev, before.st_size,
+                                                                          before.st_mtime_ns):
+                return False
+            return fh.read() == data
+    except OSError:
+        return False
+
+
+def write_checked(path, new: bytes, old: bytes, before) -> None:
+    """Write the fixed bytes unless the file changed since `old` was read (its size, time,
+    identity or bytes): an edit saved meanwhile is never lost. Raises FileChanged or OSError."""
+    if not _same(path, old, before):
+        raise FileChanged("the file changed while it was being fixed, so it was left as it is now; run --fix again")
+    if before.st_nlink > 1:
+        write_in_place(path, new, old)
+    else:
+        write_atomic(path, new)
+
+
+def write_in_place(path, new: bytes, old: bytes) -> None:
+    """Overwrite the file through its own inode (its other hard-linked names see the fix, as
+    editors do); if the write fails part-way, the old bytes are put back."""
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            view = memoryview(new)
+            while view:
+                view = view[os.write(fd, view):]
+            os.ftruncate(fd, len(new))
+            os.fsync(fd)
+        except OSError:
+            os.lseek(fd, 0, os.SEEK_SET)
+            view = memoryview(old)
+            while view:
+                view = view[os.write(fd, view):]
+            os.ftruncate(fd, len(old))
+            raise
+    finally:
+        os.close(fd)
 
 
 def not_fixable(draft, data: bytes) -> str | None:

@@ -30,10 +30,12 @@ SETUP_ERRORS = (ConfigError, RuleError, ModelMissing)
 
 class Session:
     def __init__(self, *, config_file=None, config: Config | None = None, root=None, select=None, ignore=None,
-                 overrides: dict | None = None, today=None):
+                 overrides: dict | None = None, today=None, store=None):
         """config_file: one config for every draft (--config); config: a Config already
         built (the API); neither: discover per draft, walking up from it. root: where a
-        draft without a path (stdin, an editor's untitled buffer) starts looking."""
+        draft without a path (stdin, an editor's untitled buffer) starts looking.
+        store: a cache folder whose stored builds (stored.py) stand in for reading and
+        validating an unchanged config and rule packs."""
         self.config_file = os.fspath(config_file) if config_file else None
         self.select, self.ignore = select or None, ignore or None
         self.overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
@@ -43,11 +45,17 @@ class Session:
         self._configs: dict = {}    # config file (or None) -> (stat signature, Config)
         self._rulesets: dict = {}   # id(Config) -> RuleSet
         self._linters: dict = {}    # id(Config) -> Linter
+        self.store_dir = os.fspath(store) if store else None
+        self._store = None
+        if store:
+            from followup_lint.run.stored import BuildStore
+
+            self._store = BuildStore(store)
 
     def recipe(self) -> dict:
         """What a worker process needs to build the same session (picklable)."""
         return {"config_file": self.config_file, "select": self.select, "ignore": self.ignore,
-                "overrides": self.overrides, "today": self.today}
+                "overrides": self.overrides, "today": self.today, "store": self.store_dir}
 
     # --- path -> config ----------------------------------------------------------------------
 
@@ -71,7 +79,12 @@ class Session:
         if known is None or known[0] != signature:
             if self.config_file and file == self.config_file and not Path(file).is_file():
                 raise ConfigError(file, None, "config file not found")
-            cfg = config_mod.load(Path(file)) if file else (Config(root=self.root) if self.root else Config())
+            built = self._store.load(file, self.select, self.ignore, self.root) if self._store else None
+            if built is not None:  # unchanged since it was built and validated: no YAML, no schema
+                cfg, ruleset = built
+                self._rulesets[id(cfg)] = ruleset
+            else:
+                cfg = config_mod.load(Path(file)) if file else (Config(root=self.root) if self.root else Config())
             if known is not None:  # an edited config: drop what was built from the old one
                 self._rulesets.pop(id(known[1]), None)
                 self._linters.pop(id(known[1]), None)
@@ -87,16 +100,37 @@ class Session:
 
     def ruleset_for(self, cfg: Config):
         if id(cfg) not in self._rulesets:
-            self._rulesets[id(cfg)] = config_mod.build_ruleset(cfg, self.select, self.ignore)
+            ruleset = config_mod.build_ruleset(cfg, self.select, self.ignore)
+            self._rulesets[id(cfg)] = ruleset
+            if self._store is not None and self._fixed is None:
+                self._store.save(cfg.path, self.select, self.ignore, self.root, cfg, ruleset)
         return self._rulesets[id(cfg)]
 
     def linter_for(self, cfg: Config):
         if id(cfg) not in self._linters:
             from followup_lint.engine.linter import Linter  # the first lint pays for spaCy
 
-            self._linters[id(cfg)] = Linter(cfg, self.select, self.ignore, self.overrides, today=self.today,
-                                            ruleset=self.ruleset_for(cfg))
+            ruleset = self.ruleset_for(cfg)
+            if self._store is None:
+                self._linters[id(cfg)] = Linter(cfg, self.select, self.ignore, self.overrides, today=self.today,
+                                                ruleset=ruleset)
+            else:
+                self._linters[id(cfg)] = self._stored_phrases(
+                    lambda: Linter(cfg, self.select, self.ignore, self.overrides, today=self.today, ruleset=ruleset))
         return self._linters[id(cfg)]
+
+    def _stored_phrases(self, build):
+        """Build a Linter with the stored phrase analyses for its pipeline, and store them
+        again if it had to parse new ones."""
+        from followup_lint.language import patterns
+        from followup_lint.language import pipeline as nlp_mod
+
+        if patterns.phrase_source is None:
+            patterns.phrase_source = self._store.load_phrases
+        linter = build()
+        if patterns.new_phrases(linter.nlp):
+            self._store.save_phrases(nlp_mod.signature(linter.nlp), patterns.phrase_analyses(linter.nlp))
+        return linter
 
     def linter_at(self, path=None):
         return self.linter_for(self.config_for(path))

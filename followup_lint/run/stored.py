@@ -1,0 +1,299 @@
+"""Stored builds: a config and its validated rule set, kept in the cache folder.
+
+Reading the built-in pack and a config means parsing YAML, importing jsonschema, checking
+every rule against the schema and every regex against regex_guard: about a third of a
+second on each start, for the same result every time. A session with a store builds it
+once and keeps it under `<cache folder>/builds/`, as JSON:
+
+- keyed by the tool's code, the config file (or, without one, the folder it stands in
+  for), --select/--ignore and the installed packages (the stat of each sys.path folder:
+  installing or removing a package changes it);
+- valid while every file it was read from has the same bytes: the config, the project word
+  list beside it, and each rule pack folder (its listing and the bytes of its files). Those
+  are hashed on every use (a few small files; stat alone would miss an edit within the
+  file system's timestamp granularity), so an edited config, pack or rule file is re-read,
+  re-validated and re-stored, with the same errors as without a store.
+
+The phrase analyses of the rule packs (each phrase's tokens and lemmas, which take a
+pipe() over ~1,500 phrases) are stored beside it, keyed by the code and the model.
+
+Nothing here imports YAML, jsonschema or spaCy: a run answered from the results cache
+reads its config and rules from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import stat
+import sys
+import tempfile
+from dataclasses import fields
+from pathlib import Path
+
+FORMAT = "1"
+
+
+# --- plain JSON for rule and config data (tuples, dates and non-string keys included) ----
+
+# JSON as it is, except: a tuple is {"\0t": [...]}, a date {"\0date": "..."}, a mapping
+# with keys that are not strings {"\0m": [[k, v], ...]}, a Path {"\0path": "..."}, and a
+# mapping that has a key starting with NUL is wrapped as {"\0d": {...}}. Decoding is one
+# json.loads with an object hook.
+_TAG = "\0"
+
+
+def _enc(obj):
+    if isinstance(obj, dict):
+        if all(isinstance(k, str) for k in obj):
+            out = {k: _enc(v) for k, v in obj.items()}
+            return {_TAG + "d": out} if any(k.startswith(_TAG) for k in obj) else out
+        return {_TAG + "m": [[_enc(k), _enc(v)] for k, v in obj.items()]}
+    if isinstance(obj, list):
+        return [_enc(v) for v in obj]
+    if isinstance(obj, tuple):
+        return {_TAG + "t": [_enc(v) for v in obj]}
+    if isinstance(obj, dt.datetime):
+        return {_TAG + "dt": obj.isoformat()}
+    if isinstance(obj, dt.date):
+        return {_TAG + "date": obj.isoformat()}
+    if isinstance(obj, Path):
+        return {_TAG + "path": str(obj)}
+    if obj is None or isinstance(obj, (str, bool, int, float)):
+        return obj
+    raise TypeError(f"cannot store {type(obj).__name__}")
+
+
+def _hook(obj: dict):
+    if len(obj) != 1:
+        return obj
+    (tag, value), = obj.items()
+    if not tag.startswith(_TAG):
+        return obj
+    if tag == _TAG + "t":
+        return tuple(value)
+    if tag == _TAG + "m":
+        return {(tuple(k) if isinstance(k, list) else k): v for k, v in value}
+    if tag == _TAG + "date":
+        return dt.date.fromisoformat(value)
+    if tag == _TAG + "dt":
+        return dt.datetime.fromisoformat(value)
+    if tag == _TAG + "path":
+        return Path(value)
+    if tag == _TAG + "d":
+        return value
+    raise ValueError(f"unknown tag {tag!r}")
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+# --- what a build was read from -----------------------------------------------------------
+
+def _file_digest(path: str) -> str:
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest()
+    except FileNotFoundError:
+        return "absent"
+    except OSError as exc:
+        return f"unreadable {exc.errno}"
+
+
+def _folder_digest(folder: str) -> str:
+    """A pack folder: its rule files' names and bytes (a file added, removed or edited)."""
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.endswith((".yaml", ".yml")))
+    except OSError as exc:
+        return f"unreadable {exc.errno}"
+    h = hashlib.sha256()
+    for name in names:
+        h.update(name.encode("utf-8", "surrogateescape") + b"\0" + _file_digest(os.path.join(folder, name)).encode() + b"\0")
+    return h.hexdigest()
+
+
+def _digest(kind: str, path: str) -> str:
+    return _folder_digest(path) if kind == "folder" else _file_digest(path)
+
+
+def package_stamp() -> str:
+    """The path, size, mtime and inode of every file of our package (not its bytecode)."""
+    root = Path(__file__).resolve().parents[1]
+    parts = []
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    stack.append(entry.path)
+                continue
+            try:
+                info = entry.stat()
+            except OSError:
+                continue
+            parts.append(f"{entry.path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}")
+    return _sha("\n".join(sorted(parts)))
+
+
+def site_stamp() -> str:
+    """Changes when a package is installed, upgraded or removed, or a folder joins the
+    import path (the mtime of each folder on sys.path: installing adds and removes
+    entries in it)."""
+    parts = []
+    # Every folder imports come from, PYTHONPATH's too, but not sys.path[0]: the script's
+    # folder or the working directory, which changes whenever a file is saved there.
+    # Nor the folder our own package is in (an editable install's repository), whose code
+    # package_stamp() covers.
+    ours = os.path.realpath(Path(__file__).resolve().parents[2])
+    for entry in sys.path[1:]:
+        if not entry or os.path.realpath(entry) == ours:
+            continue
+        try:
+            info = os.stat(entry or ".")
+        except OSError:
+            continue
+        parts.append(f"{entry}\0{info.st_mtime_ns}\0{info.st_ino}")
+    return _sha("\n".join(parts))
+
+
+class BuildStore:
+    """Builds under `directory/builds/`, read and written as the cache's entries are
+    (files 0600 in a 0700 folder, replaced atomically, ignored when torn or foreign)."""
+
+    def __init__(self, directory):
+        self.directory = Path(directory)
+        self.folder = self.directory / "builds"
+        self._code = None
+
+    # --- keys ---------------------------------------------------------------------------
+
+    def _code_key(self) -> str:
+        if self._code is None:
+            from followup_lint.run import fingerprints as cache
+
+            self.vouch()
+            self._code = _sha(f"{FORMAT}\0{cache.code_fingerprint()}\0{site_stamp()}\0{sys.version}")
+        return self._code
+
+    def vouch(self) -> None:
+        """Fingerprint our code and the installed packages by stat + hash: while every file
+        of the package and every site-packages folder has the stat it had, the fingerprints
+        computed then from the bytes and the package metadata still hold (run/fingerprints.py's
+        KNOWN), and a run answered from the cache need not read them again."""
+        from followup_lint.run import fingerprints as cache
+
+        stamp = _sha("\0".join([FORMAT, package_stamp(), site_stamp(), sys.version,
+                                 os.environ.get("FOLLOWUP_LINT_SPACY_MODEL", "")]))
+        name = f"fingerprints-{stamp}.json"
+        data = self._read(name)
+        if not (isinstance(data, dict) and isinstance(data.get("code"), str) and isinstance(data.get("environment"), str)):
+            data = {"code": cache.code_fingerprint(), "environment": cache.environment_fingerprint()}
+            self._write(name, data)
+        cache.KNOWN.update(code=data["code"], environment=data["environment"])
+
+    def key(self, config_file: str | None, select, ignore, root) -> str:
+        where = os.path.abspath(config_file) if config_file else f"defaults in {os.path.abspath(root or '.')}"
+        return _sha(json.dumps([self._code_key(), where, select, ignore]))
+
+    # --- reading and writing ------------------------------------------------------------
+
+    def _read(self, name: str):
+        path = self.folder / name
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return None
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or (hasattr(os, "geteuid") and info.st_uid != os.geteuid()):
+                return None  # only our own regular files
+            with os.fdopen(fd, "rb") as fh:
+                fd = None
+                return json.loads(fh.read(), object_hook=_hook)
+        except (OSError, ValueError):
+            return None
+        finally:
+            if fd is not None:
+                os.close(fd)
+
+    def _write(self, name: str, data) -> None:
+        try:
+            for d in (self.directory, self.folder):
+                if not d.is_dir():
+                    d.mkdir(mode=0o700, parents=True, exist_ok=True)
+                    os.chmod(d, 0o700)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")  # mode 0600
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+            os.replace(tmp, self.folder / name)
+        except (OSError, TypeError, ValueError):
+            pass  # an unwritable cache folder only costs the next run the same build
+
+    # --- config + rule set ----------------------------------------------------------------
+
+    def load(self, config_file: str | None, select, ignore, root):
+        """(Config, RuleSet) as stored, or None (absent, stale or unreadable)."""
+        key = self.key(config_file, select, ignore, root)
+        record = self._read(f"rules-{key}.json")
+        if not isinstance(record, dict) or record.get("key") != key:
+            return None
+        try:
+            for kind, path, digest in record["deps"]:
+                if _digest(kind, path) != digest:
+                    return None
+            from followup_lint.model.rule import ProjectSettings, Rule
+            from followup_lint.rulefiles.config import Config, RuleSet
+
+            cfg = Config(**record["config"])
+            rules = [Rule(**r) for r in record["rules"]]
+            ruleset = RuleSet(rules, {r.id: r for r in rules}, ProjectSettings(**record["settings"]),
+                              folders=list(record["folders"]))
+            ruleset.fingerprint = record.get("fingerprint")
+        except (KeyError, TypeError, ValueError):
+            return None
+        return cfg, ruleset
+
+    def save(self, config_file: str | None, select, ignore, root, cfg, ruleset) -> None:
+        from followup_lint.rulefiles.config import WORDS_FILE
+        from followup_lint.run.fingerprints import rules_fingerprint
+
+        deps = [("file", os.path.abspath(config_file))] if config_file else []
+        deps.append(("file", os.path.abspath(Path(cfg.root) / WORDS_FILE)))
+        deps += [("folder", os.path.abspath(f)) for f in ruleset.folders]
+        try:
+            config = {f.name: getattr(cfg, f.name) for f in fields(cfg) if f.name != "_line"}
+            record = {
+                "key": self.key(config_file, select, ignore, root),
+                "deps": [(kind, path, _digest(kind, path)) for kind, path in deps],
+                "config": _enc(config),
+                "rules": [_enc({f.name: getattr(r, f.name) for f in fields(r)}) for r in ruleset.rules],
+                "settings": _enc({f.name: getattr(ruleset.settings, f.name) for f in fields(ruleset.settings)}),
+                "folders": [str(f) for f in ruleset.folders],
+                "fingerprint": rules_fingerprint(ruleset.rules),
+            }
+        except TypeError:
+            return  # something in a rule we cannot write as JSON: build it each time
+        self._write(f"rules-{record['key']}.json", record)
+
+    # --- phrase analyses ------------------------------------------------------------------
+
+    def _phrases_name(self, pipeline: str) -> str:
+        from followup_lint.run.fingerprints import environment_fingerprint
+
+        key = self._code_key()  # vouches for the environment's fingerprint too
+        return f"phrases-{_sha(json.dumps([key, environment_fingerprint(), pipeline]))}.json"
+
+    def load_phrases(self, pipeline: str) -> dict:
+        data = self._read(self._phrases_name(pipeline))
+        return data if isinstance(data, dict) else {}
+
+    def save_phrases(self, pipeline: str, table: dict) -> None:
+        self._write(self._phrases_name(pipeline), table)
