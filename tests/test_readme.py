@@ -56,6 +56,8 @@ def test_corpus_size():
     quoted = re.findall(r"`corpus/` holds (\d+) labelled drafts", README)
     assert quoted == [str(len(labels))], quoted
     assert not re.search(r"\b(\d+) (labelled )?drafts in the corpus", README)
+    for size in re.findall(r"(\d+)-draft corpus", README):   # "0.94 on the 242-draft corpus"
+        assert size == str(len(labels)), f"the README quotes a {size}-draft corpus; it holds {len(labels)}"
 
 
 def test_every_flag_of_the_help_is_mentioned():

@@ -276,7 +276,7 @@ class _LintCommand(click.Command):
         formatter.write_text("A draft named like a command is reached as ./eval or after --.")
 
 
-_USAGE = {"eval": "DIR", "schedule": "[DRAFT]", "rules": "test|new|schema|packs"}
+_USAGE = {"eval": "DIR", "schedule": "[DRAFT]", "rules": "test|new|schema|packs", "serve": "[FOLDER]"}
 
 
 @click.command(cls=_LintCommand, context_settings={"help_option_names": ["-h", "--help"]})
