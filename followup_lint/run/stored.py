@@ -27,13 +27,12 @@ import datetime as dt
 import hashlib
 import json
 import os
-import stat
 import sys
-import tempfile
 from dataclasses import fields
 from pathlib import Path
 
 FORMAT = "1"
+MAX_BYTES = 64 * 1024 * 1024  # a stored build is a few MB at most; more is not ours
 
 
 # --- plain JSON for rule and config data (tuples, dates and non-string keys included) ----
@@ -172,6 +171,8 @@ class BuildStore:
         self.directory = Path(directory)
         self.folder = self.directory / "builds"
         self._code = None
+        self._opened = None       # storage.private.PrivateFolder of builds/, once opened
+        self._refused = False
 
     # --- keys ---------------------------------------------------------------------------
 
@@ -205,40 +206,39 @@ class BuildStore:
 
     # --- reading and writing ------------------------------------------------------------
 
+    def _builds(self):
+        """builds/ in a cache folder that storage/private.py accepts as ours, or None: a
+        folder that is not ours, or that others can write in, is neither read nor written
+        (the results cache says why, once)."""
+        if self._opened is None and not self._refused:
+            from followup_lint.storage.private import Refused, open_private
+
+            try:
+                top = open_private(self.directory)
+                try:
+                    self._opened = top.sub("builds")
+                finally:
+                    top.close()
+            except (Refused, OSError):
+                self._refused = True
+        return self._opened
+
     def _read(self, name: str):
-        path = self.folder / name
+        folder = self._builds()
+        raw = folder.read(name, MAX_BYTES) if folder is not None else None
+        if raw is None:
+            return None  # absent, or not a regular private file of ours
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        except OSError:
+            return json.loads(raw, object_hook=_hook)
+        except (ValueError, RecursionError):
             return None
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode) or (hasattr(os, "geteuid") and info.st_uid != os.geteuid()):
-                return None  # only our own regular files
-            with os.fdopen(fd, "rb") as fh:
-                fd = None
-                return json.loads(fh.read(), object_hook=_hook)
-        except (OSError, ValueError):
-            return None
-        finally:
-            if fd is not None:
-                os.close(fd)
 
     def _write(self, name: str, data) -> None:
-        from followup_lint.storage.private import Refused, open_private
-
-        try:  # the cache folder by its rules (storage/private.py): created, marked, ours
-            open_private(self.directory).close()
-        except (Refused, OSError):
+        folder = self._builds()
+        if folder is None:
             return
         try:
-            if not self.folder.is_dir():
-                self.folder.mkdir(mode=0o700, exist_ok=True)
-                os.chmod(self.folder, 0o700)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")  # mode 0600
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp, self.folder / name)
+            folder.write(name, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
         except (OSError, TypeError, ValueError):
             pass  # an unwritable cache folder only costs the next run the same build
 
