@@ -29,9 +29,17 @@ CYRILLIC = ["Дмитрий Иванов", "Москва", "спасибо", "О
 GREEK = ["Γιώργος Παπαδόπουλος", "Αθήνα", "ευχαριστώ"]
 JAPANESE = ["田中太郎", "東京", "ありがとうございました", "株式会社"]
 CASES = [
-    ("cp1252", WESTERN), ("latin-1", LATIN1), ("iso-8859-15", LATIN1 + ["€"]), ("mac_roman", WESTERN),
-    ("cp1250", CENTRAL), ("iso-8859-2", CENTRAL), ("cp1251", CYRILLIC), ("koi8-r", CYRILLIC),
-    ("cp1253", GREEK), ("shift_jis", JAPANESE), ("euc-jp", JAPANESE),
+    ("cp1252", WESTERN),
+    ("latin-1", LATIN1),
+    ("iso-8859-15", LATIN1 + ["€"]),
+    ("mac_roman", WESTERN),
+    ("cp1250", CENTRAL),
+    ("iso-8859-2", CENTRAL),
+    ("cp1251", CYRILLIC),
+    ("koi8-r", CYRILLIC),
+    ("cp1253", GREEK),
+    ("shift_jis", JAPANESE),
+    ("euc-jp", JAPANESE),
 ]
 
 

@@ -58,8 +58,9 @@ class Server:
 
     @classmethod
     async def start(cls):
-        proc = await asyncio.create_subprocess_exec(*SERVER, stdin=asyncio.subprocess.PIPE,
-                                                    stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+        proc = await asyncio.create_subprocess_exec(
+            *SERVER, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL
+        )
         return cls(proc)
 
     def send(self, message: dict) -> None:
@@ -126,14 +127,18 @@ async def measure(runs: int) -> dict:
         await server.request("initialize", {"processId": None, "rootUri": folder.as_uri(), "capabilities": {}})
         server.notify("initialized", {})
         started = time.perf_counter()
-        server.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "plaintext",
-                                                                "version": 1, "text": DRAFT}})
+        server.notify(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": uri, "languageId": "plaintext", "version": 1, "text": DRAFT}},
+        )
         at, first = await server.diagnostics(uri, 1)
         first_wait = at - started
         codes = sorted(d.get("code") for d in first if d.get("code") != "score")
         for version in range(2, 6):  # warm the server's own caches too
-            server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
-                                                     "contentChanges": [{"text": DRAFT + " " * version}]})
+            server.notify(
+                "textDocument/didChange",
+                {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": DRAFT + " " * version}]},
+            )
             await server.diagnostics(uri, version)
         edits, parses = [], []
         before = await server.request("followupLint/stats", {})
@@ -141,8 +146,10 @@ async def measure(runs: int) -> dict:
             version = 6 + i
             text = DRAFT.replace("half", "half" + " " * (i % 3))  # a real edit each time
             sent = time.perf_counter()
-            server.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": version},
-                                                     "contentChanges": [{"text": text}]})
+            server.notify(
+                "textDocument/didChange",
+                {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]},
+            )
             at, _ = await server.diagnostics(uri, version)
             edits.append(at - sent)
             t0 = time.perf_counter()
@@ -155,12 +162,17 @@ async def measure(runs: int) -> dict:
             server.proc.kill()
     edit, parse = statistics.median(edits), statistics.median(parses)
     lint = (stats["lintSeconds"] - before["lintSeconds"]) / (stats["lintRuns"] - before["lintRuns"])
-    return {"body_words": body_words, "findings": codes, "runs": runs,
-            "mean_lint_in_server_ms": round(lint * 1000, 1),
-            "first_diagnostics_after_open_s": round(first_wait, 3),
-            "median_didchange_to_diagnostics_ms": round(edit * 1000, 1),
-            "median_bare_nlp_ms": round(parse * 1000, 1), "ratio": round(edit / parse, 2),
-            "server_lint_runs": stats.get("lintRuns")}
+    return {
+        "body_words": body_words,
+        "findings": codes,
+        "runs": runs,
+        "mean_lint_in_server_ms": round(lint * 1000, 1),
+        "first_diagnostics_after_open_s": round(first_wait, 3),
+        "median_didchange_to_diagnostics_ms": round(edit * 1000, 1),
+        "median_bare_nlp_ms": round(parse * 1000, 1),
+        "ratio": round(edit / parse, 2),
+        "server_lint_runs": stats.get("lintRuns"),
+    }
 
 
 def main() -> None:
@@ -170,9 +182,13 @@ def main() -> None:
     args = parser.parse_args()
     result = asyncio.run(measure(args.runs))
     print(f"draft: {result['body_words']} body words; findings: {', '.join(result['findings'])}")
-    print(f"first diagnostics after didOpen (model loading in the background): {result['first_diagnostics_after_open_s']} s")
-    print(f"median didChange -> publishDiagnostics: {result['median_didchange_to_diagnostics_ms']} ms "
-          f"over {result['runs']} edits")
+    print(
+        f"first diagnostics after didOpen (model loading in the background): {result['first_diagnostics_after_open_s']} s"
+    )
+    print(
+        f"median didChange -> publishDiagnostics: {result['median_didchange_to_diagnostics_ms']} ms "
+        f"over {result['runs']} edits"
+    )
     print(f"  of which linting (Linter.lint_draft in the server, mean): {result['mean_lint_in_server_ms']} ms")
     print(f"median bare nlp(text), same run:       {result['median_bare_nlp_ms']} ms")
     print(f"ratio: {result['ratio']}x (target <= 2.5x)")

@@ -80,9 +80,11 @@ def prose_text(size: int) -> str:
 
 
 def eml(body_part: bytes, ctype: str, size: int) -> bytes:
-    head = ("From: Jo Rivera <jo@example.com>\nTo: Dana Lee <dana@example.com>\nSubject: Thank you\n"
-            "Date: Wed, 18 Mar 2026 17:42:09 -0400\nMIME-Version: 1.0\n"
-            f"Content-Type: {ctype}; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n").encode()
+    head = (
+        "From: Jo Rivera <jo@example.com>\nTo: Dana Lee <dana@example.com>\nSubject: Thank you\n"
+        "Date: Wed, 18 Mar 2026 17:42:09 -0400\nMIME-Version: 1.0\n"
+        f"Content-Type: {ctype}; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+    ).encode()
     room = size - len(head)
     return head + body_part[:room].ljust(room)
 
@@ -100,11 +102,14 @@ def eml_prose(size: int) -> bytes:
     return eml(prose_text(size).encode(), "text/plain", size)
 
 
-RUN = lambda ch: (lambda size: fill(ch, size))  # noqa: E731
+RUN = lambda ch: lambda size: fill(ch, size)  # noqa: E731
 
 # name -> (builder(size) -> bytes, suffix, prose baseline: "txt" or "eml")
 SHAPES = {
-    **{f"run-{ch}": (RUN(ch), ".txt", "txt") for ch in ["!", "?", ")", '"', ",", "'", ":", ".", "-", "[", "@", "*", "#", "_"]},
+    **{
+        f"run-{ch}": (RUN(ch), ".txt", "txt")
+        for ch in ["!", "?", ")", '"', ",", "'", ":", ".", "-", "[", "@", "*", "#", "_"]
+    },
     "emoji-run": (RUN("😀"), ".txt", "txt"),
     "emoji-zwj-run": (RUN("👩‍👩‍👧"), ".txt", "txt"),
     "cjk-no-spaces": (RUN("ありがとうございました"), ".txt", "txt"),
@@ -117,8 +122,13 @@ SHAPES = {
     "one-letter-words": (RUN(" a"), ".txt", "txt"),
     "space-run": (RUN(" "), ".txt", "txt"),
     "long-line-no-stop": (RUN(" thank you for the interview and the tour"), ".txt", "txt"),
-    "long-line-prose": (lambda size: fill(" Thank you for the interview on Monday, I am keen on the role and happy to send references.",
-                                          size), ".txt", "txt"),
+    "long-line-prose": (
+        lambda size: fill(
+            " Thank you for the interview on Monday, I am keen on the role and happy to send references.", size
+        ),
+        ".txt",
+        "txt",
+    ),
     "many-short-lines": (lambda size: lines(lambda i: "ok", size), ".txt", "txt"),
     "many-paragraphs": (lambda size: lines(lambda i: "Thanks.\n", size), ".txt", "txt"),
     "deep-quote-lines": (lambda size: lines(lambda i: ">" * 60 + " thanks for your time", size), ".txt", "txt"),
@@ -145,14 +155,20 @@ def human(n: int) -> str:
 def run(path: Path, timeout: float, env) -> dict:
     """{'wall', 'rss' (bytes), 'rc', 'timeout'} of one followup-lint run."""
     start = time.perf_counter()
-    proc = subprocess.Popen([FL, "--no-cache", "--quiet", "--exit-zero", str(path)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    proc = subprocess.Popen(
+        [FL, "--no-cache", "--quiet", "--exit-zero", str(path)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     peak = [0]
     done = threading.Event()
 
     def sampler():  # the tree's largest process; wait4 covers what this misses
         try:
             import psutil
+
             root = psutil.Process(proc.pid)
         except Exception:
             return
@@ -185,8 +201,13 @@ def run(path: Path, timeout: float, env) -> dict:
     reader.join(1)
     proc.returncode = os.waitstatus_to_exitcode(status)
     rc = None if timed_out else proc.returncode
-    return {"wall": wall, "rss": max(usage.ru_maxrss * 1024, peak[0]), "rc": rc, "timeout": timed_out,
-            "stderr": (err[0] if err else b"").decode(errors="replace")[-300:]}
+    return {
+        "wall": wall,
+        "rss": max(usage.ru_maxrss * 1024, peak[0]),
+        "rc": rc,
+        "timeout": timed_out,
+        "stderr": (err[0] if err else b"").decode(errors="replace")[-300:],
+    }
 
 
 def fmt_time(r) -> str:
@@ -212,11 +233,15 @@ def fmt_rss(r) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", default="10K,50K,1M", help="comma-separated byte counts: 10K, 50K, 1M (= the 1,000,000-byte limit)")
+    ap.add_argument(
+        "--sizes", default="10K,50K,1M", help="comma-separated byte counts: 10K, 50K, 1M (= the 1,000,000-byte limit)"
+    )
     ap.add_argument("--shapes", default="", help="comma-separated shape names (default: all); see --list")
     ap.add_argument("--list", action="store_true", help="list the shapes and exit")
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds per run (default 60)")
-    ap.add_argument("--timeout-at-limit", type=float, default=None, help="seconds per run at the size limit (default: --timeout)")
+    ap.add_argument(
+        "--timeout-at-limit", type=float, default=None, help="seconds per run at the size limit (default: --timeout)"
+    )
     ap.add_argument("--no-skip", action="store_true", help="run larger sizes of a shape even after it timed out")
     ap.add_argument("--no-scaling", action="store_true", help="skip the prose scaling row (100 KB vs 1 MB)")
     ap.add_argument("--out", default="", help="also write the markdown here")
@@ -238,7 +263,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="fl-patho-"))
     env = {**os.environ, "NO_COLOR": "1", "FOLLOWUP_LINT_CACHE_DIR": str(work / "cache")}
     results = {}  # (shape, size) -> run
-    prose = {}    # (kind, size) -> run
+    prose = {}  # (kind, size) -> run
 
     def measure(label, data: bytes, suffix, timeout):
         path = work / f"{label}{suffix}"
@@ -272,18 +297,27 @@ def main() -> None:
         scaling = None
         if not args.no_scaling:
             print("prose scaling (100 KB vs 1 MB)", flush=True)
-            small = prose.get(("txt", 100_000)) or measure("prose-txt-100000", prose_text(100_000).encode(), ".txt", args.timeout)
-            big = prose.get(("txt", LIMIT)) or measure(f"prose-txt-{LIMIT}", prose_text(LIMIT).encode(), ".txt", limit_timeout)
+            small = prose.get(("txt", 100_000)) or measure(
+                "prose-txt-100000", prose_text(100_000).encode(), ".txt", args.timeout
+            )
+            big = prose.get(("txt", LIMIT)) or measure(
+                f"prose-txt-{LIMIT}", prose_text(LIMIT).encode(), ".txt", limit_timeout
+            )
             scaling = (small, big)
 
         import platform
+
         cols = sizes
-        out = [f"Measured {time.strftime('%Y-%m-%d')} by `python bench/pathological.py {' '.join(sys.argv[1:])}` on "
-               f"{len(os.sched_getaffinity(0))} usable cores (Python {platform.python_version()}, commit {git_head()}). "
-               f"One run per cell; each cell is a fresh `followup-lint --no-cache` process (start-up included), "
-               f"timeout {args.timeout:g} s" + (f" ({limit_timeout:g} s at the 1 MB limit)" if limit_timeout != args.timeout else "")
-               + ". Ratio = time / time of ordinary prose of the same byte count (target ≤ 3×). "
-               "RSS = peak of the largest process.", ""]
+        out = [
+            f"Measured {time.strftime('%Y-%m-%d')} by `python bench/pathological.py {' '.join(sys.argv[1:])}` on "
+            f"{len(os.sched_getaffinity(0))} usable cores (Python {platform.python_version()}, commit {git_head()}). "
+            f"One run per cell; each cell is a fresh `followup-lint --no-cache` process (start-up included), "
+            f"timeout {args.timeout:g} s"
+            + (f" ({limit_timeout:g} s at the 1 MB limit)" if limit_timeout != args.timeout else "")
+            + ". Ratio = time / time of ordinary prose of the same byte count (target ≤ 3×). "
+            "RSS = peak of the largest process.",
+            "",
+        ]
         head = "| shape | " + " | ".join(f"{human(s)}: time | ratio | RSS" for s in cols) + " |"
         out += [head, "|---|" + "---|---|---|" * len(cols)]
         for kind in sorted({SHAPES[n][2] for n in names}):
@@ -291,7 +325,11 @@ def main() -> None:
             for s in cols:
                 p = prose[(kind, s)]
                 cells += [fmt_time(p), "1.0×", fmt_rss(p)]
-            out.append(f"| **prose ({'corpus .txt drafts' if kind == 'txt' else 'the same, as an .eml'})** | " + " | ".join(cells) + " |")
+            out.append(
+                f"| **prose ({'corpus .txt drafts' if kind == 'txt' else 'the same, as an .eml'})** | "
+                + " | ".join(cells)
+                + " |"
+            )
         for name in names:
             cells = []
             for s in cols:
@@ -303,26 +341,42 @@ def main() -> None:
             if small["timeout"]:
                 ratio = "100 KB TIMEOUT"
             else:
-                ratio = (f"≥ {big['wall'] / small['wall']:.1f}×" if big["timeout"] else f"{big['wall'] / small['wall']:.1f}×")
-            out += ["", "| prose scaling | 100 KB | 1 MB (limit) | ratio (target ≤ 12×) | peak RSS at 1 MB (target < 1 GB) |",
-                    "|---|---|---|---|---|",
-                    f"| corpus .txt drafts concatenated | {fmt_time(small)} | {fmt_time(big)} | {ratio} | {fmt_rss(big)} |"]
+                ratio = (
+                    f"≥ {big['wall'] / small['wall']:.1f}×" if big["timeout"] else f"{big['wall'] / small['wall']:.1f}×"
+                )
+            out += [
+                "",
+                "| prose scaling | 100 KB | 1 MB (limit) | ratio (target ≤ 12×) | peak RSS at 1 MB (target < 1 GB) |",
+                "|---|---|---|---|---|",
+                f"| corpus .txt drafts concatenated | {fmt_time(small)} | {fmt_time(big)} | {ratio} | {fmt_rss(big)} |",
+            ]
         table = "\n".join(out) + "\n"
         print()
         print(table)
         if args.out:
             Path(args.out).write_text(table, encoding="utf-8")
         if args.json_out:
-            Path(args.json_out).write_text(json.dumps({f"{k[0]}@{k[1]}": v for k, v in results.items()}
-                                                      | {f"prose-{k[0]}@{k[1]}": v for k, v in prose.items()}, indent=2))
+            Path(args.json_out).write_text(
+                json.dumps(
+                    {f"{k[0]}@{k[1]}": v for k, v in results.items()}
+                    | {f"prose-{k[0]}@{k[1]}": v for k, v in prose.items()},
+                    indent=2,
+                )
+            )
     finally:
         import shutil
+
         shutil.rmtree(work, ignore_errors=True)
 
 
 def git_head() -> str:
     try:
-        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "?"
+        return (
+            subprocess.run(
+                ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+            ).stdout.strip()
+            or "?"
+        )
     except OSError:
         return "?"
 

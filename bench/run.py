@@ -52,7 +52,12 @@ BIN = Path(sys.executable).parent
 FL = str(BIN / "followup-lint")
 
 GREETINGS = ["Dear Ms. Okafor,", "Hi Sam,", "Hello Dr. Patel,", "Dear Mr. Lindgren,", "Hi Jess,"]
-SIGNOFFS = ["Best regards,\nJo Rivera", "Thanks,\nAlex", "Kind regards,\nPriya Nair\n(555) 014-2290", "Sincerely,\nDaniel Reyes"]
+SIGNOFFS = [
+    "Best regards,\nJo Rivera",
+    "Thanks,\nAlex",
+    "Kind regards,\nPriya Nair\n(555) 014-2290",
+    "Sincerely,\nDaniel Reyes",
+]
 
 
 def sentence_pool() -> list[str]:
@@ -146,9 +151,13 @@ def run(cmd, env=None, pss: bool = False, poll: float = 0.05) -> Sample:
     t.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(map(str, cmd))} exited {proc.returncode}:\n{stderr.decode(errors='replace')[-2000:]}")
+        raise SystemExit(
+            f"{' '.join(map(str, cmd))} exited {proc.returncode}:\n{stderr.decode(errors='replace')[-2000:]}"
+        )
     max_rss = max(usage.ru_maxrss * 1024, peak["max"])
-    return Sample(wall, max_rss, max(peak["sum"], max_rss if peak["sum"] == 0 else peak["sum"]), peak["pss"], proc.returncode)
+    return Sample(
+        wall, max_rss, max(peak["sum"], max_rss if peak["sum"] == 0 else peak["sum"]), peak["pss"], proc.returncode
+    )
 
 
 def alternate(commands: dict, repeats: int, env, pss=False) -> dict:
@@ -188,10 +197,16 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=None, help="repeats of the one-draft rows (default 7)")
     ap.add_argument("--batch-repeats", type=int, default=None, help="repeats of the batch rows (default 3)")
     ap.add_argument("--drafts", type=int, default=1000, help="drafts for the big batch (default 1000)")
-    ap.add_argument("--auto-sizes", default="150,300", help="smaller batch sizes for auto vs -j 1 (the big batch is added)")
-    ap.add_argument("--memory-scale", type=int, default=0, help="also lint this many drafts and compare peak RSS with --drafts")
+    ap.add_argument(
+        "--auto-sizes", default="150,300", help="smaller batch sizes for auto vs -j 1 (the big batch is added)"
+    )
+    ap.add_argument(
+        "--memory-scale", type=int, default=0, help="also lint this many drafts and compare peak RSS with --drafts"
+    )
     ap.add_argument("--no-lsp", action="store_true", help="skip the language-server latency row")
-    ap.add_argument("--out", default=str(ROOT / "bench" / "results.md"), help="write the markdown table here ('' for nowhere)")
+    ap.add_argument(
+        "--out", default=str(ROOT / "bench" / "results.md"), help="write the markdown table here ('' for nowhere)"
+    )
     ap.add_argument("--json", dest="json_out")
     args = ap.parse_args()
     try:
@@ -209,14 +224,26 @@ def main() -> None:
     # PYTHONDONTWRITEBYTECODE would compile every module on every run (proselint, installed
     # by pip, never does). Compile once, as pip does at install time.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "followup_lint")], env=env,
-                   stdout=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "followup_lint")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
     rows = []  # (measure, ours, floor, ratio, target, floor is)
-    result = {"repeats": repeats, "batch_repeats": brepeats, "drafts": n, "cores": len(os.sched_getaffinity(0)), "rows": []}
+    result = {
+        "repeats": repeats,
+        "batch_repeats": brepeats,
+        "drafts": n,
+        "cores": len(os.sched_getaffinity(0)),
+        "rows": [],
+    }
 
     def row(measure, ours, floor, ratio, target, what):
         rows.append((measure, ours, floor, ratio, target, what))
-        result["rows"].append({"measure": measure, "ours": ours, "floor": floor, "ratio": ratio, "target": target, "floor_is": what})
+        result["rows"].append(
+            {"measure": measure, "ours": ours, "floor": floor, "ratio": ratio, "target": target, "floor_is": what}
+        )
         print(f"  {measure}: {ours} vs {floor} -> {ratio} (target {target})", flush=True)
 
     try:
@@ -228,9 +255,14 @@ def main() -> None:
             fresh = {**env, "FOLLOWUP_LINT_CACHE_DIR": str(work / f"empty-{k}")}
             firsts.append(run([FL, str(one)], fresh))
             floors.append(run([sys.executable, "-c", FLOOR_ONE, str(one)], env))
-        row("first run ever: `followup-lint one.txt`, empty cache folder, vs bare floor",
-            f"{med(firsts):.2f} s", f"{med(floors):.2f} s", f"{med(firsts) / med(floors):.2f}×", "(none; builds the stored rules and word tables once)",
-            "fresh python: import spaCy, load model without NER, parse")
+        row(
+            "first run ever: `followup-lint one.txt`, empty cache folder, vs bare floor",
+            f"{med(firsts):.2f} s",
+            f"{med(floors):.2f} s",
+            f"{med(firsts) / med(floors):.2f}×",
+            "(none; builds the stored rules and word tables once)",
+            "fresh python: import spaCy, load model without NER, parse",
+        )
 
         # Cold: the default command on a draft the results cache has not seen (as a pre-commit
         # hook lints a changed draft), with the stored build and word tables of earlier runs.
@@ -243,12 +275,18 @@ def main() -> None:
             one.write_text(original + f"\n(cold run {k})\n", encoding="utf-8")
             ours.append(run([FL, str(one)], env))
             floor_runs.append(run([sys.executable, "-c", FLOOR_ONE, str(one)], env))
-        row("cold `followup-lint one.txt` (a draft the cache has not seen) vs bare floor", f"{med(ours):.2f} s",
-            f"{med(floor_runs):.2f} s", f"{med(ours) / med(floor_runs):.2f}×", "≤ 1.15×",
-            "fresh python: import spaCy, load model without NER, parse")
+        row(
+            "cold `followup-lint one.txt` (a draft the cache has not seen) vs bare floor",
+            f"{med(ours):.2f} s",
+            f"{med(floor_runs):.2f} s",
+            f"{med(ours) / med(floor_runs):.2f}×",
+            "≤ 1.15×",
+            "fresh python: import spaCy, load model without NER, parse",
+        )
         one.write_text(original + "\n(cold split)\n", encoding="utf-8")
-        cold_split = subprocess.run([FL, str(one)], env={**env, "FOLLOWUP_LINT_STAGES": "1"},
-                                    capture_output=True, text=True)
+        cold_split = subprocess.run(
+            [FL, str(one)], env={**env, "FOLLOWUP_LINT_STAGES": "1"}, capture_output=True, text=True
+        )
         result["cold_stages"] = [l for l in cold_split.stderr.splitlines() if l.startswith("stage ")]
         one.write_text(original, encoding="utf-8")
 
@@ -257,48 +295,89 @@ def main() -> None:
         proselint = shutil.which("proselint", path=str(BIN)) or shutil.which("proselint")
         if proselint:
             s = alternate({"ours": [FL, str(one)], "floor": [proselint, "check", str(one)]}, repeats, env)
-            row("cache hit (default command, unchanged draft) vs `proselint check`", f"{med(s['ours']):.2f} s",
-                f"{med(s['floor']):.2f} s", f"{med(s['ours']) / med(s['floor']):.2f}×", "≤ 1.0×", "proselint check on the same file")
+            row(
+                "cache hit (default command, unchanged draft) vs `proselint check`",
+                f"{med(s['ours']):.2f} s",
+                f"{med(s['floor']):.2f} s",
+                f"{med(s['ours']) / med(s['floor']):.2f}×",
+                "≤ 1.0×",
+                "proselint check on the same file",
+            )
         else:
             s = alternate({"ours": [FL, str(one)]}, repeats, env)
-            row("cache hit (default command, unchanged draft) vs `proselint check`", f"{med(s['ours']):.2f} s", "-", "-",
-                "≤ 1.0×", "proselint not installed (pip install -e '.[bench]')")
+            row(
+                "cache hit (default command, unchanged draft) vs `proselint check`",
+                f"{med(s['ours']):.2f} s",
+                "-",
+                "-",
+                "≤ 1.0×",
+                "proselint not installed (pip install -e '.[bench]')",
+            )
 
         print(f"{n} drafts ...", flush=True)
         many = work / f"many-{n}"
         make_drafts(many, n)
         flags = ["--no-cache", "--quiet", "--exit-zero"]
-        big = alternate({"floor": [sys.executable, "-c", FLOOR_BATCH, str(many)],
-                         "auto": [FL, *flags, str(many)],
-                         "-j 1": [FL, *flags, "-j", "1", str(many)],
-                         "-j 2": [FL, *flags, "-j", "2", str(many)]}, brepeats, env, pss=True)
+        big = alternate(
+            {
+                "floor": [sys.executable, "-c", FLOOR_BATCH, str(many)],
+                "auto": [FL, *flags, str(many)],
+                "-j 1": [FL, *flags, "-j", "1", str(many)],
+                "-j 2": [FL, *flags, "-j", "2", str(many)],
+            },
+            brepeats,
+            env,
+            pss=True,
+        )
         floor = med(big["floor"])
         for name in ("auto", "-j 1", "-j 2"):
             label = "`--jobs` auto (default)" if name == "auto" else f"`{name}`"
-            row(f"{n:,} drafts, one run, {label}, vs one process of bare `nlp.pipe` (speed-up)",
-                f"{med(big[name]):.1f} s", f"{floor:.1f} s", f"{floor / med(big[name]):.2f}×", "≥ 1.25×",
-                "bare nlp.pipe over the same texts, one process")
+            row(
+                f"{n:,} drafts, one run, {label}, vs one process of bare `nlp.pipe` (speed-up)",
+                f"{med(big[name]):.1f} s",
+                f"{floor:.1f} s",
+                f"{floor / med(big[name]):.2f}×",
+                "≥ 1.25×",
+                "bare nlp.pipe over the same texts, one process",
+            )
 
         auto_rows = {}
         for size in sizes:
             print(f"auto vs -j 1 at {size} ...", flush=True)
             folder = work / f"many-{size}"
             make_drafts(folder, size, seed=size)
-            auto_rows[size] = alternate({"auto": [FL, *flags, str(folder)], "-j 1": [FL, *flags, "-j", "1", str(folder)]}, brepeats, env)
+            auto_rows[size] = alternate(
+                {"auto": [FL, *flags, str(folder)], "-j 1": [FL, *flags, "-j", "1", str(folder)]}, brepeats, env
+            )
         auto_rows[n] = big
         for size in sorted(auto_rows):
             s = auto_rows[size]
-            row(f"`--jobs` auto vs `-j 1` at {size:,} drafts", f"{med(s['auto']):.1f} s", f"{med(s['-j 1']):.1f} s",
-                f"{med(s['auto']) / med(s['-j 1']):.2f}×", "≤ 1.0×", "`-j 1` on the same drafts")
+            row(
+                f"`--jobs` auto vs `-j 1` at {size:,} drafts",
+                f"{med(s['auto']):.1f} s",
+                f"{med(s['-j 1']):.1f} s",
+                f"{med(s['auto']) / med(s['-j 1']):.2f}×",
+                "≤ 1.0×",
+                "`-j 1` on the same drafts",
+            )
 
         for name in ("auto", "-j 1", "-j 2"):
-            row(f"peak RSS, {n:,} drafts, `{name}`: largest process", f"{med(big[name], 'max_rss') / MB:.0f} MB",
-                f"{med(big['floor'], 'max_rss') / MB:.0f} MB", f"{med(big[name], 'max_rss') / med(big['floor'], 'max_rss'):.2f}×",
-                "≤ 400 MB", "bare nlp.pipe process")
-            row(f"peak RSS, {n:,} drafts, `{name}`: parent + workers summed (PSS summed)",
+            row(
+                f"peak RSS, {n:,} drafts, `{name}`: largest process",
+                f"{med(big[name], 'max_rss') / MB:.0f} MB",
+                f"{med(big['floor'], 'max_rss') / MB:.0f} MB",
+                f"{med(big[name], 'max_rss') / med(big['floor'], 'max_rss'):.2f}×",
+                "≤ 400 MB",
+                "bare nlp.pipe process",
+            )
+            row(
+                f"peak RSS, {n:,} drafts, `{name}`: parent + workers summed (PSS summed)",
                 f"{med(big[name], 'sum_rss') / MB:.0f} MB ({med(big[name], 'sum_pss') / MB:.0f} MB)",
-                f"{med(big['floor'], 'sum_rss') / MB:.0f} MB", f"{med(big[name], 'sum_rss') / med(big['floor'], 'sum_rss'):.2f}×",
-                "≤ 700 MB", "bare nlp.pipe process")
+                f"{med(big['floor'], 'sum_rss') / MB:.0f} MB",
+                f"{med(big[name], 'sum_rss') / med(big['floor'], 'sum_rss'):.2f}×",
+                "≤ 700 MB",
+                "bare nlp.pipe process",
+            )
 
         if args.memory_scale:
             print(f"memory at {args.memory_scale} drafts ...", flush=True)
@@ -306,41 +385,80 @@ def main() -> None:
             make_drafts(huge, args.memory_scale, seed=11)
             s = run([FL, *flags, str(huge)], env)
             base = med(big["auto"], "max_rss")
-            row(f"peak RSS, {args.memory_scale:,} vs {n:,} drafts (largest process)", f"{s.max_rss / MB:.0f} MB",
-                f"{base / MB:.0f} MB", f"{s.max_rss / base:.2f}×", "≤ 1.10×", f"the {n:,}-draft run")
+            row(
+                f"peak RSS, {args.memory_scale:,} vs {n:,} drafts (largest process)",
+                f"{s.max_rss / MB:.0f} MB",
+                f"{base / MB:.0f} MB",
+                f"{s.max_rss / base:.2f}×",
+                "≤ 1.10×",
+                f"the {n:,}-draft run",
+            )
 
         if not args.no_lsp:
             print("language server ...", flush=True)
             out = work / "lsp.json"
-            proc = subprocess.run([sys.executable, str(ROOT / "bench" / "lsp_latency.py"), "--runs", "20" if args.quick else "40",
-                                   "--json", str(out)], env=env, capture_output=True, text=True)
+            proc = subprocess.run(
+                [
+                    sys.executable,
+                    str(ROOT / "bench" / "lsp_latency.py"),
+                    "--runs",
+                    "20" if args.quick else "40",
+                    "--json",
+                    str(out),
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
             if proc.returncode == 0 and out.exists():
                 lsp = json.loads(out.read_text())
                 ours_ms = next((v for k, v in lsp.items() if k.startswith("median") and "bare" not in k), None)
-                row("language server re-lint (didChange → diagnostics) vs bare `nlp(text)`",
-                    f"{ours_ms} ms" if ours_ms is not None else "-", f"{lsp.get('median_bare_nlp_ms')} ms",
-                    f"{lsp['ratio']:.2f}×", "≤ 2.5×", "the same pipeline's nlp(text), in process")
+                row(
+                    "language server re-lint (didChange → diagnostics) vs bare `nlp(text)`",
+                    f"{ours_ms} ms" if ours_ms is not None else "-",
+                    f"{lsp.get('median_bare_nlp_ms')} ms",
+                    f"{lsp['ratio']:.2f}×",
+                    "≤ 2.5×",
+                    "the same pipeline's nlp(text), in process",
+                )
             else:
                 print(f"  language server row skipped: {proc.stderr.strip()[-300:]}", flush=True)
 
-        stage = subprocess.run([FL, *flags, "-j", "1", str(many)], env={**env, "FOLLOWUP_LINT_STAGES": "1"},
-                               capture_output=True, text=True)
+        stage = subprocess.run(
+            [FL, *flags, "-j", "1", str(many)], env={**env, "FOLLOWUP_LINT_STAGES": "1"}, capture_output=True, text=True
+        )
         stages = [l for l in stage.stderr.splitlines() if l.startswith("stage ")]
         result["stages"] = stages
 
         import platform
-        header = (f"Measured {time.strftime('%Y-%m-%d')} by `python bench/run.py` on {result['cores']} usable cores "
-                  f"({platform.python_version()}, commit {git_head()}); medians of {repeats} alternating runs for the "
-                  f"one-draft rows, {brepeats} for the batch rows. Only the ratios compare across days.")
+
+        header = (
+            f"Measured {time.strftime('%Y-%m-%d')} by `python bench/run.py` on {result['cores']} usable cores "
+            f"({platform.python_version()}, commit {git_head()}); medians of {repeats} alternating runs for the "
+            f"one-draft rows, {brepeats} for the batch rows. Only the ratios compare across days."
+        )
         lines = [header, "", "| measure | ours | floor | ratio | target | floor is |", "|---|---|---|---|---|---|"]
         lines += [f"| {' | '.join(map(str, r))} |" for r in rows]
         if result.get("cold_stages"):
-            lines += ["", "Start-up split of one cold run (`FOLLOWUP_LINT_STAGES=1 followup-lint one.txt`, a draft not seen; "
-                          "`start:imports` is the interpreter and our imports, `start:rules` the config and rule set, "
-                          "`start:model` importing spaCy and loading the model, `start:compile` the patterns and matchers):",
-                      "", "```", *result["cold_stages"], "```"]
+            lines += [
+                "",
+                "Start-up split of one cold run (`FOLLOWUP_LINT_STAGES=1 followup-lint one.txt`, a draft not seen; "
+                "`start:imports` is the interpreter and our imports, `start:rules` the config and rule set, "
+                "`start:model` importing spaCy and loading the model, `start:compile` the patterns and matchers):",
+                "",
+                "```",
+                *result["cold_stages"],
+                "```",
+            ]
         if stages:
-            lines += ["", f"Per-stage split (`FOLLOWUP_LINT_STAGES=1`, `-j 1`, {n:,} drafts):", "", "```", *stages, "```"]
+            lines += [
+                "",
+                f"Per-stage split (`FOLLOWUP_LINT_STAGES=1`, `-j 1`, {n:,} drafts):",
+                "",
+                "```",
+                *stages,
+                "```",
+            ]
         table = "\n".join(lines) + "\n"
         print()
         print(table)
@@ -354,7 +472,12 @@ def main() -> None:
 
 def git_head() -> str:
     try:
-        return subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "?"
+        return (
+            subprocess.run(
+                ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+            ).stdout.strip()
+            or "?"
+        )
     except OSError:
         return "?"
 

@@ -36,8 +36,16 @@ from lsp_latency import DRAFT  # noqa: E402  (the same draft as the editor bench
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-HEADLESS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage"]
+HEADLESS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def browser():
@@ -91,8 +99,11 @@ def measure(runs: int) -> dict:
             driver.get(running.url + "#/")
             driver.execute_script("sessionStorage.removeItem('followup-lint-draft')")
             body = driver.find_element(By.ID, "draft-body")
-            driver.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'))",
-                                  body, DRAFT.rstrip("\n"))
+            driver.execute_script(
+                "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'))",
+                body,
+                DRAFT.rstrip("\n"),
+            )
             wait_shown(driver)
             delay = driver.execute_script("return window.followupLint.delay")
             body.click()
@@ -108,21 +119,35 @@ def measure(runs: int) -> dict:
                 t0 = time.perf_counter()
                 nlp(text)
                 parses.append(time.perf_counter() - t0)
-            findings = sorted(f["rule"] for f in driver.execute_script("return window.followupLint.result.res.findings"))
+            findings = sorted(
+                f["rule"] for f in driver.execute_script("return window.followupLint.result.res.findings")
+            )
             marks = len(driver.find_elements(By.CSS_SELECTOR, "#body-backdrop mark"))
-            stats = json.loads(driver.execute_async_script(
-                "const done = arguments[1]; fetch('/api/stats', {headers: {'X-Followup-Token': arguments[0]}})"
-                ".then(r => r.text()).then(done)", running.token))
+            stats = json.loads(
+                driver.execute_async_script(
+                    "const done = arguments[1]; fetch('/api/stats', {headers: {'X-Followup-Token': arguments[0]}})"
+                    ".then(r => r.text()).then(done)",
+                    running.token,
+                )
+            )
     finally:
         driver.quit()
     delay_s = delay / 1000
     edit, parse = statistics.median(shown), statistics.median(parses)
-    return {"runs": runs, "findings": findings, "underlines": marks, "linter_start_s": round(load, 2),
-            "coalescing_delay_ms": delay, "median_keystroke_to_underline_ms": round(edit * 1000, 1),
-            "median_minus_delay_ms": round((edit - delay_s) * 1000, 1),
-            "median_bare_nlp_ms": round(parse * 1000, 1), "ratio": round((edit - delay_s) / parse, 2),
-            "mean_lint_in_server_ms": round(stats["lintSeconds"] / max(stats["lintRuns"], 1) * 1000, 1),
-            "server_lint_runs": stats["lintRuns"], "superseded": stats["superseded"]}
+    return {
+        "runs": runs,
+        "findings": findings,
+        "underlines": marks,
+        "linter_start_s": round(load, 2),
+        "coalescing_delay_ms": delay,
+        "median_keystroke_to_underline_ms": round(edit * 1000, 1),
+        "median_minus_delay_ms": round((edit - delay_s) * 1000, 1),
+        "median_bare_nlp_ms": round(parse * 1000, 1),
+        "ratio": round((edit - delay_s) / parse, 2),
+        "mean_lint_in_server_ms": round(stats["lintSeconds"] / max(stats["lintRuns"], 1) * 1000, 1),
+        "server_lint_runs": stats["lintRuns"],
+        "superseded": stats["superseded"],
+    }
 
 
 def main() -> None:
@@ -132,10 +157,16 @@ def main() -> None:
     args = parser.parse_args()
     result = measure(args.runs)
     print(f"findings: {', '.join(result['findings'])} ({result['underlines']} underlines in the email field)")
-    print(f"median keystroke -> underline on screen: {result['median_keystroke_to_underline_ms']} ms over {result['runs']} keystrokes")
-    print(f"  minus the page's coalescing delay ({result['coalescing_delay_ms']} ms): {result['median_minus_delay_ms']} ms")
-    print(f"  of which linting (Linter.lint_draft in the server, mean): {result['mean_lint_in_server_ms']} ms; "
-          f"the page, HTTP and painting: {round(result['median_minus_delay_ms'] - result['mean_lint_in_server_ms'], 1)} ms")
+    print(
+        f"median keystroke -> underline on screen: {result['median_keystroke_to_underline_ms']} ms over {result['runs']} keystrokes"
+    )
+    print(
+        f"  minus the page's coalescing delay ({result['coalescing_delay_ms']} ms): {result['median_minus_delay_ms']} ms"
+    )
+    print(
+        f"  of which linting (Linter.lint_draft in the server, mean): {result['mean_lint_in_server_ms']} ms; "
+        f"the page, HTTP and painting: {round(result['median_minus_delay_ms'] - result['mean_lint_in_server_ms'], 1)} ms"
+    )
     print(f"median bare nlp(text), same run:          {result['median_bare_nlp_ms']} ms")
     print(f"ratio: {result['ratio']}x (target <= 2.5x)")
     if args.json:

@@ -92,7 +92,11 @@ def main(argv=None) -> int:
     if args.scheduler or args.local_cluster:
         from distributed import Client, LocalCluster
 
-        cluster = LocalCluster(n_workers=args.local_cluster, threads_per_worker=1, processes=True) if args.local_cluster else None
+        cluster = (
+            LocalCluster(n_workers=args.local_cluster, threads_per_worker=1, processes=True)
+            if args.local_cluster
+            else None
+        )
         with Client(cluster or args.scheduler) as client:
             client.upload_file(__file__)  # so the workers can import lint_partition by name
             reports = lint_paths(paths, args.npartitions, today)

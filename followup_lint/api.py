@@ -1,8 +1,8 @@
 """The library entry points every front end uses: the CLI, the language server, tests.
 
-    from followup_lint import lint
-    report = lint("Dear Sam, ...", context={"kind": "thank-you"})
-    report.score, [f.rule for f in report.findings]
+from followup_lint import lint
+report = lint("Dear Sam, ...", context={"kind": "thank-you"})
+report.score, [f.rule for f in report.findings]
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ def _defaults(kind: str):
     return Config()
 
 
-def lint(text: str, path: str = "<text>", *, context: dict | None = None, config=None,
-         select=None, ignore=None) -> FileReport:
+def lint(
+    text: str, path: str = "<text>", *, context: dict | None = None, config=None, select=None, ignore=None
+) -> FileReport:
     """Lint one draft given as text (front matter and a Subject: line allowed). Uses the
     built-in defaults unless a Config is given."""
     return _session("text", config, select, ignore).lint_text(text, path, context=context)

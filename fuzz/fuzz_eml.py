@@ -15,7 +15,6 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-
     from followup_lint.model.draft import DEFAULT_MAX_BYTES, DraftError
     from followup_lint.read import draft as draft_mod
 

@@ -33,7 +33,7 @@ LANGUAGES = [
     {"name": "German (Germany)", "code": "de", "longCode": "de-DE"},
 ]
 _REPEAT = re.compile(r"\b(\w+)\s+(\1)\b", re.I)
-_REPEAT_OK = {"had", "that", "is"}     # LanguageTool's exceptions: "had had", "that that"
+_REPEAT_OK = {"had", "that", "is"}  # LanguageTool's exceptions: "had had", "that that"
 _ARTICLE = re.compile(r"\b(a|an)\s+(\w+)", re.I)
 # Words whose first letter misleads: vowel letter with a consonant sound, silent h.
 _CONSONANT_SOUND = ("uni", "use", "usu", "eu", "one", "once", "ewe")
@@ -57,7 +57,7 @@ def _utf16(text: str, index: int) -> int:
 def _match(text, start, end, message, replacements, rule_id, category, issue_type):
     offset, length = _utf16(text, start), _utf16(text, end) - _utf16(text, start)
     s = max(0, start - 40)
-    context = text[s:end + 40]
+    context = text[s : end + 40]
     return {
         "message": message,
         "shortMessage": "",
@@ -67,8 +67,12 @@ def _match(text, start, end, message, replacements, rule_id, category, issue_typ
         "context": {"text": context, "offset": _utf16(context, start - s), "length": length},
         "sentence": text,
         "type": {"typeName": "Other"},
-        "rule": {"id": rule_id, "description": message, "issueType": issue_type,
-                 "category": {"id": category, "name": category.title()}},
+        "rule": {
+            "id": rule_id,
+            "description": message,
+            "issueType": issue_type,
+            "category": {"id": category, "name": category.title()},
+        },
         "ignoreForIncompleteSentence": False,
         "contextForSureMatch": 0,
     }
@@ -78,28 +82,60 @@ def find_matches(text: str, disabled_categories=(), disabled_rules=()) -> list:
     out = []
     for m in _REPEAT.finditer(text):
         if m.group(1).lower() not in _REPEAT_OK:
-            out.append(_match(text, m.start(), m.end(), "Possible typo: you repeated a word.", [m.group(1)],
-                              "ENGLISH_WORD_REPEAT_RULE", "MISC", "duplication"))
+            out.append(
+                _match(
+                    text,
+                    m.start(),
+                    m.end(),
+                    "Possible typo: you repeated a word.",
+                    [m.group(1)],
+                    "ENGLISH_WORD_REPEAT_RULE",
+                    "MISC",
+                    "duplication",
+                )
+            )
     for m in _ARTICLE.finditer(text):
         article, word = m.group(1), m.group(2)
         right = "an" if _wants_an(word) else "a"
         if article.lower() != right:
             fixed = right.capitalize() if article[0].isupper() else right
-            out.append(_match(text, m.start(1), m.end(1),
-                              f"Use “{fixed}” instead of “{article}” if the following word starts with a "
-                              f"{'vowel' if right == 'an' else 'consonant'} sound.",
-                              [fixed], "EN_A_VS_AN", "MISC", "misspelling"))
+            out.append(
+                _match(
+                    text,
+                    m.start(1),
+                    m.end(1),
+                    f"Use “{fixed}” instead of “{article}” if the following word starts with a "
+                    f"{'vowel' if right == 'an' else 'consonant'} sound.",
+                    [fixed],
+                    "EN_A_VS_AN",
+                    "MISC",
+                    "misspelling",
+                )
+            )
     for m in re.finditer(r"\b\w+\b", text):
         if m.group(0).lower() in _TYPOS:
-            out.append(_match(text, m.start(), m.end(), "Possible spelling mistake found.",
-                              [_TYPOS[m.group(0).lower()]], "MORFOLOGIK_RULE_EN_US", "TYPOS", "misspelling"))
-    out = [o for o in out if o["rule"]["category"]["id"] not in disabled_categories
-           and o["rule"]["id"] not in disabled_rules]
+            out.append(
+                _match(
+                    text,
+                    m.start(),
+                    m.end(),
+                    "Possible spelling mistake found.",
+                    [_TYPOS[m.group(0).lower()]],
+                    "MORFOLOGIK_RULE_EN_US",
+                    "TYPOS",
+                    "misspelling",
+                )
+            )
+    out = [
+        o
+        for o in out
+        if o["rule"]["category"]["id"] not in disabled_categories and o["rule"]["id"] not in disabled_rules
+    ]
     return sorted(out, key=lambda o: o["offset"])
 
 
 class Handler(BaseHTTPRequestHandler):
-    requests_seen: list = []       # (path, params) of every request, for tests
+    requests_seen: list = []  # (path, params) of every request, for tests
 
     def log_message(self, *args):  # keep test output clean
         pass
@@ -142,12 +178,18 @@ class Handler(BaseHTTPRequestHandler):
         split = lambda key: [x for x in params.get(key, "").split(",") if x]  # noqa: E731
         matches = find_matches(params["text"], split("disabledCategories"), split("disabledRules"))
         lang = next(l for l in LANGUAGES if l["longCode"] == params["language"])
-        self._send(200, {
-            "software": {"name": "LanguageTool (test stand-in)", "version": "6.6", "apiVersion": 1},
-            "language": {"name": lang["name"], "code": lang["longCode"],
-                         "detectedLanguage": {"name": lang["name"], "code": lang["longCode"], "confidence": 0.9}},
-            "matches": matches,
-        })
+        self._send(
+            200,
+            {
+                "software": {"name": "LanguageTool (test stand-in)", "version": "6.6", "apiVersion": 1},
+                "language": {
+                    "name": lang["name"],
+                    "code": lang["longCode"],
+                    "detectedLanguage": {"name": lang["name"], "code": lang["longCode"], "confidence": 0.9},
+                },
+                "matches": matches,
+            },
+        )
 
 
 def start(port: int = 0):

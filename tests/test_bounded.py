@@ -38,8 +38,9 @@ def rules_of(report) -> set:
 
 
 def run(*args, input=None):
-    return CliRunner().invoke(lint_command, ["--no-cache", *args], input=input, env={"NO_COLOR": "1"},
-                              catch_exceptions=False)
+    return CliRunner().invoke(
+        lint_command, ["--no-cache", *args], input=input, env={"NO_COLOR": "1"}, catch_exceptions=False
+    )
 
 
 # --- what reaches the parser ------------------------------------------------------------------
@@ -58,8 +59,28 @@ def _shape(kind: str, unit: str, n: int) -> str:
 SHAPES = st.tuples(
     st.sampled_from(["run", "long line", "many lines"]),
     st.one_of(
-        st.sampled_from(["!", "?", ")", '"', ",", "'", ":", "-", "😀", "👩\u200d👩\u200d👧", "ありがとう", "a", "a.", "(a)", "!?",
-                         ",'", "thank you for the interview", "> q"]),
+        st.sampled_from(
+            [
+                "!",
+                "?",
+                ")",
+                '"',
+                ",",
+                "'",
+                ":",
+                "-",
+                "😀",
+                "👩\u200d👩\u200d👧",
+                "ありがとう",
+                "a",
+                "a.",
+                "(a)",
+                "!?",
+                ",'",
+                "thank you for the interview",
+                "> q",
+            ]
+        ),
         st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=5),
     ),
     st.integers(min_value=1, max_value=30_000),
@@ -104,7 +125,7 @@ def test_what_reaches_the_parser_is_bounded_and_points_into_the_text(linter, sha
                 assert len(original) >= len(t.text)
             # The regex text maps back too: it is the original, whatever the parser saw (but
             # for hard-wrapped line breaks, read as spaces).
-            original = draft.text[seg.text_at(0):seg.text_at(len(regex_text))]
+            original = draft.text[seg.text_at(0) : seg.text_at(len(regex_text))]
             assert re.sub(r"\s", " ", original) == re.sub(r"\s", " ", regex_text)
         assert chars <= PARSE_CHARS and tokens <= PARSE_TOKENS
 
@@ -118,7 +139,7 @@ def test_thank_you_then_5000_exclamation_marks(linter):
     needy = [f for f in report.findings if f.rule == "needy"]
     start = text.index("!")
     assert any(f.start == start and f.end == start + 5000 for f in needy), [(f.start, f.end) for f in needy]
-    assert all(set(text[f.start:f.end]) == {"!"} for f in needy)
+    assert all(set(text[f.start : f.end]) == {"!"} for f in needy)
 
 
 def test_characters_counted_on_the_text_not_the_shortened_run(linter):
@@ -127,14 +148,22 @@ def test_characters_counted_on_the_text_not_the_shortened_run(linter):
     draft = read_text("Hi,\n\nThank you for the chat" + "!" * 400 + "\n\nBest,\nJo\n", "x.txt")
     segments = ParsedDraft(draft, linter.nlp).segments(("body",))
     assert sum(len(s.doc.text) for s in segments) < 200  # the parser saw a shortened run
-    assert exclamations(segments, None, {})[0] == 400    # the metric counts all of it
+    assert exclamations(segments, None, {})[0] == 400  # the metric counts all of it
 
 
-@pytest.mark.parametrize("text, cut", [
-    ("Hi Dana,\n\n" + "Thank you for the interview on Monday, I am keen on the role and happy to send references. " * 3000, True),
-    ("Hi Dana,\n\nThank you.\n" + "ok\n" * 60_000, True),
-    ("Hi Dana,\n\nThank you for the chat. " + "a" * 200_000, False),  # shortened, so nothing is cut
-], ids=["long-paragraph", "many-short-lines", "one-huge-word"])
+@pytest.mark.parametrize(
+    "text, cut",
+    [
+        (
+            "Hi Dana,\n\n"
+            + "Thank you for the interview on Monday, I am keen on the role and happy to send references. " * 3000,
+            True,
+        ),
+        ("Hi Dana,\n\nThank you.\n" + "ok\n" * 60_000, True),
+        ("Hi Dana,\n\nThank you for the chat. " + "a" * 200_000, False),  # shortened, so nothing is cut
+    ],
+    ids=["long-paragraph", "many-short-lines", "one-huge-word"],
+)
 def test_long_drafts_are_parsed_up_to_the_cap_with_a_note(linter, text, cut):
     """Ordinary long prose (red-team item 1) and many short lines: the parser reads at most
     the cap of each region, and the report says so."""
@@ -157,7 +186,10 @@ def test_sentence_lookup_is_indexed_and_agrees_with_spacy(linter):
     for sent in sents:
         for token in sent:
             assert (token.sent.start, token.sent.end) == (sent.start, sent.end)
-            assert (seg.doc[token.i:token.i + 1].sent.start, seg.doc[token.i:token.i + 1].sent.end) == (sent.start, sent.end)
+            assert (seg.doc[token.i : token.i + 1].sent.start, seg.doc[token.i : token.i + 1].sent.end) == (
+                sent.start,
+                sent.end,
+            )
 
 
 def test_line_breaks_still_start_sentences(linter):
@@ -173,7 +205,7 @@ def test_crlf_and_shortened_runs_map_back_together(linter):
     for f in report.findings:
         assert 0 <= f.start <= f.end <= len(text)
         if f.rule == "needy" and f.end > f.start:
-            assert set(text[f.start:f.end]) <= {"!"}
+            assert set(text[f.start : f.end]) <= {"!"}
 
 
 # --- regex budgets (issue 15 item 7) ----------------------------------------------------------
@@ -181,6 +213,7 @@ def test_crlf_and_shortened_runs_map_back_together(linter):
 
 def test_an_alarm_that_fires_before_matching_is_a_timeout_not_a_traceback(monkeypatch):
     """The `_Alarm` traceback: the alarm could fire between arming and the `try`."""
+
     def fire_now(seconds):
         raise patterns_mod._Alarm()
 
@@ -252,7 +285,9 @@ examples:
 """
 
 
-@pytest.mark.parametrize("pattern", [r"(?:[a-z]+ ?){1,9}x", r"(?:a?){25}a{25}", r"(.*a){9}x", r"(a+)\1*b", r"\w*\w*\w*\w*x"])
+@pytest.mark.parametrize(
+    "pattern", [r"(?:[a-z]+ ?){1,9}x", r"(?:a?){25}a{25}", r"(.*a){9}x", r"(a+)\1*b", r"\w*\w*\w*\w*x"]
+)
 def test_the_regex_guard_refuses_the_shapes_it_used_to_accept(pattern):
     with pytest.raises(regex_guard.RegexRisk):
         regex_guard.check(pattern, re.IGNORECASE)
@@ -263,23 +298,29 @@ def test_the_regex_guard_still_accepts_safe_patterns(pattern):
     regex_guard.check(pattern, re.IGNORECASE)
 
 
-@pytest.mark.parametrize("tokens, refused", [
-    ([{"OP": "{0,10000}"}], True),
-    ([{"LOWER": "a"}, {"OP": "{3,}"}], True),
-    ([{"OP": "*"}, {"OP": "*"}, {"LOWER": "x"}], True),
-    ([{"OP": "{0,8}"}, {"OP": "{0,8}"}, {"LOWER": "x"}], True),
-    ([{"LEMMA": "thank"}, {"OP": "{0,8}"}, {"LOWER": "today"}], False),
-    ([{"LEMMA": "need"}, {"OP": "{0,2}"}, {"LOWER": "the"}, {"OP": "?"}], False),
-])
+@pytest.mark.parametrize(
+    "tokens, refused",
+    [
+        ([{"OP": "{0,10000}"}], True),
+        ([{"LOWER": "a"}, {"OP": "{3,}"}], True),
+        ([{"OP": "*"}, {"OP": "*"}, {"LOWER": "x"}], True),
+        ([{"OP": "{0,8}"}, {"OP": "{0,8}"}, {"LOWER": "x"}], True),
+        ([{"LEMMA": "thank"}, {"OP": "{0,8}"}, {"LOWER": "today"}], False),
+        ([{"LEMMA": "need"}, {"OP": "{0,2}"}, {"LOWER": "the"}, {"OP": "?"}], False),
+    ],
+)
 def test_token_pattern_operator_counts_are_bounded(tokens, refused):
     assert bool(regex_guard.token_pattern_risk(tokens)) is refused
 
 
-@pytest.mark.parametrize("pattern, expect", [
-    ('tokens: [{LOWER: a}, {OP: "{0,10000}"}, {LOWER: b}]', "token pattern refused"),
-    ("regex: '(?:[a-z]+ ?){1,9}x'", "regex refused"),
-    ('tokens: [{TEXT: {REGEX: "(a+)\\\\1*b"}}]', "regex refused"),
-])
+@pytest.mark.parametrize(
+    "pattern, expect",
+    [
+        ('tokens: [{LOWER: a}, {OP: "{0,10000}"}, {LOWER: b}]', "token pattern refused"),
+        ("regex: '(?:[a-z]+ ?){1,9}x'", "regex refused"),
+        ('tokens: [{TEXT: {REGEX: "(a+)\\\\1*b"}}]', "regex refused"),
+    ],
+)
 def test_rule_files_with_costly_patterns_are_refused_with_their_line(tmp_path, pattern, expect):
     from followup_lint.rulefiles.loader import RuleError, load_rule_file
 
@@ -334,16 +375,25 @@ def test_a_small_alias_is_still_fine():
 
 # --- big or deep .eml (item 5) ----------------------------------------------------------------
 
-EML_HEAD = "From: Jo <jo@example.com>\nTo: Dana <dana@example.com>\nDate: Wed, 18 Mar 2026 17:42:09 -0400\nMIME-Version: 1.0\n"
+EML_HEAD = (
+    "From: Jo <jo@example.com>\nTo: Dana <dana@example.com>\nDate: Wed, 18 Mar 2026 17:42:09 -0400\nMIME-Version: 1.0\n"
+)
 
 
 def test_nested_blockquote_html_is_written_with_bounded_quote_marks():
     n = 20_000
-    html = "<html><body>" + "<blockquote>" * n + "<p>Thank you for the interview.</p>" + "</blockquote>" * n + "</body></html>"
+    html = (
+        "<html><body>"
+        + "<blockquote>" * n
+        + "<p>Thank you for the interview.</p>"
+        + "</blockquote>" * n
+        + "</body></html>"
+    )
     data = (EML_HEAD + "Subject: Thanks\nContent-Type: text/html; charset=utf-8\n\n" + html + "\n").encode()
     draft = read_bytes(data, "bq.eml")
     assert len(draft.text) < 2_000
     from followup_lint.read.eml import HTML_QUOTE_DEPTH
+
     assert "> " * HTML_QUOTE_DEPTH + "Thank you" in draft.text
 
 
@@ -374,7 +424,9 @@ def test_multipart_nested_1000_deep_is_read_as_raw_text():
 def test_a_subject_folded_over_100k_lines_gives_a_few_subject_ranges():
     from followup_lint.read.eml import SUBJECT_LINES
 
-    data = (EML_HEAD + "Subject: Thank you\n" + " x\n" * 100_000 + "Content-Type: text/plain\n\nHi,\n\nThank you.\n").encode()
+    data = (
+        EML_HEAD + "Subject: Thank you\n" + " x\n" * 100_000 + "Content-Type: text/plain\n\nHi,\n\nThank you.\n"
+    ).encode()
     draft = read_bytes(data, "fold.eml")
     assert len(draft.regions.get("subject", [])) <= SUBJECT_LINES
     assert any("Subject header is" in n for n in draft.notes), draft.notes
@@ -422,8 +474,9 @@ def test_dev_zero_is_refused_by_the_reader_and_the_cache_pre_read(tmp_path):
 
     with pytest.raises(DraftError, match="character device"):
         read_file_bytes("/dev/zero", "/dev/zero", 1000)
-    result = CliRunner().invoke(lint_command, ["--cache-dir", str(tmp_path / "c"), "/dev/zero"], env={"NO_COLOR": "1"},
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        lint_command, ["--cache-dir", str(tmp_path / "c"), "/dev/zero"], env={"NO_COLOR": "1"}, catch_exceptions=False
+    )
     assert result.exit_code == 2 and "/dev/zero: is a character device" in result.output
 
 
@@ -475,9 +528,14 @@ def test_lsp_positions_out_of_range_are_clamped_not_dropped():
     from followup_lint.lsp.server import create_server
 
     protocol = create_server().protocol
-    message = protocol.structure_message({
-        "jsonrpc": "2.0", "id": 7, "method": "textDocument/hover",
-        "params": {"textDocument": {"uri": "file:///d.txt"}, "position": {"line": -1, "character": 2**40}}})
+    message = protocol.structure_message(
+        {
+            "jsonrpc": "2.0",
+            "id": 7,
+            "method": "textDocument/hover",
+            "params": {"textDocument": {"uri": "file:///d.txt"}, "position": {"line": -1, "character": 2**40}},
+        }
+    )
     assert message.params.position.line == 0 and message.params.position.character == 2**31 - 1
 
 
@@ -486,12 +544,20 @@ def test_lsp_a_request_it_cannot_read_is_answered_with_an_error(monkeypatch):
 
     protocol = create_server().protocol
     sent = []
-    monkeypatch.setattr(protocol, "_send_response", lambda msg_id, result=None, error=None: sent.append((msg_id, error)))
+    monkeypatch.setattr(
+        protocol, "_send_response", lambda msg_id, result=None, error=None: sent.append((msg_id, error))
+    )
     from pygls.exceptions import JsonRpcException
 
     with pytest.raises(JsonRpcException):
-        protocol.structure_message({"jsonrpc": "2.0", "id": 9, "method": "textDocument/hover",
-                                    "params": {"textDocument": {"uri": 3}, "position": "here"}})
+        protocol.structure_message(
+            {
+                "jsonrpc": "2.0",
+                "id": 9,
+                "method": "textDocument/hover",
+                "params": {"textDocument": {"uri": 3}, "position": "here"},
+            }
+        )
     assert sent and sent[0][0] == 9 and sent[0][1] is not None
 
 
@@ -506,7 +572,7 @@ def test_lsp_a_huge_content_length_is_skipped_in_chunks(monkeypatch):
     real_read = raw.read
     monkeypatch.setattr(raw, "read", lambda n=-1: reads.append(n) or real_read(n))
     stdin = server._BoundedStdin(raw)
-    assert stdin.read(3000) == b"null"          # dropped, not allocated in one piece
+    assert stdin.read(3000) == b"null"  # dropped, not allocated in one piece
     assert max(reads) <= 1 << 20
     assert stdin.readline() == b"Content-Length: 2\r\n"  # and the stream goes on
     assert server._BoundedStdin(io.BytesIO(b"abc")).read(100_000_000_000) == b""
@@ -528,8 +594,9 @@ def test_lsp_answers_while_a_long_draft_is_linted(tmp_path):
 
     exe = os.path.join(os.path.dirname(sys.executable), "followup-lint")
     command = [exe, "lsp"] if os.path.exists(exe) else [sys.executable, "-m", "followup_lint", "lsp"]
-    proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            cwd=tmp_path)
+    proc = subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=tmp_path
+    )
     got: list = []
 
     def reader():
@@ -559,15 +626,38 @@ def test_lsp_answers_while_a_long_draft_is_linted(tmp_path):
     uri = (tmp_path / "d.txt").as_uri()
     try:
         send = lambda m: (proc.stdin.write(_lsp_message(m)), proc.stdin.flush())  # noqa: E731
-        send({"jsonrpc": "2.0", "id": 1, "method": "initialize",
-              "params": {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}}})
+        send(
+            {
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "initialize",
+                "params": {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}},
+            }
+        )
         wait_for(lambda m: m.get("id") == 1)
         send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
-        send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
-            "uri": uri, "languageId": "plaintext", "version": 1,
-            "text": "Hi Dana,\n\nThank you" + "?" * 12_000 + "\n\nBest,\nJo\n"}}})
-        send({"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover",
-              "params": {"textDocument": {"uri": uri}, "position": {"line": 2**40, "character": -1}}})
+        send(
+            {
+                "jsonrpc": "2.0",
+                "method": "textDocument/didOpen",
+                "params": {
+                    "textDocument": {
+                        "uri": uri,
+                        "languageId": "plaintext",
+                        "version": 1,
+                        "text": "Hi Dana,\n\nThank you" + "?" * 12_000 + "\n\nBest,\nJo\n",
+                    }
+                },
+            }
+        )
+        send(
+            {
+                "jsonrpc": "2.0",
+                "id": 2,
+                "method": "textDocument/hover",
+                "params": {"textDocument": {"uri": uri}, "position": {"line": 2**40, "character": -1}},
+            }
+        )
         send({"jsonrpc": "2.0", "id": 3, "method": "followupLint/stats", "params": None})
         assert "error" not in wait_for(lambda m: m.get("id") == 2)
         assert "result" in wait_for(lambda m: m.get("id") == 3)

@@ -44,8 +44,9 @@ sys.exit(code)
 
 def _run(args, cwd, cache_dir, env=None):
     full_env = {**os.environ, "NO_COLOR": "1", "FOLLOWUP_LINT_CACHE_DIR": str(cache_dir), **(env or {})}
-    proc = subprocess.run([sys.executable, "-c", RUNNER, *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", RUNNER, *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode in (0, 1), proc.stderr
     imported = proc.stderr.rstrip().splitlines()[-1]
     assert imported.startswith("spacy imported: ")
@@ -111,9 +112,11 @@ def test_upgrading_the_model_invalidates(drafts, tmp_path):
 
 # --- invalidation, in process (the model is already loaded; entries show hits and misses) ---
 
+
 def _lint(cache_dir, *args):
-    result = CliRunner().invoke(lint_command, ["--cache-dir", str(cache_dir), *args],
-                                env={"NO_COLOR": "1"}, catch_exceptions=False)
+    result = CliRunner().invoke(
+        lint_command, ["--cache-dir", str(cache_dir), *args], env={"NO_COLOR": "1"}, catch_exceptions=False
+    )
     assert result.exit_code in (0, 1), result.output
     return result.output
 
@@ -140,7 +143,9 @@ def project(tmp_path, monkeypatch):
     (tmp_path / "house").mkdir()
     (tmp_path / "house" / "no-hope.yaml").write_text(HOUSE_RULE)
     (tmp_path / ".followup-lint.yaml").write_text("packs: [./house]\n")
-    (tmp_path / "a.txt").write_text("Dear Sam,\n\nThank you for your time. I am excited about the role and I hope to hear from you.\n\nBest,\nJo\n")
+    (tmp_path / "a.txt").write_text(
+        "Dear Sam,\n\nThank you for your time. I am excited about the role and I hope to hear from you.\n\nBest,\nJo\n"
+    )
     (tmp_path / "b.txt").write_text(DRAFT_B)
     return tmp_path
 
@@ -209,12 +214,13 @@ def test_todays_date_is_in_the_key_only_when_a_timing_rule_is_enabled(monkeypatc
             @classmethod
             def today(cls):
                 return day
+
         monkeypatch.setattr(cache_mod.dt, "date", Clock)
         return cache_mod.run_fingerprint(cfg, timed, {}, None), cache_mod.run_fingerprint(cfg, untimed, {}, None)
 
     monday, tuesday = keys_on(dt.date(2026, 3, 2)), keys_on(dt.date(2026, 3, 3))
-    assert monday[0] != tuesday[0]       # a timing rule's verdict can change overnight
-    assert monday[1] == tuesday[1]       # without one the cache survives the night
+    assert monday[0] != tuesday[0]  # a timing rule's verdict can change overnight
+    assert monday[1] == tuesday[1]  # without one the cache survives the night
     # A pinned --today is a context flag: always part of the key.
     assert cache_mod.run_fingerprint(cfg, untimed, {}, dt.date(2026, 3, 2)) != monday[1]
 
@@ -228,8 +234,12 @@ def test_the_cache_folder_is_private_and_git_ignored(project):
         assert stat.S_IMODE(entry.stat().st_mode) == 0o600
     assert (cache_dir / ".gitignore").read_text().splitlines()[-1] == "*"
     subprocess.run(["git", "init", "-q", str(project)], check=True)
-    status = subprocess.run(["git", "-C", str(project), "status", "--porcelain", "--untracked-files=all"],
-                            capture_output=True, text=True, check=True).stdout
+    status = subprocess.run(
+        ["git", "-C", str(project), "status", "--porcelain", "--untracked-files=all"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "a.txt" in status and "cache/" not in status
 
 
@@ -259,13 +269,26 @@ def test_a_torn_entry_is_a_miss_and_an_unwritable_folder_warns(project):
 def test_run_fingerprint_is_the_same_in_every_process(project):
     """Keys must not depend on hash randomisation (set order), object addresses or anything
     else that differs between processes, for a config with a pack and overrides too."""
-    (project / ".followup-lint.yaml").write_text("packs: [./house]\nignore: [self-focused]\nper-file-ignores: {'old/*': [too-long]}\n"
-                                                 "rules:\n  too-long: {max_words: 90}\n")
-    code = ("from pathlib import Path; from followup_lint.run import cache; from followup_lint.rulefiles import config;"
-            "c = config.load(config.discover(Path('a.txt')));"
-            "print(cache.run_fingerprint(c, config.build_ruleset(c).rules, {'kind': 'check-in', 'x': {'a', 'b', 'c', 'd'}}, None))")
-    keys = {subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, check=True,
-                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in (1, 2, 3)}
+    (project / ".followup-lint.yaml").write_text(
+        "packs: [./house]\nignore: [self-focused]\nper-file-ignores: {'old/*': [too-long]}\n"
+        "rules:\n  too-long: {max_words: 90}\n"
+    )
+    code = (
+        "from pathlib import Path; from followup_lint.run import cache; from followup_lint.rulefiles import config;"
+        "c = config.load(config.discover(Path('a.txt')));"
+        "print(cache.run_fingerprint(c, config.build_ruleset(c).rules, {'kind': 'check-in', 'x': {'a', 'b', 'c', 'd'}}, None))"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in (1, 2, 3)
+    }
     assert len(keys) == 1 and len(keys.pop().strip()) == 64
 
 
@@ -275,8 +298,10 @@ def test_a_context_error_is_cached_like_a_report(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "farewell.txt").write_text("---\nkind: farewell\n---\nHi Sam,\n\nThank you.\n")
     cache_dir = tmp_path / "cache"
-    runs = [CliRunner().invoke(lint_command, ["--cache-dir", str(cache_dir), "farewell.txt"], env={"NO_COLOR": "1"})
-            for _ in range(2)]
+    runs = [
+        CliRunner().invoke(lint_command, ["--cache-dir", str(cache_dir), "farewell.txt"], env={"NO_COLOR": "1"})
+        for _ in range(2)
+    ]
     assert [r.exit_code for r in runs] == [2, 2]
     assert runs[0].output == runs[1].output and "farewell.txt:2: kind: 'farewell'" in runs[0].output
     assert len(_entries(cache_dir)) == 1

@@ -35,7 +35,9 @@ def run(*args, input=None, env=None):
 def drafts(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "good.txt").write_text(GOOD)
-    (tmp_path / "bad.txt").write_text("Hi Sam,\n\nHave you made a decision yet? I need an answer ASAP.\n\nThanks,\nJo\n")
+    (tmp_path / "bad.txt").write_text(
+        "Hi Sam,\n\nHave you made a decision yet? I need an answer ASAP.\n\nThanks,\nJo\n"
+    )
     return tmp_path
 
 
@@ -102,13 +104,16 @@ def test_missing_file_is_exit_2_but_others_still_linted(drafts):
     assert "no such file" in paths["nope.txt"]["error"]
 
 
-@pytest.mark.parametrize("content,needle", [
-    (b"", "empty draft"),
-    (b"   \n\n  \t\n", "empty draft"),
-    (b"\x00\x01\x02binary\x00", "binary"),
-    (b"---\nkind: [thank-you\n---\nThank you!\n", "front matter"),
-    (b"---\n- a\n- b\n---\nThank you!\n", "front matter"),
-])
+@pytest.mark.parametrize(
+    "content,needle",
+    [
+        (b"", "empty draft"),
+        (b"   \n\n  \t\n", "empty draft"),
+        (b"\x00\x01\x02binary\x00", "binary"),
+        (b"---\nkind: [thank-you\n---\nThank you!\n", "front matter"),
+        (b"---\n- a\n- b\n---\nThank you!\n", "front matter"),
+    ],
+)
 def test_bad_input_one_clear_line_exit_2(drafts, content, needle):
     (drafts / "bad-input.txt").write_bytes(content)
     result = run("bad-input.txt", "good.txt")
@@ -171,8 +176,19 @@ def test_explain_and_list_rules():
         assert heading in explained
     listed = json.loads(run("--list-rules", "--format", "json").output)
     ids = {r["id"] for r in listed}
-    assert {"thanks-missing", "interest-missing", "too-long", "negotiation", "pushy", "needy", "phone-call",
-            "offer-without-deadline", "too-casual", "hard-to-read", "self-focused"} <= ids
+    assert {
+        "thanks-missing",
+        "interest-missing",
+        "too-long",
+        "negotiation",
+        "pushy",
+        "needy",
+        "phone-call",
+        "offer-without-deadline",
+        "too-casual",
+        "hard-to-read",
+        "self-focused",
+    } <= ids
     assert run("--explain", "nope").exit_code == 2
 
 
@@ -190,11 +206,14 @@ def test_kind_flag_and_front_matter_kind(drafts):
 def test_eval_prints_numbers(tmp_path):
     (tmp_path / "a.txt").write_text(GOOD)
     (tmp_path / "b.txt").write_text("Hi Sam,\n\nHave you made a decision yet?\n\nJo\n")
-    (tmp_path / "c.txt").write_text("Hi Sam,\n\nThank you for the interview. I'm keen on the role. Any decision yet, ASAP please?\n\nJo\n")
+    (tmp_path / "c.txt").write_text(
+        "Hi Sam,\n\nThank you for the interview. I'm keen on the role. Any decision yet, ASAP please?\n\nJo\n"
+    )
     (tmp_path / "labels.yaml").write_text(
         "a.txt: {expected: [], quality: 5}\n"
         "b.txt: {expected: [pushy, thanks-missing, interest-missing], quality: 1}\n"
-        "c.txt: {expected: [pushy], quality: 3}\n")
+        "c.txt: {expected: [pushy], quality: 3}\n"
+    )
     result = CliRunner().invoke(eval_command, [str(tmp_path), "--format", "json"])
     doc = json.loads(result.output)
     pushy = next(r for r in doc["rules"] if r["rule"] == "pushy")
@@ -214,10 +233,13 @@ def test_eval_unknown_file_in_labels(tmp_path):
 
 # --- real processes ----------------------------------------------------------------------
 
+
 def _cli(*args, cwd=None, env=None, input=None):
     exe = Path(sys.executable).with_name("followup-lint")
     full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
-    return subprocess.run([str(exe), *args], cwd=cwd, env=full_env, input=input, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [str(exe), *args], cwd=cwd, env=full_env, input=input, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.slow
@@ -251,11 +273,14 @@ def test_sample_draft_from_readme():
 
 def test_encoded_eml_positions_count_in_decoded_body(tmp_path, monkeypatch):
     import base64
+
     monkeypatch.chdir(tmp_path)
     body = "Hi Sam,\r\n\r\nThank you for the interview. I'm keen on the role.\r\nHave you made a decision yet?\r\n\r\nBest,\r\nJo\r\n"
-    eml = ("From: Jo <jo@example.org>\r\nTo: Sam <sam@example.org>\r\nSubject: Thanks\r\n"
-           "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
-           + base64.encodebytes(body.encode()).decode().replace("\n", "\r\n"))
+    eml = (
+        "From: Jo <jo@example.org>\r\nTo: Sam <sam@example.org>\r\nSubject: Thanks\r\n"
+        "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + base64.encodebytes(body.encode()).decode().replace("\n", "\r\n")
+    )
     (tmp_path / "m.eml").write_text(eml, newline="")
     doc = json.loads(run("--format", "json", "m.eml").output)
     pushy = next(f for f in doc["files"][0]["findings"] if f["rule"] == "pushy")

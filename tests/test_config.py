@@ -8,7 +8,11 @@ from click.testing import CliRunner
 
 from followup_lint.cli.main import lint_command
 
-LONG = "Dear Sam,\n\n" + "Thank you for the interview; I'm very interested in the role and the team. " * 12 + "\n\nBest,\nJo\n"
+LONG = (
+    "Dear Sam,\n\n"
+    + "Thank you for the interview; I'm very interested in the role and the team. " * 12
+    + "\n\nBest,\nJo\n"
+)
 
 
 def run(*args):
@@ -70,6 +74,7 @@ def test_exclude_skips_paths_in_directory_walks(repo):
 
 def test_gitignored_drafts_are_skipped(repo):
     import subprocess
+
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     (repo / ".gitignore").write_text("drafts/acme/\n")
     (repo / "drafts" / "keep.txt").write_text(LONG)
@@ -77,20 +82,23 @@ def test_gitignored_drafts_are_skipped(repo):
     assert paths == [str(Path("drafts/keep.txt"))]
 
 
-@pytest.mark.parametrize("config,line,needle", [
-    ("select: [pushy]\nfrobnicate: true\n", 2, "unknown key 'frobnicate'"),
-    ("rules:\n  pushy:\n    severity: loud\n", 3, "rules/pushy/severity"),
-    ("ignore:\n  - pushy\n  - no-such-rule\n", 3, "unknown rule id 'no-such-rule'"),
-    ("rules:\n  too-long:\n    max_lines: 3\n", 3, "has no option 'max_lines'"),
-    ("rules:\n  not-a-rule: {severity: info}\n", 2, "unknown rule id 'not-a-rule'"),
-    ("select: [pushy\n", 2, "invalid YAML"),
-    ("packs: [./missing-pack]\n", 1, "rule pack folder not found"),
-    ("- select\n- ignore\n", 1, "the configuration must be a mapping of keys"),
-    ("select: [pushy]\n\tignore: []\n", 2, "invalid YAML: found character that cannot start any token"),
-    ("grammar:\n  server: http://localhost:8081\n  colour: blue\n", 3, "unknown key 'colour' under 'grammar'"),
-    ("rules:\n  too-long:\n    max_words: lots\n", 3, "max_words takes a number"),
-    ("max-file-size: 10 GBs\n", 1, "max-file-size"),
-])
+@pytest.mark.parametrize(
+    "config,line,needle",
+    [
+        ("select: [pushy]\nfrobnicate: true\n", 2, "unknown key 'frobnicate'"),
+        ("rules:\n  pushy:\n    severity: loud\n", 3, "rules/pushy/severity"),
+        ("ignore:\n  - pushy\n  - no-such-rule\n", 3, "unknown rule id 'no-such-rule'"),
+        ("rules:\n  too-long:\n    max_lines: 3\n", 3, "has no option 'max_lines'"),
+        ("rules:\n  not-a-rule: {severity: info}\n", 2, "unknown rule id 'not-a-rule'"),
+        ("select: [pushy\n", 2, "invalid YAML"),
+        ("packs: [./missing-pack]\n", 1, "rule pack folder not found"),
+        ("- select\n- ignore\n", 1, "the configuration must be a mapping of keys"),
+        ("select: [pushy]\n\tignore: []\n", 2, "invalid YAML: found character that cannot start any token"),
+        ("grammar:\n  server: http://localhost:8081\n  colour: blue\n", 3, "unknown key 'colour' under 'grammar'"),
+        ("rules:\n  too-long:\n    max_words: lots\n", 3, "max_words takes a number"),
+        ("max-file-size: 10 GBs\n", 1, "max-file-size"),
+    ],
+)
 def test_config_errors_name_file_and_line(repo, config, line, needle):
     (repo / ".followup-lint.yaml").write_text(config)
     result = run("drafts/acme/long.txt")
@@ -100,7 +108,9 @@ def test_config_errors_name_file_and_line(repo, config, line, needle):
 
 
 def test_pyproject_error_names_line(repo):
-    (repo / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.followup-lint]\nselect = ["pushy"]\nbogus = 1\n')
+    (repo / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.followup-lint]\nselect = ["pushy"]\nbogus = 1\n'
+    )
     result = run("drafts/acme/long.txt")
     assert result.exit_code == 2 and "pyproject.toml:6: unknown key 'bogus'" in result.output
 
@@ -112,22 +122,48 @@ def test_user_pack_rules_run_with_prefixed_ids(repo):
         "id: no-whom\ntitle: Address a person\nseverity: warning\ntype: forbid\nregion: [greeting, body]\n"
         "message: Address the interviewer by name.\nrationale: A follow-up goes to someone you have met; use their name.\n"
         "patterns:\n  - phrases: [to whom it may concern]\n"
-        "examples:\n  fires: ['To whom it may concern, thank you.']\n  passes: ['Dear Sam, thank you.']\n")
+        "examples:\n  fires: ['To whom it may concern, thank you.']\n  passes: ['Dear Sam, thank you.']\n"
+    )
     (repo / ".followup-lint.yaml").write_text("packs: [./house-rules]\n")
-    (repo / "drafts" / "whom.txt").write_text("To whom it may concern,\n\nThank you for the interview. I'm keen on the role.\n")
+    (repo / "drafts" / "whom.txt").write_text(
+        "To whom it may concern,\n\nThank you for the interview. I'm keen on the role.\n"
+    )
     assert "house-rules/no-whom" in rules_fired(run("--format", "json", "drafts/whom.txt"))
 
 
-@pytest.mark.parametrize("rule_text,line,needle", [
-    ("id: x\ntitle: Broken\nseverity: warning\ntype: forbid\nmessage: m m\nrationale: long enough rationale here\npatterns:\n  - regex: '(unclosed'\nexamples: {fires: [a], passes: [b]}\n", 8, "regex does not compile"),
-    ("id: x\ntitle: Broken\nseverity: warning\ntype: sideways\nmessage: m m\nrationale: long enough rationale here\nexamples: {fires: [a], passes: [b]}\n", 4, "type"),
-    ("id: x\ntitle: [unclosed\n", 3, "flow sequence that starts on line 2"),
-    ("id: x\ntitle: Broken\nseverity: warning\ntype: forbid\nmessage: m m\nrationale: long enough rationale here\npatterns:\n  - tokens: [{LEMMA: {NOPE: [a]}}]\nexamples: {fires: [a], passes: [b]}\n", 8, "invalid pattern"),
-    ("id: x\ntitle: Broken\nseverity: warning\ntype: forbid\nmessage: m m\nrationale: long enough rationale here\npatterns:\n  - tokens: [{LEMMA: {IN: 5}}]\nexamples: {fires: [a], passes: [b]}\n", 8, "invalid pattern"),
-    ("id: x\ntitle: Broken\nseverity: warning\ntype: forbid\nmessage: m m\nrationale: long enough rationale here\nwhen: always\npatterns:\n  - phrases: [a]\nexamples: {fires: [a], passes: [b]}\n", 7, "when: 'always' is not of type 'array'"),
-    ("id: x\ntitle: Broken\n  severity: warning\n", 3, "invalid YAML: mapping values are not allowed"),
-    ("- id: x\n", 1, "a rule file must be a mapping"),
-])
+@pytest.mark.parametrize(
+    "rule_text,line,needle",
+    [
+        (
+            "id: x\ntitle: Broken\nseverity: warning\ntype: forbid\nmessage: m m\nrationale: long enough rationale here\npatterns:\n  - regex: '(unclosed'\nexamples: {fires: [a], passes: [b]}\n",
+            8,
+            "regex does not compile",
+        ),
+        (
+            "id: x\ntitle: Broken\nseverity: warning\ntype: sideways\nmessage: m m\nrationale: long enough rationale here\nexamples: {fires: [a], passes: [b]}\n",
+            4,
+            "type",
+        ),
+        ("id: x\ntitle: [unclosed\n", 3, "flow sequence that starts on line 2"),
+        (
+            "id: x\ntitle: Broken\nseverity: warning\ntype: forbid\nmessage: m m\nrationale: long enough rationale here\npatterns:\n  - tokens: [{LEMMA: {NOPE: [a]}}]\nexamples: {fires: [a], passes: [b]}\n",
+            8,
+            "invalid pattern",
+        ),
+        (
+            "id: x\ntitle: Broken\nseverity: warning\ntype: forbid\nmessage: m m\nrationale: long enough rationale here\npatterns:\n  - tokens: [{LEMMA: {IN: 5}}]\nexamples: {fires: [a], passes: [b]}\n",
+            8,
+            "invalid pattern",
+        ),
+        (
+            "id: x\ntitle: Broken\nseverity: warning\ntype: forbid\nmessage: m m\nrationale: long enough rationale here\nwhen: always\npatterns:\n  - phrases: [a]\nexamples: {fires: [a], passes: [b]}\n",
+            7,
+            "when: 'always' is not of type 'array'",
+        ),
+        ("id: x\ntitle: Broken\n  severity: warning\n", 3, "invalid YAML: mapping values are not allowed"),
+        ("- id: x\n", 1, "a rule file must be a mapping"),
+    ],
+)
 def test_malformed_rule_file_is_path_line_exit_2(repo, rule_text, line, needle):
     pack = repo / "pack"
     pack.mkdir()
@@ -140,9 +176,11 @@ def test_malformed_rule_file_is_path_line_exit_2(repo, rule_text, line, needle):
 
 
 def test_duplicate_rule_id_in_a_pack_is_path_line_exit_2(repo):
-    rule = ("id: no-whom\ntitle: Address a person\nseverity: warning\ntype: forbid\nmessage: Use their name.\n"
-            "rationale: A follow-up goes to someone you have met.\npatterns:\n  - phrases: [to whom it may concern]\n"
-            "examples: {fires: ['To whom it may concern, thanks.'], passes: ['Dear Sam, thanks.']}\n")
+    rule = (
+        "id: no-whom\ntitle: Address a person\nseverity: warning\ntype: forbid\nmessage: Use their name.\n"
+        "rationale: A follow-up goes to someone you have met.\npatterns:\n  - phrases: [to whom it may concern]\n"
+        "examples: {fires: ['To whom it may concern, thanks.'], passes: ['Dear Sam, thanks.']}\n"
+    )
     pack = repo / "pack"
     pack.mkdir()
     (pack / "a.yaml").write_text(rule)

@@ -12,10 +12,17 @@ from followup_lint.model import context as ctx_mod
 D = dt.date
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("2026-11-03", D(2026, 11, 3)), ("Nov 3, 2026", D(2026, 11, 3)), ("3 November 2026", D(2026, 11, 3)),
-    ("November 3rd, 2026", D(2026, 11, 3)), ("Tue, Nov 3, 2026", D(2026, 11, 3)), ("2026/11/03", D(2026, 11, 3)),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("2026-11-03", D(2026, 11, 3)),
+        ("Nov 3, 2026", D(2026, 11, 3)),
+        ("3 November 2026", D(2026, 11, 3)),
+        ("November 3rd, 2026", D(2026, 11, 3)),
+        ("Tue, Nov 3, 2026", D(2026, 11, 3)),
+        ("2026/11/03", D(2026, 11, 3)),
+    ],
+)
 def test_dates_in_written_forms(text, expected):
     assert ctx_mod.parse_date(text, "interview_date") == expected
 
@@ -27,8 +34,12 @@ def test_ambiguous_or_invalid_dates_name_the_field(text):
 
 
 def test_precedence_flags_over_front_matter_over_headers_over_config():
-    c = ctx_mod.build({"send_date": "2026-11-05", "setting": "startup"}, {"send_date": D(2026, 11, 9)},
-                      {"setting": "corporate", "kind": "check-in"}, headers={"date": "Wed, 04 Nov 2026 09:00:00 -0800"})
+    c = ctx_mod.build(
+        {"send_date": "2026-11-05", "setting": "startup"},
+        {"send_date": D(2026, 11, 9)},
+        {"setting": "corporate", "kind": "check-in"},
+        headers={"date": "Wed, 04 Nov 2026 09:00:00 -0800"},
+    )
     assert (c.send_date, c.send_date_source) == (D(2026, 11, 9), "stated")
     assert c.setting == "startup" and (c.kind, c.kind_source) == ("check-in", "config")
     c = ctx_mod.build({}, {}, {}, headers={"date": "Wed, 04 Nov 2026 23:30:00 -0800"})
@@ -53,10 +64,15 @@ def test_too_early_day_6_vs_7_vs_8(send, fires):
     assert ("too-early" in rules) is fires
 
 
-@pytest.mark.parametrize("promised,send,fires", [
-    ("2026-11-20", "2026-11-20", True), ("2026-11-20", "2026-11-21", False),   # later than a week: wait for it
-    ("2026-11-12", "2026-11-12", True), ("2026-11-12", "2026-11-13", False),   # sooner than a week: it replaces the week
-])
+@pytest.mark.parametrize(
+    "promised,send,fires",
+    [
+        ("2026-11-20", "2026-11-20", True),
+        ("2026-11-20", "2026-11-21", False),  # later than a week: wait for it
+        ("2026-11-12", "2026-11-12", True),
+        ("2026-11-12", "2026-11-13", False),  # sooner than a week: it replaces the week
+    ],
+)
 def test_too_early_with_promised_date(promised, send, fires):
     _, doc = lint_json("--interview-date", "2026-11-10", "--reply-promised-by", promised, "--send-date", send)
     finding = [f for f in doc["files"][0]["findings"] if f["rule"] == "too-early"]
@@ -83,12 +99,24 @@ def test_bad_front_matter_date_names_line(tmp_path, monkeypatch):
     assert result.exit_code == 2 and "d.txt:3: interview_date: 'next Tuesday' is not a date" in result.output
 
 
-@pytest.mark.parametrize("text,kind", [
-    ("Dear Ms. Ruiz,\n\nThank you for meeting with me this morning about the nursing role. I'm excited about it.\n\nBest,\nAisha", "thank-you"),
-    ("Dear Ms. Ruiz,\n\nIt has been two weeks since we spoke, so I wanted to check in on the nursing role.\n\nBest,\nAisha", "check-in"),
-    ("Dear Ms. Ruiz,\n\nThank you again for your time. I've received another offer and must reply by Friday.\n\nBest,\nAisha", "offer-update"),
-    ("Dear Ms. Ruiz,\n\nPlease find my certificates attached.\n\nBest,\nAisha", "unknown"),
-])
+@pytest.mark.parametrize(
+    "text,kind",
+    [
+        (
+            "Dear Ms. Ruiz,\n\nThank you for meeting with me this morning about the nursing role. I'm excited about it.\n\nBest,\nAisha",
+            "thank-you",
+        ),
+        (
+            "Dear Ms. Ruiz,\n\nIt has been two weeks since we spoke, so I wanted to check in on the nursing role.\n\nBest,\nAisha",
+            "check-in",
+        ),
+        (
+            "Dear Ms. Ruiz,\n\nThank you again for your time. I've received another offer and must reply by Friday.\n\nBest,\nAisha",
+            "offer-update",
+        ),
+        ("Dear Ms. Ruiz,\n\nPlease find my certificates attached.\n\nBest,\nAisha", "unknown"),
+    ],
+)
 def test_kind_inference(text, kind):
     _, doc = lint_json(input=text)
     assert doc["files"][0]["kind"] == kind
@@ -97,18 +125,23 @@ def test_kind_inference(text, kind):
 
 def test_eml_date_header_is_the_send_date(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "m.eml").write_text("From: a@example.org\nTo: b@example.org\nSubject: Checking in\n"
-                                    "Date: Mon, 16 Nov 2026 10:00:00 +0000\n\n" + CHECKIN)
+    (tmp_path / "m.eml").write_text(
+        "From: a@example.org\nTo: b@example.org\nSubject: Checking in\n"
+        "Date: Mon, 16 Nov 2026 10:00:00 +0000\n\n" + CHECKIN
+    )
     result = CliRunner().invoke(lint_command, ["--format", "json", "--interview-date", "2026-11-10", "m.eml"])
     f = json.loads(result.stdout)["files"][0]
     assert f["send_date"] == "2026-11-16" and "too-early" in {x["rule"] for x in f["findings"]}
 
 
-@pytest.mark.parametrize("args,earliest", [
-    (["--interview-date", "2026-11-10"], "2026-11-17"),
-    (["--interview-date", "2026-11-10", "--reply-promised-by", "2026-11-20"], "2026-11-21"),
-    (["--interview-date", "2026-11-10", "--reply-promised-by", "2026-11-12"], "2026-11-13"),
-])
+@pytest.mark.parametrize(
+    "args,earliest",
+    [
+        (["--interview-date", "2026-11-10"], "2026-11-17"),
+        (["--interview-date", "2026-11-10", "--reply-promised-by", "2026-11-20"], "2026-11-21"),
+        (["--interview-date", "2026-11-10", "--reply-promised-by", "2026-11-12"], "2026-11-13"),
+    ],
+)
 def test_schedule(args, earliest):
     result = CliRunner().invoke(schedule_command, [*args, "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -128,7 +161,10 @@ def test_schedule_judges_a_draft(tmp_path):
 def test_schedule_does_not_import_spacy(tmp_path):
     import subprocess
     import sys
-    code = ("import sys; from followup_lint.cli.main import main\n"
-            "try:\n    main(['schedule', '--interview-date', '2026-11-10'])\nexcept SystemExit:\n    pass\n"
-            "assert 'spacy' not in sys.modules, 'schedule imported spaCy'\n")
+
+    code = (
+        "import sys; from followup_lint.cli.main import main\n"
+        "try:\n    main(['schedule', '--interview-date', '2026-11-10'])\nexcept SystemExit:\n    pass\n"
+        "assert 'spacy' not in sys.modules, 'schedule imported spaCy'\n"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

@@ -17,9 +17,16 @@ EXAMPLE = ROOT / "examples" / "dask_batch.py"
 FL = Path(sys.executable).with_name("followup-lint")
 TODAY = "2026-03-20"
 # A few corpus drafts of every format: .txt, .md and .eml.
-DRAFTS = [ROOT / "corpus" / n for n in ("a-01-icu-nurse-thanks.txt", "a-03-frontend-dev-thanks.md",
-                                         "a-07-marketing-manager-thanks.eml", "a-02-barista-thanks.txt",
-                                         "a-25-event-planner-checkin.eml")]
+DRAFTS = [
+    ROOT / "corpus" / n
+    for n in (
+        "a-01-icu-nurse-thanks.txt",
+        "a-03-frontend-dev-thanks.md",
+        "a-07-marketing-manager-thanks.eml",
+        "a-02-barista-thanks.txt",
+        "a-25-event-planner-checkin.eml",
+    )
+]
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +42,12 @@ def example():
 @pytest.fixture(scope="module")
 def cli_files(tmp_path_factory):
     exe = [str(FL)] if FL.exists() else [sys.executable, "-m", "followup_lint"]
-    proc = subprocess.run([*exe, "--format", "json", "--no-cache", "--today", TODAY, *map(str, DRAFTS)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [*exe, "--format", "json", "--no-cache", "--today", TODAY, *map(str, DRAFTS)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode in (0, 1), proc.stderr
     files = json.loads(proc.stdout)["files"]
     assert [f["path"] for f in files] == [str(p) for p in DRAFTS]
@@ -72,9 +83,12 @@ def test_dask_distributed_local_cluster_matches_cli(example, cli_files):
     import dask.bag as db
 
     bag = db.from_sequence([str(p) for p in DRAFTS], npartitions=2).map_partitions(
-        example.lint_partition, today=dt.date.fromisoformat(TODAY))
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            distributed.Client(cluster, timeout=60) as client:
+        example.lint_partition, today=dt.date.fromisoformat(TODAY)
+    )
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster, timeout=60) as client,
+    ):
         client.upload_file(str(EXAMPLE))  # the worker processes import lint_partition by name
         with distributed.get_task_stream(client) as stream:
             reports = client.compute(bag).result(timeout=180)  # a hung worker fails the test, not the suite

@@ -82,7 +82,7 @@ def test_crlf_columns_count_code_points():
     assert where(draft, "Jordan") == (8, 1, False)
     assert draft.text == (FIXTURES / "crlf.txt").read_bytes().decode("utf-8")  # CRLF untouched
     assert regions(draft)["body"] == (
-        "Thanks again for the tour of the lab.\r\n\r\nCafe\u0301 \U0001F642 my salary question can wait for a later stage."
+        "Thanks again for the tour of the lab.\r\n\r\nCafe\u0301 \U0001f642 my salary question can wait for a later stage."
     )
     assert regions(draft)["sign-off"] == "Best,"
 
@@ -117,7 +117,9 @@ def test_utf8_bom_is_dropped_and_takes_no_column():
 def test_cp1252_fallback_with_note():
     draft = read("cp1252.txt")
     assert draft.encoding == "cp1252"
-    assert draft.notes == ["read as Windows-1252: not valid UTF-8 (line 3); if letters look wrong, save the file as UTF-8"]
+    assert draft.notes == [
+        "read as Windows-1252: not valid UTF-8 (line 3); if letters look wrong, save the file as UTF-8"
+    ]
     assert regions(draft)["body"] == "Thank you for yesterday\u2019s interview \u2013 it was a pleasure."
 
 
@@ -162,7 +164,7 @@ def test_markdown_markup_is_blanked_in_place():
         ("### Title ###", "    Title    "),
         ("#hashtag", "#hashtag"),
         ("* item *one*", "  item  one "),
-        ("![logo](a.png) [site](https://x.io \"t\")", "  logo          site                   "),
+        ('![logo](a.png) [site](https://x.io "t")', "  logo          site                   "),
         ("`a*b*c` *d*", " a*b*c   d "),
         ("```python", "         "),
         ("* * *", "     "),
@@ -271,8 +273,10 @@ def test_bare_signature_and_greeting_sharing_a_line():
         ("Hey Jess!! Great to meet you.", "Hey Jess!!"),
         ("Good afternoon Ms. Okafor", "Good afternoon Ms. Okafor"),
         ("To whom it may concern,", "To whom it may concern,"),
-        ("Dear Principal Whitaker and members of the hiring committee,",
-         "Dear Principal Whitaker and members of the hiring committee,"),
+        (
+            "Dear Principal Whitaker and members of the hiring committee,",
+            "Dear Principal Whitaker and members of the hiring committee,",
+        ),
         ("Dear Sam, I hope you and the rest of the hiring committee are well, truly.", "Dear Sam,"),
         ("Ms. Okafor,", "Ms. Okafor,"),
         ("Hiring Team:", "Hiring Team:"),
@@ -289,7 +293,7 @@ def test_greeting(first_line, greeting):
     draft = read_text(first_line + "\n\nI am still very interested in the role and the team.\n")
     assert draft.region_text("greeting") == (greeting or "")
     if greeting and first_line != greeting:
-        rest = first_line[len(greeting):].strip()
+        rest = first_line[len(greeting) :].strip()
         assert draft.region_text("body").startswith(rest)
 
 
@@ -299,13 +303,19 @@ def test_greeting(first_line, greeting):
         ("Thanks, Sam", "Thanks,", "Sam"),
         ("Best, Jordan Lee", "Best,", "Jordan Lee"),
         ("All the best,\nJordan", "All the best,", "Jordan"),
-        ("Thank you so much!\nJordan Lee\nData Analyst, Acme\njordan@example.com", "Thank you so much!",
-         "Jordan Lee\nData Analyst, Acme\njordan@example.com"),
+        (
+            "Thank you so much!\nJordan Lee\nData Analyst, Acme\njordan@example.com",
+            "Thank you so much!",
+            "Jordan Lee\nData Analyst, Acme\njordan@example.com",
+        ),
         ("Thank you for your time and consideration.\nJordan", "", "Jordan"),
         ("Thanks!\nI look forward to hearing from you.", "", ""),
         ("Thanks again for your time,\nJordan", "", "Jordan"),
-        ("Yours sincerely,\n\nElena Vasquez\nSolicitor (England & Wales) | Attorney at Law (New York)",
-         "Yours sincerely,", "Elena Vasquez\nSolicitor (England & Wales) | Attorney at Law (New York)"),
+        (
+            "Yours sincerely,\n\nElena Vasquez\nSolicitor (England & Wales) | Attorney at Law (New York)",
+            "Yours sincerely,",
+            "Elena Vasquez\nSolicitor (England & Wales) | Attorney at Law (New York)",
+        ),
         ("cheers\nTy\n\nSent from my iPhone", "cheers", "Ty\n\nSent from my iPhone"),
         ("Best,\nJordan\n\n-- \nSent from my phone", "Best,", "Jordan\n\n-- \nSent from my phone"),
         ("Best,\nJordan\n\nP.S. I've attached the case study you mentioned.", "Best,", "Jordan"),
@@ -374,7 +384,9 @@ def test_eml_quoted_printable_positions_are_in_the_decoded_body():
 def test_eml_base64():
     draft = read("base64.eml")
     assert draft.pieces[1].source == "base64 body"
-    assert regions(draft)["body"] == "Thank you for the interview.\r\nThe team\u2019s salary survey sounded fascinating."
+    assert (
+        regions(draft)["body"] == "Thank you for the interview.\r\nThe team\u2019s salary survey sounded fascinating."
+    )
     assert where(draft, "salary") == (4, 12, True)
     assert regions(draft)["sign-off"] == "Best,"
 
@@ -433,8 +445,10 @@ def test_eml_through_read_text():
 
 
 def test_eml_without_a_text_part():
-    data = (b"Subject: Slides\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n"
-            b"Content-Type: application/pdf\r\nContent-Disposition: attachment\r\n\r\nJVBERi0=\r\n--x--\r\n")
+    data = (
+        b"Subject: Slides\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n"
+        b"Content-Type: application/pdf\r\nContent-Disposition: attachment\r\n\r\nJVBERi0=\r\n--x--\r\n"
+    )
     draft = read_bytes(data, "slides.eml")
     assert "no text part" in draft.notes[-1]
     assert set(draft.regions) == {"headers", "subject"}
@@ -448,12 +462,21 @@ def test_eml_without_a_text_part():
     [
         ("empty.txt", "empty.txt: empty draft: nothing to check"),
         ("binary.txt", "binary.txt: binary file, not a draft (it contains NUL bytes)"),
-        ("bad-yaml.txt", "bad-yaml.txt:5: front matter is not valid YAML: expected ',' or ']', but got "
-                         "'<stream end>'; fix it or remove the --- block"),
-        ("bad-date.txt", "bad-date.txt:3: front matter value for 'interview_date' is not valid: "
-                         "day is out of range for month; fix it or remove the --- block"),
-        ("not-mapping.txt", "not-mapping.txt:2: front matter must be a mapping of 'key: value' lines, "
-                            "not a list; fix it or remove the --- block"),
+        (
+            "bad-yaml.txt",
+            "bad-yaml.txt:5: front matter is not valid YAML: expected ',' or ']', but got "
+            "'<stream end>'; fix it or remove the --- block",
+        ),
+        (
+            "bad-date.txt",
+            "bad-date.txt:3: front matter value for 'interview_date' is not valid: "
+            "day is out of range for month; fix it or remove the --- block",
+        ),
+        (
+            "not-mapping.txt",
+            "not-mapping.txt:2: front matter must be a mapping of 'key: value' lines, "
+            "not a list; fix it or remove the --- block",
+        ),
     ],
 )
 def test_unreadable_fixtures(name, message):
@@ -529,10 +552,53 @@ def test_locate_and_region_helpers():
 # --- properties ------------------------------------------------------------------------------
 
 TOKENS = [
-    "\n", "\r", "\r\n", "\u2028", "\x0c", "\x85", " ", "\t", "\U0001F600", "e\u0301", ">", "> ", "---", "---\n",
-    "--", "-- \n", "...", "Hi ", "Dear ", "Sam", "Best,", "Thanks, Sam", "Regards", ",", ":", "!", ".", "On ",
-    " wrote:", "From: ", "Sent: ", "To: ", "Subject: ", "-----Original Message-----", "*", "_", "`", "#",
-    "[a](b)", "<!--", "-->", "kind: x", "a: [", "jo@x.io", "555-123-4567", "https://x.io", "Jordan Lee",
+    "\n",
+    "\r",
+    "\r\n",
+    "\u2028",
+    "\x0c",
+    "\x85",
+    " ",
+    "\t",
+    "\U0001f600",
+    "e\u0301",
+    ">",
+    "> ",
+    "---",
+    "---\n",
+    "--",
+    "-- \n",
+    "...",
+    "Hi ",
+    "Dear ",
+    "Sam",
+    "Best,",
+    "Thanks, Sam",
+    "Regards",
+    ",",
+    ":",
+    "!",
+    ".",
+    "On ",
+    " wrote:",
+    "From: ",
+    "Sent: ",
+    "To: ",
+    "Subject: ",
+    "-----Original Message-----",
+    "*",
+    "_",
+    "`",
+    "#",
+    "[a](b)",
+    "<!--",
+    "-->",
+    "kind: x",
+    "a: [",
+    "jo@x.io",
+    "555-123-4567",
+    "https://x.io",
+    "Jordan Lee",
 ]
 drafts = st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=4)), max_size=40).map("".join)
 
@@ -588,10 +654,23 @@ def test_any_text_reads_or_fails_cleanly(text, fmt):
 
 
 EML_TOKENS = TOKENS + [
-    "Content-Type: multipart/mixed; boundary=b\n", "Content-Type: text/html\n", "\n--b\n", "\n--b--\n",
-    "Content-Transfer-Encoding: base64\n", "Content-Transfer-Encoding: quoted-printable\n", "=C3=A9", "=\n",
-    "Subject: =?UTF-8?B?SGk=?=\n", "<p>", "</p>", "<br>", "<blockquote>", "&amp;", "SGVsbG8=",
-    "Content-Type: text/plain; charset=bogus\n", "\n\n",
+    "Content-Type: multipart/mixed; boundary=b\n",
+    "Content-Type: text/html\n",
+    "\n--b\n",
+    "\n--b--\n",
+    "Content-Transfer-Encoding: base64\n",
+    "Content-Transfer-Encoding: quoted-printable\n",
+    "=C3=A9",
+    "=\n",
+    "Subject: =?UTF-8?B?SGk=?=\n",
+    "<p>",
+    "</p>",
+    "<br>",
+    "<blockquote>",
+    "&amp;",
+    "SGVsbG8=",
+    "Content-Type: text/plain; charset=bogus\n",
+    "\n\n",
 ]
 
 

@@ -38,8 +38,9 @@ def _run(tmp_path, extra: str, fmt: str = "text"):
     pack = tmp_path / "house"
     pack.mkdir(exist_ok=True)
     (pack / "no-gonna.yaml").write_text(RULE % extra)
-    return CliRunner().invoke(rules_group, ["test", "--format", fmt, str(pack)], env={"NO_COLOR": "1"},
-                              catch_exceptions=False)
+    return CliRunner().invoke(
+        rules_group, ["test", "--format", fmt, str(pack)], env={"NO_COLOR": "1"}, catch_exceptions=False
+    )
 
 
 def test_examples_that_say_where_how_and_what_the_fix_gives_pass(tmp_path):
@@ -48,16 +49,27 @@ def test_examples_that_say_where_how_and_what_the_fix_gives_pass(tmp_path):
     assert "2/2" in result.output
 
 
-@pytest.mark.parametrize("extra, problem", [
-    ('    - {text: "Gonna send it. I am gonna.", at: {line: 2}}',
-     "fired on fires example 3 but fired at 1:1 'Gonna', 1:21 'gonna', not at line 2"),
-    ('    - {text: "I\'m gonna send it.", at: "send it"}',
-     "fired on fires example 3 but fired at 1:5 'gonna', not at 'send it'"),
-    ('    - {text: "I\'m gonna send it.", message: "pushy"}',
-     "fired on fires example 3 but the message does not say 'pushy': \"'gonna' is too casual.\""),
-    ('    - {text: "I\'m gonna send it.", fixed: "I will send it."}',
-     "fired on fires example 3 but the fix gives \"I'm going to send it.\", not 'I will send it.'"),
-])
+@pytest.mark.parametrize(
+    "extra, problem",
+    [
+        (
+            '    - {text: "Gonna send it. I am gonna.", at: {line: 2}}',
+            "fired on fires example 3 but fired at 1:1 'Gonna', 1:21 'gonna', not at line 2",
+        ),
+        (
+            '    - {text: "I\'m gonna send it.", at: "send it"}',
+            "fired on fires example 3 but fired at 1:5 'gonna', not at 'send it'",
+        ),
+        (
+            '    - {text: "I\'m gonna send it.", message: "pushy"}',
+            "fired on fires example 3 but the message does not say 'pushy': \"'gonna' is too casual.\"",
+        ),
+        (
+            '    - {text: "I\'m gonna send it.", fixed: "I will send it."}',
+            "fired on fires example 3 but the fix gives \"I'm going to send it.\", not 'I will send it.'",
+        ),
+    ],
+)
 def test_an_example_that_fires_elsewhere_or_otherwise_fails_with_file_and_line(tmp_path, extra, problem):
     result = _run(tmp_path, extra)
     assert result.exit_code == 1, result.output
@@ -71,7 +83,9 @@ def test_an_example_that_fires_elsewhere_or_otherwise_fails_with_file_and_line(t
 
 def test_only_fires_examples_may_say_where(tmp_path):
     path = tmp_path / "no-gonna.yaml"
-    path.write_text((RULE % "").replace('    - "I\'m going to send it."', '    - {text: "I\'m going to send it.", at: going}'))
+    path.write_text(
+        (RULE % "").replace('    - "I\'m going to send it."', '    - {text: "I\'m going to send it.", at: going}')
+    )
     with pytest.raises(RuleError) as exc:
         load_rule_file(path)
     assert f"{path}:16:" in str(exc.value)

@@ -124,12 +124,12 @@ def test_eta_waits_for_measured_throughput_and_ignores_the_model_load():
 
     clock = FakeClock()
     eta = Eta(160, clock)
-    clock.now = 4.0            # the model loads, then the first batch of 32 lands at once
+    clock.now = 4.0  # the model loads, then the first batch of 32 lands at once
     for _ in range(32):
         eta.update(1)
-        assert eta.text() is None          # nothing measured yet: no guess
+        assert eta.text() is None  # nothing measured yet: no guess
         clock.now += 0.001
-    for _batch in range(2):    # then a batch of 32 every 0.5 s: 64 drafts a second
+    for _batch in range(2):  # then a batch of 32 every 0.5 s: 64 drafts a second
         clock.now += 0.5
         for _ in range(32):
             eta.update(1)
@@ -146,7 +146,7 @@ def test_eta_none_before_a_second_of_measurement():
     for _ in range(10):
         clock.now += 0.05
         eta.update(1)
-    assert eta.seconds_left() is None      # 0.35 s measured: too short to say
+    assert eta.seconds_left() is None  # 0.35 s measured: too short to say
     for _ in range(20):
         clock.now += 0.05
         eta.update(1)
@@ -163,9 +163,14 @@ def test_progress_bar_in_a_terminal_shows_no_guessed_eta(tmp_path):
     for i in range(12):
         (tmp_path / f"d{i:02d}.txt").write_text(CHECKIN.replace("Jo", f"Jo {i}"))
     master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "followup_lint", "--no-cache", "--exit-zero", str(tmp_path)],
-                            stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, cwd=tmp_path,
-                            env={**os.environ, "NO_COLOR": "1", "COLUMNS": "100"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "followup_lint", "--no-cache", "--exit-zero", str(tmp_path)],
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
+        cwd=tmp_path,
+        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "100"},
+    )
     os.close(slave)
     out = b""
     while True:
@@ -182,7 +187,7 @@ def test_progress_bar_in_a_terminal_shows_no_guessed_eta(tmp_path):
     proc.wait(timeout=120)
     os.close(master)
     text = out.decode("utf-8", "replace")
-    assert "Linting" in text, text   # the bar was drawn
+    assert "Linting" in text, text  # the bar was drawn
     assert not __import__("re").search(r"\d\d:\d\d:\d\d", text), text
 
 
@@ -191,7 +196,7 @@ def test_progress_bar_in_a_terminal_shows_no_guessed_eta(tmp_path):
 
 def test_schedule_keeps_a_weekend_earliest_date_and_suggests_the_next_working_day(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    args = ["schedule", "--interview-date", "2026-11-14", "--today", "2026-11-15"]   # Sat 14 -> Sat 21
+    args = ["schedule", "--interview-date", "2026-11-14", "--today", "2026-11-15"]  # Sat 14 -> Sat 21
     code, out, _ = run_main(args, capsys)
     assert "Earliest check-in:  Sat 21 Nov 2026 (7 days after the interview)" in out, out
     assert "Suggested check-in: Mon 23 Nov 2026 (Saturday is not a working day;" in out, out
@@ -199,15 +204,15 @@ def test_schedule_keeps_a_weekend_earliest_date_and_suggests_the_next_working_da
     plan = json.loads(out)
     assert (plan["checkin_from"], plan["checkin_next_working_day"]) == ("2026-11-21", "2026-11-23")
     code, out, _ = run_main(["schedule", "--interview-date", "2026-11-10", "--format", "json"], capsys)
-    assert json.loads(out)["checkin_next_working_day"] is None          # Tue 17: a working day
+    assert json.loads(out)["checkin_next_working_day"] is None  # Tue 17: a working day
 
 
 def test_working_days_come_from_the_config(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".followup-lint.yaml").write_text("working-days: [sun, mon, tue, wed, thu]\n")
-    code, out, _ = run_main(["schedule", "--interview-date", "2026-11-13", "--format", "json"], capsys)   # Fri 20
+    code, out, _ = run_main(["schedule", "--interview-date", "2026-11-13", "--format", "json"], capsys)  # Fri 20
     assert json.loads(out)["checkin_next_working_day"] == "2026-11-22"  # Sunday
-    code, out, _ = run_main(["schedule", "--interview-date", "2026-11-15", "--format", "json"], capsys)   # Sun 22
+    code, out, _ = run_main(["schedule", "--interview-date", "2026-11-15", "--format", "json"], capsys)  # Sun 22
     assert json.loads(out)["checkin_next_working_day"] is None
     (tmp_path / ".followup-lint.yaml").write_text("working-days: [mon, tue, wed, thu, fry]\n")
     code, out, err = run_main(["schedule", "--interview-date", "2026-11-13"], capsys)
@@ -223,8 +228,20 @@ def test_too_early_names_the_next_working_day_and_the_weekend_date_is_not_early(
     assert "That is a Saturday; Mon 23 Nov 2026 is the next working day." in out, out
     code, out, _ = run_main(["--send-date", "2026-11-21", *base], capsys)
     assert code == 0 and "too-early" not in out, out
-    code, out, _ = run_main(["--send-date", "2026-11-12", "--kind", "check-in", "--interview-date", "2026-11-10",
-                             "--select", "too-early", "checkin.txt"], capsys)
+    code, out, _ = run_main(
+        [
+            "--send-date",
+            "2026-11-12",
+            "--kind",
+            "check-in",
+            "--interview-date",
+            "2026-11-10",
+            "--select",
+            "too-early",
+            "checkin.txt",
+        ],
+        capsys,
+    )
     assert "Tue 17 Nov 2026" in out and "working day" not in out, out
 
 
@@ -239,7 +256,7 @@ def test_force_exclude_applies_exclude_to_named_files_and_stdin(tmp_path, monkey
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "bad.txt").write_text(BAD)
     (tmp_path / "bad.txt").write_text(BAD)
-    assert run("templates/bad.txt").exit_code == 1                       # named: linted, as before
+    assert run("templates/bad.txt").exit_code == 1  # named: linted, as before
     result = run("--force-exclude", "templates/bad.txt")
     assert result.exit_code == 0 and "templates" not in result.output, result.output
     result = run("--force-exclude", "templates/bad.txt", "bad.txt")
@@ -255,14 +272,15 @@ def test_force_exclude_applies_exclude_to_named_files_and_stdin(tmp_path, monkey
 def test_context_for_a_folder_comes_from_the_config(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".followup-lint.yaml").write_text(
-        "kind: thank-you\n"                                   # config default: loses to context
+        "kind: thank-you\n"  # config default: loses to context
         "context:\n"
         "  acme/:\n"
         "    interview_date: 2026-11-10\n"
         "    kind: check-in\n"
         "    company: Acme\n"
         "  'acme/*-late.txt':\n"
-        "    interview_date: Nov 1, 2026\n")
+        "    interview_date: Nov 1, 2026\n"
+    )
     (tmp_path / "acme").mkdir()
     (tmp_path / "acme" / "checkin.txt").write_text(CHECKIN)
     (tmp_path / "acme" / "checkin-late.txt").write_text(CHECKIN)
@@ -271,13 +289,25 @@ def test_context_for_a_folder_comes_from_the_config(tmp_path, monkeypatch, capsy
     code, out, _ = run_main(["--format", "json", "--today", "2026-11-12", "--select", "too-early", "."], capsys)
     files = {Path(f["path"]).name: f for f in json.loads(out)["files"]}
     assert (files["checkin.txt"]["kind"], files["checkin.txt"]["kind_source"]) == ("check-in", "config")
-    assert [f["rule"] for f in files["checkin.txt"]["findings"]] == ["too-early"]    # Nov 10 + 7 > Nov 12
-    assert files["checkin-late.txt"]["findings"] == []                                # the later entry wins
-    assert files["stated.txt"]["findings"] == []                                      # front matter wins
-    assert files["other.txt"]["kind"] == "thank-you"                                  # only the default
+    assert [f["rule"] for f in files["checkin.txt"]["findings"]] == ["too-early"]  # Nov 10 + 7 > Nov 12
+    assert files["checkin-late.txt"]["findings"] == []  # the later entry wins
+    assert files["stated.txt"]["findings"] == []  # front matter wins
+    assert files["other.txt"]["kind"] == "thank-you"  # only the default
     # a flag wins over both
-    code, out, _ = run_main(["--format", "json", "--today", "2026-11-12", "--select", "too-early",
-                             "--interview-date", "2026-11-01", "acme/checkin.txt"], capsys)
+    code, out, _ = run_main(
+        [
+            "--format",
+            "json",
+            "--today",
+            "2026-11-12",
+            "--select",
+            "too-early",
+            "--interview-date",
+            "2026-11-01",
+            "acme/checkin.txt",
+        ],
+        capsys,
+    )
     assert json.loads(out)["files"][0]["findings"] == []
     # and schedule DRAFT reads it too
     code, out, _ = run_main(["schedule", "acme/checkin.txt", "--today", "2026-11-12"], capsys)
@@ -311,19 +341,27 @@ def test_config_context_schema_and_bad_dates(tmp_path, monkeypatch):
     assert result.exit_code == 2 and "did you mean 'interview_date'?" in result.output, result.output
 
 
-@pytest.mark.parametrize("before, after", [
-    ("", 'per-file-ignores:\n  "d.txt": [pushy]\n'),
-    ("ignore: [x]", 'ignore: [x]\nper-file-ignores:\n  "d.txt": [pushy]\n'),
-    ("# keep me\nper-file-ignores:\n  'a.txt': [too-long]  # and me\nexclude: []\n",
-     "# keep me\nper-file-ignores:\n  \"d.txt\": [pushy]\n  'a.txt': [too-long]  # and me\nexclude: []\n"),
-    ("per-file-ignores:\n  d.txt: [too-long]\n", "per-file-ignores:\n  d.txt: [too-long, pushy]\n"),
-    ("per-file-ignores:\n  d.txt:\n    - too-long\nrules: {}\n", "per-file-ignores:\n  d.txt:\n    - too-long\n    - pushy\nrules: {}\n"),
-    ("per-file-ignores: {}\n", 'per-file-ignores: {"d.txt": [pushy]}\n'),
-    ("per-file-ignores: ~\nignore: []\n", 'per-file-ignores:\n  "d.txt": [pushy]\nignore: []\n'),
-    ("per-file-ignores:\r\n  x.txt: [a]\r\n", 'per-file-ignores:\r\n  "d.txt": [pushy]\r\n  x.txt: [a]\r\n'),
-    ("per-file-ignores: {\n  a: [b]}\n", None),            # flow style over lines: not edited
-    ("per-file-ignores:\n  d.txt: [pushy]\n", None),        # already there
-])
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        ("", 'per-file-ignores:\n  "d.txt": [pushy]\n'),
+        ("ignore: [x]", 'ignore: [x]\nper-file-ignores:\n  "d.txt": [pushy]\n'),
+        (
+            "# keep me\nper-file-ignores:\n  'a.txt': [too-long]  # and me\nexclude: []\n",
+            "# keep me\nper-file-ignores:\n  \"d.txt\": [pushy]\n  'a.txt': [too-long]  # and me\nexclude: []\n",
+        ),
+        ("per-file-ignores:\n  d.txt: [too-long]\n", "per-file-ignores:\n  d.txt: [too-long, pushy]\n"),
+        (
+            "per-file-ignores:\n  d.txt:\n    - too-long\nrules: {}\n",
+            "per-file-ignores:\n  d.txt:\n    - too-long\n    - pushy\nrules: {}\n",
+        ),
+        ("per-file-ignores: {}\n", 'per-file-ignores: {"d.txt": [pushy]}\n'),
+        ("per-file-ignores: ~\nignore: []\n", 'per-file-ignores:\n  "d.txt": [pushy]\nignore: []\n'),
+        ("per-file-ignores:\r\n  x.txt: [a]\r\n", 'per-file-ignores:\r\n  "d.txt": [pushy]\r\n  x.txt: [a]\r\n'),
+        ("per-file-ignores: {\n  a: [b]}\n", None),  # flow style over lines: not edited
+        ("per-file-ignores:\n  d.txt: [pushy]\n", None),  # already there
+    ],
+)
 def test_add_per_file_ignore_touches_nothing_else(before, after):
     from followup_lint.rulefiles.config import add_per_file_ignore
 
@@ -336,4 +374,7 @@ def test_per_file_ignore_glob_escapes_glob_characters(tmp_path):
     draft = tmp_path / "acme [final]" / "draft?.txt"
     glob = per_file_ignore_glob(draft, tmp_path)
     assert Config(root=tmp_path, per_file_ignores={glob: ["pushy"]}).ignored_for(str(draft)) == {"pushy"}
-    assert Config(root=tmp_path, per_file_ignores={glob: ["pushy"]}).ignored_for(str(tmp_path / "acme f" / "draftX.txt")) == set()
+    assert (
+        Config(root=tmp_path, per_file_ignores={glob: ["pushy"]}).ignored_for(str(tmp_path / "acme f" / "draftX.txt"))
+        == set()
+    )

@@ -47,13 +47,19 @@ def test_slang_swap_is_safe_and_keeps_case(linter):
     assert not [f for f in lint(linter, text)[1].findings if f.rule == "too-casual"]
 
 
-@pytest.mark.parametrize("before, after", [
-    ("hey Sam,\n\nThank you for the chat; I'm keen on the role.\n\nBest,\nJo", "Hi Sam,"),
-    ("Hi Sam,\n\nThank you for the chat; i'm keen on the role and i can start soon.\n\nBest,\nJo", "and I can start"),
-    ("Hi Sam,\n\nThank you for the chat; I'm keen on the role. Any news??\n\nBest,\nJo", "Any news?\n"),
-    ("Hi Sam,\n\nThx for the chat; I'm keen on the role.\n\nBest,\nJo", "Thanks for the chat"),
-    ("Hi Sam,\n\nThank you for the chat; I'm so keen on the role!!\n\nBest,\nJo", "on the role!\n"),
-])
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        ("hey Sam,\n\nThank you for the chat; I'm keen on the role.\n\nBest,\nJo", "Hi Sam,"),
+        (
+            "Hi Sam,\n\nThank you for the chat; i'm keen on the role and i can start soon.\n\nBest,\nJo",
+            "and I can start",
+        ),
+        ("Hi Sam,\n\nThank you for the chat; I'm keen on the role. Any news??\n\nBest,\nJo", "Any news?\n"),
+        ("Hi Sam,\n\nThx for the chat; I'm keen on the role.\n\nBest,\nJo", "Thanks for the chat"),
+        ("Hi Sam,\n\nThank you for the chat; I'm so keen on the role!!\n\nBest,\nJo", "on the role!\n"),
+    ],
+)
 def test_each_safe_swap_removes_its_finding(linter, before, after):
     draft, report = lint(linter, before, "d.txt")
     chosen = fixes.choose(report.findings)
@@ -71,7 +77,10 @@ def test_a_mapping_without_the_word_gives_no_fix(linter):
 
 
 def test_asap_swap_is_unsafe_and_reads_naturally(linter):
-    draft, report = lint(linter, "Dear Sam,\n\nThank you for the interview; I'm keen on the role. Please get back to me ASAP.\n\nBest,\nJo")
+    draft, report = lint(
+        linter,
+        "Dear Sam,\n\nThank you for the interview; I'm keen on the role. Please get back to me ASAP.\n\nBest,\nJo",
+    )
     (finding,) = only(report, "pushy")
     assert finding.fix.safe is False
     assert "Please get back to me when you have a moment." in fixed(draft, finding.fix)
@@ -79,13 +88,18 @@ def test_asap_swap_is_unsafe_and_reads_naturally(linter):
     assert fixes.choose(report.findings, unsafe=True) == [finding.fix]
 
 
-@pytest.mark.parametrize("body, left", [
-    # a sentence amid others on its line
-    ("I'm keen on the role. Have you made a decision yet? Happy to send references.",
-     "I'm keen on the role. Happy to send references."),
-    # the last sentence on its line
-    ("I'm keen on the role. Have you made a decision yet?", "I'm keen on the role.\n"),
-])
+@pytest.mark.parametrize(
+    "body, left",
+    [
+        # a sentence amid others on its line
+        (
+            "I'm keen on the role. Have you made a decision yet? Happy to send references.",
+            "I'm keen on the role. Happy to send references.",
+        ),
+        # the last sentence on its line
+        ("I'm keen on the role. Have you made a decision yet?", "I'm keen on the role.\n"),
+    ],
+)
 def test_delete_sentence_leaves_tidy_spacing(linter, body, left):
     text = f"Dear Sam,\n\nThank you for the interview. {body}\n\nBest,\nJo\n"
     draft, report = lint(linter, text)
@@ -97,12 +111,15 @@ def test_delete_sentence_leaves_tidy_spacing(linter, body, left):
 
 
 def test_delete_a_paragraph_takes_its_blank_line(linter):
-    text = ("Dear Ms. Ruiz,\n\nThank you for the interview; I remain keen on the role.\n\n"
-            "What is the salary range for the role?\n\nBest regards,\nAisha\n")
+    text = (
+        "Dear Ms. Ruiz,\n\nThank you for the interview; I remain keen on the role.\n\n"
+        "What is the salary range for the role?\n\nBest regards,\nAisha\n"
+    )
     draft, report = lint(linter, text)
     (finding,) = only(report, "negotiation")
-    assert fixed(draft, finding.fix) == ("Dear Ms. Ruiz,\n\nThank you for the interview; I remain keen on the role.\n\n"
-                                         "Best regards,\nAisha\n")
+    assert fixed(draft, finding.fix) == (
+        "Dear Ms. Ruiz,\n\nThank you for the interview; I remain keen on the role.\n\nBest regards,\nAisha\n"
+    )
 
 
 def test_insert_builds_the_sentence_from_context(linter):
@@ -124,9 +141,11 @@ def test_insert_builds_the_sentence_from_context(linter):
     thanks, interest = only(report, "thanks-missing")[0], only(report, "interest-missing")[0]
     assert thanks.fix.safe is False and interest.fix.safe is False
     out = fixes.apply(draft.raw, fixes.edits_of(fixes.choose(report.findings, unsafe=True)))
-    assert ("Thank you for taking the time to speak with me on Tuesday, November 3 about the Patient Services "
-            "Coordinator role at Larkspur Health. I enjoyed hearing how the intake desk works. I remain very "
-            "interested in the Patient Services Coordinator role at Larkspur Health") in out
+    assert (
+        "Thank you for taking the time to speak with me on Tuesday, November 3 about the Patient Services "
+        "Coordinator role at Larkspur Health. I enjoyed hearing how the intake desk works. I remain very "
+        "interested in the Patient Services Coordinator role at Larkspur Health"
+    ) in out
     assert not {"thanks-missing", "interest-missing"} & {f.rule for f in lint(linter, out)[1].findings}
 
 
@@ -146,7 +165,8 @@ def test_templates():
 
 
 def write_rule(tmp_path, extra, rtype="forbid"):
-    body = textwrap.dedent(f"""\
+    body = (
+        textwrap.dedent(f"""\
         id: no-bother
         title: Do not say bother
         severity: warning
@@ -155,21 +175,27 @@ def write_rule(tmp_path, extra, rtype="forbid"):
         rationale: "Saying bother makes the note sound like a burden to read."
         patterns:
           - phrases: [bother]
-        """) + extra + textwrap.dedent("""\
+        """)
+        + extra
+        + textwrap.dedent("""\
         examples:
           fires: ["Sorry to bother you."]
           passes: ["Thank you."]
         """)
+    )
     path = tmp_path / "no-bother.yaml"
     path.write_text(body)
     return path
 
 
-@pytest.mark.parametrize("extra, message, line", [
-    ("fix: {replace: trouble}\n", "safe", 9),
-    ("fix: {insert: 'Thanks.', safe: false}\n", "insert is for a require rule", 9),
-    ("fix: {delete: sentence, safe: false, at: end}\n", "at only goes with insert", 9),
-])
+@pytest.mark.parametrize(
+    "extra, message, line",
+    [
+        ("fix: {replace: trouble}\n", "safe", 9),
+        ("fix: {insert: 'Thanks.', safe: false}\n", "insert is for a require rule", 9),
+        ("fix: {delete: sentence, safe: false, at: end}\n", "at only goes with insert", 9),
+    ],
+)
 def test_bad_fix_in_a_rule_file_names_the_line(tmp_path, extra, message, line):
     with pytest.raises(RuleError) as exc:
         load_rule_file(write_rule(tmp_path, extra))
@@ -186,16 +212,22 @@ def test_bad_template_in_a_rule_file(tmp_path):
 BODY = "Hi Sam,\n\nThank you for the chat. I'm keen on the role. Have you made a decision yet?\n\nBest,\nJo\n"
 
 
-@pytest.mark.parametrize("front, expected", [
-    ("", "---\nignore: [pushy]\n---\n"),
-    ("---\nkind: check-in\n---\n", "---\nkind: check-in\nignore: [pushy]\n---\n"),
-    ("---\nignore: [too-long]\n---\n", "---\nignore: [too-long, pushy]\n---\n"),
-    ("---\nignore: []\n---\n", "---\nignore: [pushy]\n---\n"),
-    ("---\nignore:\n  - too-long\nkind: check-in\n---\n", "---\nignore:\n  - too-long\n  - pushy\nkind: check-in\n---\n"),
-    ("---\nignore: too-long  # long on purpose\n---\n", "---\nignore: too-long, pushy  # long on purpose\n---\n"),
-    ("---\nignore:\n---\n", "---\nignore: [pushy]\n---\n"),
-    ("---\nignore: \"too-long\"\n---\n", "---\nignore: \"too-long, pushy\"\n---\n"),
-])
+@pytest.mark.parametrize(
+    "front, expected",
+    [
+        ("", "---\nignore: [pushy]\n---\n"),
+        ("---\nkind: check-in\n---\n", "---\nkind: check-in\nignore: [pushy]\n---\n"),
+        ("---\nignore: [too-long]\n---\n", "---\nignore: [too-long, pushy]\n---\n"),
+        ("---\nignore: []\n---\n", "---\nignore: [pushy]\n---\n"),
+        (
+            "---\nignore:\n  - too-long\nkind: check-in\n---\n",
+            "---\nignore:\n  - too-long\n  - pushy\nkind: check-in\n---\n",
+        ),
+        ("---\nignore: too-long  # long on purpose\n---\n", "---\nignore: too-long, pushy  # long on purpose\n---\n"),
+        ("---\nignore:\n---\n", "---\nignore: [pushy]\n---\n"),
+        ('---\nignore: "too-long"\n---\n', '---\nignore: "too-long, pushy"\n---\n'),
+    ],
+)
 def test_ignore_rule_edits_front_matter(linter, front, expected):
     draft, report = lint(linter, front + BODY)
     assert only(report, "pushy")
@@ -220,19 +252,28 @@ def test_ignore_rule_keeps_crlf_and_skips_email(linter):
 
 # --- files -------------------------------------------------------------------------------
 
+
 def test_fix_bytes_keeps_the_encoding(linter):
-    data = "Hi Zoë,\n\nThank you for the café tour; I'm gonna remember it and I'm keen on the role.\n\nBest,\nJo\n".encode("cp1252")
+    data = (
+        "Hi Zoë,\n\nThank you for the café tour; I'm gonna remember it and I'm keen on the role.\n\nBest,\nJo\n".encode(
+            "cp1252"
+        )
+    )
     out = fixing.fix_bytes(linter, data, "d.txt")
     assert out.changed and out.data == data.replace(b"gonna", b"going to")
 
 
 def test_never_rewrites_an_encoded_email_body(linter):
     body = "Hi Sam,\n\nI'm gonna say thx for the chat.\n\nBest,\nJo\n"
-    data = (b"Subject: Follow-up\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
-            + base64.encodebytes(body.encode()))
+    data = (
+        b"Subject: Follow-up\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + base64.encodebytes(body.encode())
+    )
     out = fixing.fix_bytes(linter, data, "m.eml")
     assert not out.changed and "encoded" in out.refused
-    plain = b"Subject: Follow-up\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body.encode().replace(b"\n", b"\r\n")
+    plain = b"Subject: Follow-up\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body.encode().replace(
+        b"\n", b"\r\n"
+    )
     out = fixing.fix_bytes(linter, plain, "m.eml")
     assert out.changed and b"I'm going to say thanks for the chat." in out.data
     assert out.data.startswith(b"Subject: Follow-up\r\nContent-Type")
@@ -330,18 +371,22 @@ def test_cli_diff_names_files_relatively_and_marks_a_missing_final_newline(tmp_p
 
     drafts = tmp_path / "drafts"
     drafts.mkdir()
-    (drafts / "d.txt").write_text("hey Dana,\n\nThx for the chat, it was awesome.")   # no final newline
+    (drafts / "d.txt").write_text("hey Dana,\n\nThx for the chat, it was awesome.")  # no final newline
     cmd = [sys.executable, "-m", "followup_lint", "--no-cache", "--diff"]
     inside = subprocess.run(cmd + [str(drafts / "d.txt")], cwd=tmp_path, capture_output=True, text=True)
     assert inside.returncode == 1, inside.stderr
     assert inside.stdout.startswith("--- a/drafts/d.txt\n+++ b/drafts/d.txt\n")
-    assert ("-Thx for the chat, it was awesome.\n\\ No newline at end of file\n"
-            "+Thanks for the chat, it was great.\n\\ No newline at end of file\n") in inside.stdout
+    assert (
+        "-Thx for the chat, it was awesome.\n\\ No newline at end of file\n"
+        "+Thanks for the chat, it was great.\n\\ No newline at end of file\n"
+    ) in inside.stdout
     assert inside.stdout.endswith("\n")
     elsewhere = subprocess.run(cmd + [str(drafts / "d.txt")], cwd="/", capture_output=True, text=True)
     assert elsewhere.stdout.splitlines()[0] == f"--- a/{(drafts / 'd.txt').as_posix().lstrip('/')}"
     # one stream, as a terminal shows them: the summary starts a line of its own
-    both = subprocess.run(cmd + ["drafts/d.txt"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    both = subprocess.run(
+        cmd + ["drafts/d.txt"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     assert "\nWould fix" in both.stdout and "\\ No newline at end of file\nWould fix" in both.stdout
     # and the diff applies
     patched = subprocess.run(["patch", "-p1"], input=inside.stdout, cwd=tmp_path, capture_output=True, text=True)

@@ -79,12 +79,18 @@ def test_sarif_rules_carry_the_yaml_help_and_results_carry_regions(drafts):
         assert artifact["location"]["uri"] == physical["artifactLocation"]["uri"]
         if path == "sample draft.txt":
             assert physical["artifactLocation"] == {"uri": "sample%20draft.txt", "uriBaseId": "%SRCROOT%", "index": 0}
-            assert physical["region"] == {"startLine": finding["line"], "startColumn": finding["column"],
-                                          "endLine": finding["end_line"], "endColumn": finding["end_column"]}
+            assert physical["region"] == {
+                "startLine": finding["line"],
+                "startColumn": finding["column"],
+                "endLine": finding["end_line"],
+                "endColumn": finding["end_column"],
+            }
         else:  # positions in a decoded body are not the file's lines
             assert finding["decoded"] and "region" not in physical
     assert {a["location"]["uri"]: a["properties"]["score"] for a in sarif_run["artifacts"]} == {
-        "sample%20draft.txt": expected[0]["score"], "base64.eml": expected[1]["score"]}
+        "sample%20draft.txt": expected[0]["score"],
+        "base64.eml": expected[1]["score"],
+    }
     assert sarif_run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == drafts.resolve().as_uri() + "/"
 
 
@@ -118,9 +124,24 @@ def test_github_annotations_match_the_findings(drafts):
 
 
 def test_github_escaping():
-    finding = Finding(rule="r", severity="error", weight=1, message="100% sure\r\nnext: a, b", title="a: b, c",
-                      line=2, column=3, end_line=4, end_column=1)
-    out = render("github", [FileReport(path="d,1:x.txt", findings=[finding]), FileReport(path="gone.txt", error=Problem("gone.txt", None, "no such file"))])
+    finding = Finding(
+        rule="r",
+        severity="error",
+        weight=1,
+        message="100% sure\r\nnext: a, b",
+        title="a: b, c",
+        line=2,
+        column=3,
+        end_line=4,
+        end_column=1,
+    )
+    out = render(
+        "github",
+        [
+            FileReport(path="d,1:x.txt", findings=[finding]),
+            FileReport(path="gone.txt", error=Problem("gone.txt", None, "no such file")),
+        ],
+    )
     first, second = out.splitlines()
     # Multi-line spans: no columns, which GitHub places only within one line.
     assert first == "::error file=d%2C1%3Ax.txt,line=2,endLine=4,title=r%3A a%3A b%2C c::100%25 sure%0D%0Anext: a, b"
@@ -136,7 +157,9 @@ def test_statistics_count_each_rule_across_drafts(drafts):
             expected[f["rule"]][0] += 1
             expected[f["rule"]][1].add(file["path"])
     doc = json.loads(run("--statistics", "--format", "json", ".").output)
-    assert {r["rule"]: (r["count"], r["drafts"]) for r in doc["rules"]} == {k: (n, len(p)) for k, (n, p) in expected.items()}
+    assert {r["rule"]: (r["count"], r["drafts"]) for r in doc["rules"]} == {
+        k: (n, len(p)) for k, (n, p) in expected.items()
+    }
     counts = [r["count"] for r in doc["rules"]]
     assert counts == sorted(counts, reverse=True)
     assert doc["drafts"] == len(files) and doc["findings"] == sum(counts)
@@ -162,11 +185,18 @@ def test_fail_on_score_gates_on_the_score_alone(drafts):
 
 # --- the progress bar: a terminal sees it, a pipe or JSON never does ------------------------
 
+
 def _in_terminal(args, cwd):
     """Run the CLI with stdout and stderr on a pseudo-terminal; return what the terminal showed."""
     controller, terminal = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "followup_lint", *args], cwd=cwd, stdin=subprocess.DEVNULL,
-                            stdout=terminal, stderr=terminal, env={**os.environ, "NO_COLOR": "1", "COLUMNS": "100"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "followup_lint", *args],
+        cwd=cwd,
+        stdin=subprocess.DEVNULL,
+        stdout=terminal,
+        stderr=terminal,
+        env={**os.environ, "NO_COLOR": "1", "COLUMNS": "100"},
+    )
     os.close(terminal)
     chunks = []
     while True:

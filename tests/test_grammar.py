@@ -66,8 +66,9 @@ def grammar_findings(report):
 GRAMMAR_CASES = [(rule, *ex) for rule in builtin_rules() if rule.type == "grammar" for ex in examples_of(rule)]
 
 
-@pytest.mark.parametrize("rule,expect,index,text,context", GRAMMAR_CASES,
-                         ids=[f"{r.id}-{e}-{i}" for r, e, i, _t, _c in GRAMMAR_CASES])
+@pytest.mark.parametrize(
+    "rule,expect,index,text,context", GRAMMAR_CASES, ids=[f"{r.id}-{e}-{i}" for r, e, i, _t, _c in GRAMMAR_CASES]
+)
 def test_grammar_rule_examples_against_the_stand_in(grammar_linter, rule, expect, index, text, context):
     result = run_example(grammar_linter, rule, expect, index, text, context)
     assert result.ok, f"{rule.id} should {'fire' if expect == 'fires' else 'pass'} on: {text!r}\n  {result.detail}"
@@ -81,8 +82,10 @@ def test_match_becomes_a_finding_with_languagetool_rule_id_and_fix(grammar_linte
     assert "ENGLISH_WORD_REPEAT_RULE" in f.message
     assert f.fix.safe is True and f.fix.edits[0].replacement == "for"
     assert f.suggestion.startswith("Write 'for'. To leave one of LanguageTool's rules out")
-    assert report.to_dict()["findings"][[x.rule for x in report.findings].index("grammar")]["source_rule"] == \
-        "ENGLISH_WORD_REPEAT_RULE"
+    assert (
+        report.to_dict()["findings"][[x.rule for x in report.findings].index("grammar")]["source_rule"]
+        == "ENGLISH_WORD_REPEAT_RULE"
+    )
 
 
 def test_utf16_offsets_after_emoji_point_at_the_right_column(grammar_linter):
@@ -92,15 +95,15 @@ def test_utf16_offsets_after_emoji_point_at_the_right_column(grammar_linter):
     report = lint(grammar_linter, text)
     [f] = grammar_findings(report)
     line = text.splitlines()[f.line - 1]
-    assert line[f.column - 1:f.end_column - 1] == "a"
-    assert line[f.end_column - 1:].startswith(" honour")
+    assert line[f.column - 1 : f.end_column - 1] == "a"
+    assert line[f.end_column - 1 :].startswith(" honour")
 
 
 def test_match_after_an_emoji_ends_in_the_right_place(grammar_linter):
     text = "Thank you 😀 so so much for the chat."
     report = lint(grammar_linter, text)
     [f] = grammar_findings(report)
-    assert text[f.column - 1:f.end_column - 1] == "so so"
+    assert text[f.column - 1 : f.end_column - 1] == "so so"
 
 
 def test_subject_offsets(grammar_linter):
@@ -137,31 +140,42 @@ def test_no_grammar_config_sends_nothing(stub):
 
 
 def test_unreachable_server_gives_one_note_and_no_findings(tmp_path):
-    url = f"http://127.0.0.1:{_free_port()}"   # nothing listens here
+    url = f"http://127.0.0.1:{_free_port()}"  # nothing listens here
     linter = Linter(Config(grammar={"server": url}))
     started = time.monotonic()
     first = lint(linter, "Thank you for for the tour.")
     second = lint(linter, "It was a honour.")
-    assert time.monotonic() - started < 30      # generous: the point is "no 300 s wait"
+    assert time.monotonic() - started < 30  # generous: the point is "no 300 s wait"
     for report in (first, second):
         assert grammar_findings(report) == []
         assert [n for n in report.notes if n.startswith("grammar check skipped: ")] == [
-            f"grammar check skipped: no LanguageTool server answers at {url} ([Errno 111] Connection refused)"]
+            f"grammar check skipped: no LanguageTool server answers at {url} ([Errno 111] Connection refused)"
+        ]
 
 
 def test_cli_unreachable_server_says_so_once_and_exit_status_is_unchanged(tmp_path):
     port = _free_port()
     (tmp_path / ".followup-lint.yaml").write_text(f"grammar:\n  server: http://127.0.0.1:{port}\n")
-    clean = ("Dear Sam,\n\nThank you for meeting with me on Monday about the analyst role. I remain very "
-             "interested and would be glad to send references.\n\nBest regards,\nJo\n")
+    clean = (
+        "Dear Sam,\n\nThank you for meeting with me on Monday about the analyst role. I remain very "
+        "interested and would be glad to send references.\n\nBest regards,\nJo\n"
+    )
     (tmp_path / "a.txt").write_text(clean)
     (tmp_path / "b.txt").write_text(clean)
     exe = Path(sys.executable).with_name("followup-lint")
-    proc = subprocess.run([str(exe), "--no-cache", "a.txt", "b.txt"], capture_output=True, text=True,
-                          cwd=tmp_path, timeout=180, env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": str(tmp_path)})
+    proc = subprocess.run(
+        [str(exe), "--no-cache", "a.txt", "b.txt"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=180,
+        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": str(tmp_path)},
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     skipped = [line for line in proc.stdout.splitlines() if "grammar check skipped" in line]
-    assert len(skipped) == 1 and skipped[0].startswith("note: grammar check skipped: no LanguageTool server"), proc.stdout
+    assert len(skipped) == 1 and skipped[0].startswith("note: grammar check skipped: no LanguageTool server"), (
+        proc.stdout
+    )
 
 
 class _BrokenHandler(lt_stub.Handler):
@@ -221,7 +235,7 @@ def test_a_bare_requests_error_is_handled_too(stub, monkeypatch):
     import requests
 
     linter = Linter(Config(grammar={"server": stub}))
-    lint(linter, "Thank you for meeting with me on Monday.")   # builds and caches the client
+    lint(linter, "Thank you for meeting with me on Monday.")  # builds and caches the client
     [client] = grammar._clients.values()
 
     def refuse(text):
@@ -229,15 +243,19 @@ def test_a_bare_requests_error_is_handled_too(stub, monkeypatch):
 
     monkeypatch.setattr(client, "check", refuse)
     report = lint(linter, "Thank you for for the tour.")
-    assert f"grammar check skipped: the LanguageTool server at {stub} did not answer (connection reset by peer)" \
+    assert (
+        f"grammar check skipped: the LanguageTool server at {stub} did not answer (connection reset by peer)"
         in report.notes
+    )
 
 
 def test_missing_extra_is_a_note(monkeypatch, stub):
-    monkeypatch.setitem(sys.modules, "language_tool_python", None)   # import fails
+    monkeypatch.setitem(sys.modules, "language_tool_python", None)  # import fails
     report = lint(Linter(Config(grammar={"server": stub})), "Thank you for for the tour.")
-    assert "grammar check skipped: language-tool-python is not installed; run `pip install 'followup-lint[grammar]'`" \
+    assert (
+        "grammar check skipped: language-tool-python is not installed; run `pip install 'followup-lint[grammar]'`"
         in report.notes
+    )
 
 
 def test_public_api_needs_the_explicit_opt_in(tmp_path):

@@ -8,8 +8,21 @@ from followup_lint.run.evaluate import evaluate
 
 
 def _finding(rule, severity, weight):
-    return Finding(rule=rule, severity=severity, weight=weight, title="", message="", suggestion="",
-                   start=0, end=0, line=1, column=1, end_line=1, end_column=1, region="body")
+    return Finding(
+        rule=rule,
+        severity=severity,
+        weight=weight,
+        title="",
+        message="",
+        suggestion="",
+        start=0,
+        end=0,
+        line=1,
+        column=1,
+        end_line=1,
+        end_column=1,
+        region="body",
+    )
 
 
 def test_an_open_warning_is_never_ready():
@@ -31,9 +44,9 @@ def test_every_local_slip_in_a_sentence_is_reported(linter):
     draft = read_text("Hi Sam,\n\nthx for the chat, im gonna send the deck tmrw lol.\n\nBest,\nJo\n", "d.txt")
     report = linter.lint_draft(draft, {"setting": "corporate", "kind": "thank-you"})
     casual = [f for f in report.findings if f.rule == "too-casual"]
-    words = {report_text.lower() for report_text in (draft.text[f.start:f.end] for f in casual)}
+    words = {report_text.lower() for report_text in (draft.text[f.start : f.end] for f in casual)}
     assert {"thx", "gonna", "tmrw", "lol"} <= words
-    assert all(f.fix for f in casual if draft.text[f.start:f.end].lower() in {"thx", "gonna", "tmrw"})
+    assert all(f.fix for f in casual if draft.text[f.start : f.end].lower() in {"thx", "gonna", "tmrw"})
 
 
 def test_spelling_prefers_the_word_people_mean():
@@ -44,7 +57,9 @@ def test_spelling_prefers_the_word_people_mean():
 
 
 def test_micro_f1_counts_labels_of_absent_rules_as_misses(linter, tmp_path):
-    (tmp_path / "a.txt").write_text("Hi Sam,\n\nThank you for the interview. I am very interested in the role.\n\nBest,\nJo\n")
+    (tmp_path / "a.txt").write_text(
+        "Hi Sam,\n\nThank you for the interview. I am very interested in the role.\n\nBest,\nJo\n"
+    )
     (tmp_path / "labels.yaml").write_text("a.txt:\n  expected: [no-such-rule]\n  quality: 4\n")
     result = evaluate(tmp_path, linter)
     assert result["unevaluated_labels"] == {"no-such-rule": 1}

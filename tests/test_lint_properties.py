@@ -18,14 +18,52 @@ from hypothesis import strategies as st
 from followup_lint.model.draft import DraftError
 from followup_lint.read.draft import read_bytes, read_text
 
-PIECES = st.sampled_from([
-    "Dear Ms. Okafor,", "Hi Sam,", "hey", "Thank you for the interview.", "Have you made a decision?",
-    "I really need this job!!", "I'll give you a call.", "salary", "I have another offer.", "Best regards,",
-    "Thanks,", "Jo", "(555) 014-2290", "> quoted line", "On Tue, Nov 3, 2026 at 9:14 AM Dana <d@x.org> wrote:",
-    "-----Original Message-----", "😊", "👩🏽‍💻", "e\u0301", "n\u0303o", "\u2028", "\u2029", "\x85", "\x0b", "\x0c",
-    "\x1c", "\r\n", "\r", "\n", "\n\n", "  ", "\t", "---", "Subject: hi", "definately", "gonna", "ASAP",
-    "\u200b", "\ufeff", "\u00a0", "Zoë", "ﬁ",
-])
+PIECES = st.sampled_from(
+    [
+        "Dear Ms. Okafor,",
+        "Hi Sam,",
+        "hey",
+        "Thank you for the interview.",
+        "Have you made a decision?",
+        "I really need this job!!",
+        "I'll give you a call.",
+        "salary",
+        "I have another offer.",
+        "Best regards,",
+        "Thanks,",
+        "Jo",
+        "(555) 014-2290",
+        "> quoted line",
+        "On Tue, Nov 3, 2026 at 9:14 AM Dana <d@x.org> wrote:",
+        "-----Original Message-----",
+        "😊",
+        "👩🏽‍💻",
+        "e\u0301",
+        "n\u0303o",
+        "\u2028",
+        "\u2029",
+        "\x85",
+        "\x0b",
+        "\x0c",
+        "\x1c",
+        "\r\n",
+        "\r",
+        "\n",
+        "\n\n",
+        "  ",
+        "\t",
+        "---",
+        "Subject: hi",
+        "definately",
+        "gonna",
+        "ASAP",
+        "\u200b",
+        "\ufeff",
+        "\u00a0",
+        "Zoë",
+        "ﬁ",
+    ]
+)
 TEXT = st.lists(st.one_of(PIECES, st.text(max_size=20)), max_size=30).map(" ".join)
 # FOLLOWUP_LINT_PROPERTY_SCALE=50 runs fifty times the examples: a long run outside CI.
 SCALE = int(os.environ.get("FOLLOWUP_LINT_PROPERTY_SCALE", "1"))
@@ -47,8 +85,23 @@ def editor_positions(text: str) -> list[tuple[int, int]]:
 
 
 def facts(report):
-    return [(f.rule, f.severity, f.start, f.end, f.line, f.column, f.end_line, f.end_column, f.decoded, f.message,
-             f.region, repr(f.fix)) for f in report.findings]
+    return [
+        (
+            f.rule,
+            f.severity,
+            f.start,
+            f.end,
+            f.line,
+            f.column,
+            f.end_line,
+            f.end_column,
+            f.decoded,
+            f.message,
+            f.region,
+            repr(f.fix),
+        )
+        for f in report.findings
+    ]
 
 
 def check_report(draft, report) -> None:
@@ -141,7 +194,9 @@ def leaf(draw):
 
 @st.composite
 def emails(draw):
-    subject = draw(st.sampled_from(["Thank you", "=?utf-8?B?VGhhbmsgeW91IPCfmIo=?=", "=?bogus?Q?x?=", "", "Re: Re: hi\n\tfolded"]))
+    subject = draw(
+        st.sampled_from(["Thank you", "=?utf-8?B?VGhhbmsgeW91IPCfmIo=?=", "=?bogus?Q?x?=", "", "Re: Re: hi\n\tfolded"])
+    )
     date = draw(st.sampled_from(["Tue, 10 Nov 2026 09:00:00 +0000", "not a date", "Mon, 31 Feb 2026 9:00", ""]))
     headers = f"From: Jo <jo@example.org>\nTo: sam@example.org\nSubject: {subject}\n"
     if date:
@@ -186,5 +241,6 @@ def test_email_with_crlf_gives_the_same_findings(linter, data):
         b = linter.lint_draft(read_bytes(lf.replace(b"\n", b"\r\n"), "b.eml"))
     except DraftError:
         return
-    assert [(f.rule, f.line, f.column, f.end_line, f.end_column, f.decoded) for f in a.findings] == \
-           [(f.rule, f.line, f.column, f.end_line, f.end_column, f.decoded) for f in b.findings]
+    assert [(f.rule, f.line, f.column, f.end_line, f.end_column, f.decoded) for f in a.findings] == [
+        (f.rule, f.line, f.column, f.end_line, f.end_column, f.decoded) for f in b.findings
+    ]

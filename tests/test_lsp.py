@@ -29,8 +29,9 @@ def make_client() -> LanguageClient:
     from pygls.protocol import default_converter
 
     client = LanguageClient(converter_factory=default_converter)
-    register_lsp_features(client, {k: v for k, v in DEFAULT_CLIENT_FEATURES.items()
-                                   if k != types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS})
+    register_lsp_features(
+        client, {k: v for k, v in DEFAULT_CLIENT_FEATURES.items() if k != types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS}
+    )
     client.published, client.scores = [], []
 
     @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
@@ -55,10 +56,17 @@ def workspace(tmp_path_factory):
 
 @pytest_lsp.fixture(scope="module", config=CONFIG)
 async def client(lsp_client: LanguageClient, workspace):
-    await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=types.ClientCapabilities(workspace=types.WorkspaceClientCapabilities(
-            workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True))),
-        root_uri=workspace.as_uri(), workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="ws")]))
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=types.ClientCapabilities(
+                workspace=types.WorkspaceClientCapabilities(
+                    workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True)
+                )
+            ),
+            root_uri=workspace.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="ws")],
+        )
+    )
     yield
     await lsp_client.shutdown_session()
 
@@ -77,10 +85,12 @@ async def until(predicate, what):
 
 async def diagnostics(client, uri, version, after=0):
     """The diagnostics published for this version of the document (after the n-th message)."""
+
     def find():
         for params in client.published[after:]:
             if params.uri == uri and params.version == version:
                 return [params.diagnostics]
+
     return (await until(find, f"diagnostics for {uri} v{version}"))[0]
 
 
@@ -94,19 +104,27 @@ def rules(diags):
 
 def open_doc(client, path: Path, text: str, language="plaintext", version=1):
     path.write_text(text, encoding="utf-8")
-    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
-        uri=path.as_uri(), language_id=language, version=version, text=text)))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=path.as_uri(), language_id=language, version=version, text=text)
+        )
+    )
     return path.as_uri()
 
 
 def change(client, uri, version, text):
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
 
 
 def close(client, uri):
-    client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
 
 
 def apply_edits(text: str, edits) -> str:
@@ -114,7 +132,7 @@ def apply_edits(text: str, edits) -> str:
     lines = text.splitlines(keepends=True) or [""]
 
     def offset(pos):
-        before = sum(len(l) for l in lines[:pos.line])
+        before = sum(len(l) for l in lines[: pos.line])
         line = lines[pos.line] if pos.line < len(lines) else ""
         units = 0
         for i, ch in enumerate(line):
@@ -124,7 +142,7 @@ def apply_edits(text: str, edits) -> str:
         return before + len(line)
 
     for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
-        text = text[:offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end):]
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
     return text
 
 
@@ -137,9 +155,13 @@ def action_edits(action, uri):
 
 
 async def code_actions(client, uri, diagnostic):
-    return await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), range=diagnostic.range,
-        context=types.CodeActionContext(diagnostics=[diagnostic])))
+    return await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
 
 
 DRAFT = """Dear Ms. Okafor,
@@ -190,14 +212,18 @@ async def test_change_hover_and_a_safe_fix(client: LanguageClient, workspace):
     assert rules(diags) == ["pushy", "too-casual"]
 
     pushy = next(d for d in diags if d.code == "pushy")
-    hover = await client.text_document_hover_async(types.HoverParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), position=pushy.range.start))
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=pushy.range.start)
+    )
     assert hover.contents.kind == types.MarkupKind.Markdown
-    assert "Hiring decisions take time" in hover.contents.value          # the rule's rationale
+    assert "Hiring decisions take time" in hover.contents.value  # the rule's rationale
     assert "**Instead:** Ask whether they need anything else" in hover.contents.value
-    assert "when you have a moment" in hover.contents.value              # the fix on offer
-    nothing = await client.text_document_hover_async(types.HoverParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=5, character=1)))
+    assert "when you have a moment" in hover.contents.value  # the fix on offer
+    nothing = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=5, character=1)
+        )
+    )
     assert nothing is None
 
     casual = next(d for d in diags if d.code == "too-casual")
@@ -218,8 +244,11 @@ async def test_a_lone_surrogate_in_the_buffer_is_linted_not_a_crash(client: Lang
     # UnicodeEncodeError in spaCy. It reads as U+FFFD, at the same position.
     text = "Hi Sam,\n\nThank you \ud800 for the chat. Please reply ASAP.\n\nBest,\nJo\n"
     uri = (workspace / "surrogate.txt").as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
-        uri=uri, language_id="plaintext", version=1, text=text)))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="plaintext", version=1, text=text)
+        )
+    )
     diags = await diagnostics(client, uri, 1)
     assert "pushy" in rules(diags)
     pushy = next(d for d in diags if d.code == "pushy")
@@ -228,8 +257,10 @@ async def test_a_lone_surrogate_in_the_buffer_is_linted_not_a_crash(client: Lang
 
 
 async def test_unsafe_fix_and_ignore_rule_actions(client: LanguageClient, workspace):
-    text = ("Hi Sam,\n\nThank you for the chat; I'm keen on the role. Have you made a decision yet? "
-            "Happy to send references.\n\nBest,\nJo\n")
+    text = (
+        "Hi Sam,\n\nThank you for the chat; I'm keen on the role. Have you made a decision yet? "
+        "Happy to send references.\n\nBest,\nJo\n"
+    )
     uri = open_doc(client, workspace / "unsafe.md", text, language="markdown")
     (pushy,) = findings(await diagnostics(client, uri, 1))
     actions = await code_actions(client, uri, pushy)
@@ -266,51 +297,72 @@ async def test_a_burst_of_changes_is_coalesced(client: LanguageClient, workspace
 async def test_config_file_change_relints_open_drafts(client: LanguageClient, workspace):
     folder = workspace / "project"
     folder.mkdir()
-    uri = open_doc(client, folder / "draft.txt", "Hi Sam,\n\nThank you for the chat; I'm keen on the role. "
-                                                 "Have you made a decision yet? Happy to send references.\n\nBest,\nJo\n")
+    uri = open_doc(
+        client,
+        folder / "draft.txt",
+        "Hi Sam,\n\nThank you for the chat; I'm keen on the role. "
+        "Have you made a decision yet? Happy to send references.\n\nBest,\nJo\n",
+    )
     assert rules(await diagnostics(client, uri, 1)) == ["pushy"]
     mark = len(client.published)
     config = folder / ".followup-lint.yaml"
     config.write_text("ignore: [pushy]\n")
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
-        changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Created)]))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Created)]
+        )
+    )
     assert findings(await diagnostics(client, uri, 1, after=mark)) == []
 
     mark = len(client.published)
     config.write_text("ignore: [pushy, bogus-rule]\n")  # a mistake shows where the user looks
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
-        changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Changed)]))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
     (problem,) = await diagnostics(client, uri, 1, after=mark)
     assert problem.severity == types.DiagnosticSeverity.Error and "bogus-rule" in problem.message
     close(client, uri)
 
 
 async def test_settings_override_select_and_ignore(client: LanguageClient, workspace):
-    text = ("hey Sam,\n\nThank you for the chat; I'm keen on the role. Have you made a decision yet? "
-            "Happy to send references.\n\nBest,\nJo\n")
+    text = (
+        "hey Sam,\n\nThank you for the chat; I'm keen on the role. Have you made a decision yet? "
+        "Happy to send references.\n\nBest,\nJo\n"
+    )
     uri = open_doc(client, workspace / "settings.txt", text)
     assert rules(await diagnostics(client, uri, 1)) == ["pushy", "too-casual"]
     mark = len(client.published)
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"followup-lint": {"ignore": ["pushy"], "scoreDiagnostic": False}}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"followup-lint": {"ignore": ["pushy"], "scoreDiagnostic": False}})
+    )
     diags = await diagnostics(client, uri, 1, after=mark)
     assert [d.code for d in diags] == ["too-casual"]  # and no score diagnostic
     mark = len(client.published)
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"followup-lint": {"ignore": None, "select": ["pushy"], "scoreDiagnostic": True}}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(
+            settings={"followup-lint": {"ignore": None, "select": ["pushy"], "scoreDiagnostic": True}}
+        )
+    )
     assert rules(await diagnostics(client, uri, 1, after=mark)) == ["pushy"]
-    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
-        settings={"followup-lint": {"select": None}}))
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"followup-lint": {"select": None}})
+    )
     close(client, uri)
 
 
 async def test_email_buffer_with_an_encoded_body(client: LanguageClient, workspace):
     import base64
 
-    body = base64.encodebytes(b"Hi Sam,\n\nThank you for the chat; I'm keen on the role. Have you decided? "
-                              b"Happy to send references.\n\nBest,\nJo\n")
-    text = ("Subject: Thanks\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
-            + body.decode())
+    body = base64.encodebytes(
+        b"Hi Sam,\n\nThank you for the chat; I'm keen on the role. Have you decided? "
+        b"Happy to send references.\n\nBest,\nJo\n"
+    )
+    text = (
+        "Subject: Thanks\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+        + body.decode()
+    )
     uri = open_doc(client, workspace / "mail.eml", text, language="mail")
     (pushy,) = findings(await diagnostics(client, uri, 1))
     assert pushy.code == "pushy" and "decoded email body" in pushy.message
@@ -333,14 +385,20 @@ async def test_a_draft_that_cannot_be_linted_is_one_error_on_its_line(client: La
     close(client, uri)
 
 
-
 @pytest_lsp.fixture(scope="module", config=CONFIG)
 async def utf8_client(lsp_client: LanguageClient, workspace):
     """A second server: a client that prefers UTF-8 positions and starts with settings."""
-    lsp_client.initialized = await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=types.ClientCapabilities(general=types.GeneralClientCapabilities(
-            position_encodings=[types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16])),
-        root_uri=workspace.as_uri(), initialization_options={"ignore": ["pushy"], "scoreDiagnostic": False}))
+    lsp_client.initialized = await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=types.ClientCapabilities(
+                general=types.GeneralClientCapabilities(
+                    position_encodings=[types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16]
+                )
+            ),
+            root_uri=workspace.as_uri(),
+            initialization_options={"ignore": ["pushy"], "scoreDiagnostic": False},
+        )
+    )
     yield
     await lsp_client.shutdown_session()
 
@@ -349,12 +407,15 @@ async def test_initialization_options_and_utf8_positions(utf8_client: LanguageCl
     assert utf8_client.initialized.capabilities.position_encoding == types.PositionEncodingKind.Utf8
     uri = "untitled:Untitled-1"  # never saved: the language id says it is Markdown
     text = "Hi Zoë,\n\nThank you for the café tour 😊; I'm keen on the role. Have you decided?\n\nBest,\nJo\n"
-    utf8_client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
-        uri=uri, language_id="markdown", version=1, text=text)))
+    utf8_client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text)
+        )
+    )
     (emoji,) = await diagnostics(utf8_client, uri, 1)  # pushy ignored, no score hint
     line = text.split("\n")[2]
     assert emoji.code == "too-casual"
-    assert emoji.range.start.character == len(line[:line.index("😊")].encode("utf-8"))
+    assert emoji.range.start.character == len(line[: line.index("😊")].encode("utf-8"))
     assert emoji.range.end.character - emoji.range.start.character == 4  # one emoji, four bytes
     close(utf8_client, uri)
 
@@ -417,18 +478,31 @@ vim.cmd("qa!")
 @pytest.mark.skipif(shutil.which("nvim") is None, reason="Neovim is not installed (apt-get install neovim)")
 async def test_readme_neovim_snippet_in_headless_neovim(tmp_path):
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    section = readme[readme.index("**Neovim**"):]
+    section = readme[readme.index("**Neovim**") :]
     (tmp_path / "init.lua").write_text(re.search(r"```lua\n(.*?)```", section, re.S).group(1))
     errorformat = re.search(r"The error format is\s+`([^`]+)`", readme).group(1)
     (tmp_path / "check.lua").write_text(NVIM_CHECK)
     draft = tmp_path / "draft.txt"
-    draft.write_text("Dear Ms. Okafor,\n\nThank you for the tour of the lab; I am very interested in the role. "
-                     "Have you made a decision yet? Happy to send references.\n\nBest regards,\nJun\n")
-    env = {**os.environ, "PATH": f"{BIN.parent}{os.pathsep}{os.environ.get('PATH', '')}",
-           "CHECK_OUT": str(tmp_path / "out.txt"), "ERRORFORMAT": errorformat, "NO_COLOR": "1"}
-    proc = await asyncio.to_thread(subprocess.run, ["nvim", "--headless", "-u", "init.lua", "draft.txt",
-                                                    "-c", "luafile check.lua"],
-                                   cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    draft.write_text(
+        "Dear Ms. Okafor,\n\nThank you for the tour of the lab; I am very interested in the role. "
+        "Have you made a decision yet? Happy to send references.\n\nBest regards,\nJun\n"
+    )
+    env = {
+        **os.environ,
+        "PATH": f"{BIN.parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "CHECK_OUT": str(tmp_path / "out.txt"),
+        "ERRORFORMAT": errorformat,
+        "NO_COLOR": "1",
+    }
+    proc = await asyncio.to_thread(
+        subprocess.run,
+        ["nvim", "--headless", "-u", "init.lua", "draft.txt", "-c", "luafile check.lua"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     out = (tmp_path / "out.txt").read_text() if (tmp_path / "out.txt").exists() else ""
     assert "appeared true" in out, (out, proc.stderr)
     assert "diag 3:79 2 'made a decision' puts the interviewer on the spot" in out
@@ -439,8 +513,10 @@ async def test_readme_neovim_snippet_in_headless_neovim(tmp_path):
     assert "qf w 3:79 [pushy] 'made a decision' puts the interviewer on the spot" in out
 
 
-PUSHY = ("Hi Sam,\n\nThank you for the chat; I'm keen on the role. Have you made a decision yet? "
-         "Happy to send references.\n\nBest,\nJo\n")
+PUSHY = (
+    "Hi Sam,\n\nThank you for the chat; I'm keen on the role. Have you made a decision yet? "
+    "Happy to send references.\n\nBest,\nJo\n"
+)
 
 
 async def test_ignore_rule_first_offers_the_config_and_creates_it(client: LanguageClient, workspace):
@@ -454,22 +530,28 @@ async def test_ignore_rule_first_offers_the_config_and_creates_it(client: Langua
         (pushy,) = findings(await diagnostics(client, uri, 1))
         actions = await code_actions(client, uri, pushy)
         ignores = [a for a in actions if a.title.startswith("Ignore pushy")]
-        assert [a.title for a in ignores] == ["Ignore pushy for this draft (new ../.followup-lint.yaml: per-file-ignores)",
-                                              "Ignore pushy for this draft (front matter)"]
+        assert [a.title for a in ignores] == [
+            "Ignore pushy for this draft (new ../.followup-lint.yaml: per-file-ignores)",
+            "Ignore pushy for this draft (front matter)",
+        ]
         # A CodeAction whose `command` is a Command (no edit: the server writes the file).
         # lsprotocol's client-side hook reads any action with a `command` key as a bare
         # Command and puts the inner object's repr in its `command` string: read it back.
         first = ignores[0]
-        command = ast.literal_eval(first.command) if isinstance(first, types.Command) else \
-            {"command": first.command.command, "arguments": first.command.arguments}
+        command = (
+            ast.literal_eval(first.command)
+            if isinstance(first, types.Command)
+            else {"command": first.command.command, "arguments": first.command.arguments}
+        )
         assert command["command"] == "followup-lint.ignoreInConfig"
         mark = len(client.published)
-        done = await client.workspace_execute_command_async(types.ExecuteCommandParams(
-            command=command["command"], arguments=command["arguments"]))
+        done = await client.workspace_execute_command_async(
+            types.ExecuteCommandParams(command=command["command"], arguments=command["arguments"])
+        )
         assert done["changed"] if isinstance(done, dict) else done.changed
         assert config.read_text() == 'per-file-ignores:\n  "clean/acme.txt": [pushy]\n'
-        assert findings(await diagnostics(client, uri, 1, after=mark)) == []   # linted again, pushy gone
-        assert (workspace / "clean" / "acme.txt").read_text() == PUSHY       # the email untouched
+        assert findings(await diagnostics(client, uri, 1, after=mark)) == []  # linted again, pushy gone
+        assert (workspace / "clean" / "acme.txt").read_text() == PUSHY  # the email untouched
     finally:
         close(client, uri)
         config.unlink(missing_ok=True)
@@ -489,12 +571,14 @@ async def test_ignore_rule_edits_an_open_config_buffer(client: LanguageClient, w
     (doc_edit,) = first.edit.document_changes
     assert doc_edit.text_document.uri == config_uri and doc_edit.text_document.version == 1
     edited = apply_edits(config_text, doc_edit.edits)
-    assert edited == ('# my settings\nignore: [too-long]\nper-file-ignores:\n  "globex.txt": [pushy]\n'
-                      "  old.txt: [needy]\n")
+    assert edited == (
+        '# my settings\nignore: [too-long]\nper-file-ignores:\n  "globex.txt": [pushy]\n  old.txt: [needy]\n'
+    )
     mark = len(client.published)
-    config.write_text(edited)   # the user saves the buffer
-    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
-        changes=[types.FileEvent(uri=config_uri, type=types.FileChangeType.Changed)]))
+    config.write_text(edited)  # the user saves the buffer
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=config_uri, type=types.FileChangeType.Changed)])
+    )
     assert findings(await diagnostics(client, uri, 1, after=mark)) == []
     close(client, uri)
     close(client, config_uri)

@@ -25,8 +25,12 @@ from followup_lint.rulefiles.loader import builtin_rules
 sys.path.insert(0, str(Path(__file__).parent))
 import lt_stub  # noqa: E402
 
-RICH = {"interviewer": "Dana Whitfield", "company": "Larkspur Health", "role": "Patient Services Coordinator",
-        "interview_date": dt.date(2026, 11, 10)}
+RICH = {
+    "interviewer": "Dana Whitfield",
+    "company": "Larkspur Health",
+    "role": "Patient Services Coordinator",
+    "interview_date": dt.date(2026, 11, 10),
+}
 
 HOLE = re.compile(r"\{[\w!:.%]*\}")
 DOUBLED = re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE)
@@ -96,19 +100,27 @@ def test_every_text_of_every_rule_reads_right(full_linter, rule):
     texts.append(("explain", _prose_of_explain(explain_rule(rule))))
     texts.append(("explain --verbose", _prose_of_explain(explain_rule(rule, verbose=True))))
     help_ = sarif._help(rule)
-    texts += [("sarif help text", help_["text"]), ("sarif help markdown", help_["markdown"]),
-              ("title", rule.title), ("rationale", rule.rationale)]
+    texts += [
+        ("sarif help text", help_["text"]),
+        ("sarif help markdown", help_["markdown"]),
+        ("title", rule.title),
+        ("rationale", rule.rationale),
+    ]
     bad = [f"{where}: {p}: {text!r}" for where, text in texts for p in problems(text)]
     assert not bad, "\n".join(bad)
 
 
 def test_the_checks_catch_the_holes_the_issue_found():
     assert problems("{advice}To leave one of LanguageTool's rules out")
-    assert problems("the earliest good date is Fri 13 Nov (the day after the reply promised by or a week after the interview).")
+    assert problems(
+        "the earliest good date is Fri 13 Nov (the day after the reply promised by or a week after the interview)."
+    )
     assert problems("Thank you for for meeting me")
     assert problems("within 2 days ()")
-    assert not problems("This check-in goes out 2 days too early; the earliest good date is Tue 17 Nov 2026, "
-                        "a week after the interview.")
+    assert not problems(
+        "This check-in goes out 2 days too early; the earliest good date is Tue 17 Nov 2026, "
+        "a week after the interview."
+    )
 
 
 def test_too_early_names_the_bound_it_used(linter):
@@ -120,11 +132,15 @@ def test_too_early_names_the_bound_it_used(linter):
     for name, ctx in (("week", by_week), ("promise", by_promise), ("one", one_day)):
         (f,) = [f for f in linter.lint_draft(read_text(draft, "d.txt"), ctx).findings if f.rule == "too-early"]
         messages[name] = f.message
-    assert messages["week"] == ("This check-in goes out 3 days too early; the earliest good date is "
-                                "Tue 17 Nov 2026, a week after the interview.")
-    assert messages["promise"] == ("This check-in goes out 3 days too early; the earliest good date is "
-                                   "Sat 21 Nov 2026, the day after the date they said you would hear. "
-                                   "That is a Saturday; Mon 23 Nov 2026 is the next working day.")  # issue 18, item 12
+    assert messages["week"] == (
+        "This check-in goes out 3 days too early; the earliest good date is "
+        "Tue 17 Nov 2026, a week after the interview."
+    )
+    assert messages["promise"] == (
+        "This check-in goes out 3 days too early; the earliest good date is "
+        "Sat 21 Nov 2026, the day after the date they said you would hear. "
+        "That is a Saturday; Mon 23 Nov 2026 is the next working day."
+    )  # issue 18, item 12
     assert messages["one"].startswith("This check-in goes out 1 day too early;")
 
 

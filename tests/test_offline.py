@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
-DENSE = ("Notwithstanding the considerable organizational complexity inherent in multinational regulatory "
-         "compliance frameworks, I remain particularly enthusiastic regarding opportunities to operationalize "
-         "comprehensive governance methodologies across your institution's strategic modernization initiatives.")
+DENSE = (
+    "Notwithstanding the considerable organizational complexity inherent in multinational regulatory "
+    "compliance frameworks, I remain particularly enthusiastic regarding opportunities to operationalize "
+    "comprehensive governance methodologies across your institution's strategic modernization initiatives."
+)
 
 GUARD = textwrap.dedent("""
     import socket
@@ -59,10 +61,14 @@ def test_textstat_has_its_dictionary_offline(no_internet):
 
 
 def _run_guarded(args, tmp_path):
-    code = GUARD + "import sys\nfrom followup_lint.cli.main import main\nsys.argv=['followup-lint']+sys.argv[1:]\nmain()\n"
+    code = (
+        GUARD + "import sys\nfrom followup_lint.cli.main import main\nsys.argv=['followup-lint']+sys.argv[1:]\nmain()\n"
+    )
     script = tmp_path / "guarded.py"
     script.write_text(code)
-    return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, timeout=180, cwd=tmp_path)
+    return subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, timeout=180, cwd=tmp_path
+    )
 
 
 @pytest.mark.slow
@@ -81,7 +87,13 @@ def test_cli_runs_with_no_network_namespace(tmp_path):
         pytest.skip("unprivileged network namespaces are not available here")
     (tmp_path / "d.txt").write_text(f"Dear Sam,\n\n{DENSE} {DENSE}\n\nBest,\nJo\n")
     exe = Path(sys.executable).with_name("followup-lint")
-    proc = subprocess.run(["unshare", "-rn", str(exe), "d.txt"], capture_output=True, text=True, cwd=tmp_path,
-                          timeout=180, env={**os.environ, "NO_COLOR": "1"})
+    proc = subprocess.run(
+        ["unshare", "-rn", str(exe), "d.txt"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=180,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
     assert proc.returncode == 1, proc.stderr
     assert "[hard-to-read]" in proc.stdout

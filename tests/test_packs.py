@@ -64,8 +64,9 @@ def house_linter():
     return Linter(Config(root=ROOT, packs=[str(HOUSE)]), select=["house-rules"])
 
 
-@pytest.mark.parametrize("rule,expect,index,text,context", HOUSE_CASES,
-                         ids=[f"{r.id}-{e}-{i}" for r, e, i, _t, _c in HOUSE_CASES])
+@pytest.mark.parametrize(
+    "rule,expect,index,text,context", HOUSE_CASES, ids=[f"{r.id}-{e}-{i}" for r, e, i, _t, _c in HOUSE_CASES]
+)
 def test_example_pack_examples(house_linter, rule, expect, index, text, context):
     result = run_example(house_linter, rule, expect, index, text, context)
     assert result.ok, f"{rule.id} should {'fire' if expect == 'fires' else 'pass'} on: {text!r}\n  {result.detail}"
@@ -92,11 +93,14 @@ def test_pack_yaml_name_prefixes_ids(tmp_path):
     assert "coach/no-hope" in ids and not any(i.startswith("some_folder") for i in ids)
 
 
-@pytest.mark.parametrize("text,line,needle", [
-    ("name: Bad Name\n", 1, "not a usable pack name"),
-    ("name: coach\nversion: 2\n", 2, "unknown key 'version'"),
-    ("name: [coach\n", 2, "invalid YAML"),
-])
+@pytest.mark.parametrize(
+    "text,line,needle",
+    [
+        ("name: Bad Name\n", 1, "not a usable pack name"),
+        ("name: coach\nversion: 2\n", 2, "unknown key 'version'"),
+        ("name: [coach\n", 2, "invalid YAML"),
+    ],
+)
 def test_bad_pack_yaml_is_path_line(tmp_path, text, line, needle):
     folder = tmp_path / "coach"
     rule_file(folder)
@@ -163,7 +167,8 @@ def test_builtin_and_pack_options_severity_and_enabled_are_overridable(tmp_path)
         "  too-long: {max_words: 200}\n"
         "  house-rules/one-exclamation: {max_exclamations: 2}\n"
         "  house-rules/job-reference: {severity: warning, weight: 1}\n"
-        "  interest-missing: {enabled: false}\n")
+        "  interest-missing: {enabled: false}\n"
+    )
     cfg = load(tmp_path / ".followup-lint.yaml")
     fired = _rules_fired(cfg, LOUD)
     assert "too-long" not in fired and "house-rules/one-exclamation" not in fired
@@ -192,16 +197,34 @@ def test_installed_example_package_is_found_through_its_entry_point(tmp_path):
     source = tmp_path / "src"
     shutil.copytree(PACKAGE, source, ignore=shutil.ignore_patterns("__pycache__", "build", "*.egg-info"))
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation", "-q",
-                    "--target", str(target), str(source)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "--target",
+            str(target),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+    )
     assert (target / "followup_lint_acme" / "no-just-checking.yaml").is_file()
     project = tmp_path / "project"
     project.mkdir()
     (project / ".followup-lint.yaml").write_text("packs: [acme]\n")
-    (project / "draft.txt").write_text("Dear Sam,\n\nJust checking in on the analyst role. I am still keen.\n\nBest,\nJo\n")
+    (project / "draft.txt").write_text(
+        "Dear Sam,\n\nJust checking in on the analyst role. I am still keen.\n\nBest,\nJo\n"
+    )
     env = _env(target)
 
-    out = subprocess.run(CLI + ["--no-cache", "--format", "json", "draft.txt"], cwd=project, env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        CLI + ["--no-cache", "--format", "json", "draft.txt"], cwd=project, env=env, capture_output=True, text=True
+    )
     assert out.returncode == 1, out.stderr
     assert "acme/no-just-checking" in [f["rule"] for f in json.loads(out.stdout)["files"][0]["findings"]]
 
@@ -231,10 +254,13 @@ def test_entry_point_may_name_a_callable_returning_the_folder(tmp_path):
     package = site / "coachpack"
     rule_file(package / "rules_here")
     (package / "__init__.py").write_text(
-        "from pathlib import Path\n\ndef pack_dir():\n    return Path(__file__).parent / 'rules_here'\n")
+        "from pathlib import Path\n\ndef pack_dir():\n    return Path(__file__).parent / 'rules_here'\n"
+    )
     _dist_info(site, "coach-pack", "coach = coachpack:pack_dir")
     (tmp_path / ".followup-lint.yaml").write_text("packs: [coach]\n")
-    (tmp_path / "d.txt").write_text("Dear Sam,\n\nThank you for the interview. I hope to join the team; I am keen.\n\nBest,\nJo\n")
+    (tmp_path / "d.txt").write_text(
+        "Dear Sam,\n\nThank you for the interview. I hope to join the team; I am keen.\n\nBest,\nJo\n"
+    )
     out = subprocess.run(CLI + ["--no-cache", "d.txt"], cwd=tmp_path, env=_env(site), capture_output=True, text=True)
     assert "[coach/no-hope]" in out.stdout, out.stdout + out.stderr
 
@@ -265,13 +291,16 @@ def test_yaml_tags_that_would_run_code_are_refused(tmp_path):
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("message,needle", [
-    ("{match.__class__.__init__.__globals__}", "attributes and indexes are not allowed"),
-    ("{match[0]}", "attributes and indexes are not allowed"),
-    ("{match:>999999999}", "use a short format"),
-    ("{match!a}", "only !r and !s"),
-    ("unbalanced { brace", "literal braces"),
-])
+@pytest.mark.parametrize(
+    "message,needle",
+    [
+        ("{match.__class__.__init__.__globals__}", "attributes and indexes are not allowed"),
+        ("{match[0]}", "attributes and indexes are not allowed"),
+        ("{match:>999999999}", "use a short format"),
+        ("{match!a}", "only !r and !s"),
+        ("unbalanced { brace", "literal braces"),
+    ],
+)
 def test_message_templates_only_fill_in_values(tmp_path, message, needle):
     path = rule_file(tmp_path / "pack")
     path.write_text(path.read_text().replace('"{match!r} is not allowed."', json.dumps(message)))
@@ -280,12 +309,15 @@ def test_message_templates_only_fill_in_values(tmp_path, message, needle):
     assert f"{path}:5: " in str(exc.value) and needle in str(exc.value), str(exc.value)
 
 
-@pytest.mark.parametrize("pattern", [
-    r"regex: '(a+)+$'",
-    r"regex: '(\w+\s?)*!'",
-    r"regex: '(?:aa|a)+b'",
-    r"tokens: [{TEXT: {REGEX: '^(\d+\.?)+$'}}]",
-])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"regex: '(a+)+$'",
+        r"regex: '(\w+\s?)*!'",
+        r"regex: '(?:aa|a)+b'",
+        r"tokens: [{TEXT: {REGEX: '^(\d+\.?)+$'}}]",
+    ],
+)
 def test_catastrophic_regexes_are_refused_with_path_and_line(tmp_path, pattern):
     path = rule_file(tmp_path / "pack", pattern=pattern)
     with pytest.raises(RuleError) as exc:
@@ -293,14 +325,30 @@ def test_catastrophic_regexes_are_refused_with_path_and_line(tmp_path, pattern):
     assert f"{path}:8: regex refused: " in str(exc.value), str(exc.value)
 
 
-@pytest.mark.parametrize("pattern,risky", [
-    (r"(a+)+$", True), (r"(a*)*b", True), (r"(\w+\s?)+$", True), (r"(\d+\.?)+x", True),
-    (r"(?:\s*\w+)*$", True), (r"(a+){0,50}b", True), (r"(a+|b)+c", True), (r"(a|a)*b", True),
-    (r"(?:aa|a)+b", True), (r"(?:foo|f\w+)+!", True),
-    (r"(\w+\s)+", False), (r"(?:[^,]+,)*", False), (r"\d{1,3}(?:,\d{3})*", False), (r"(?:\w+\s+){0,3}end", False),
-    (r"\b[A-Z]{2,4}-\d{3,6}\b", False), (r"(?>a+)+b", False), (r"(?:a++)+b", False), (r"(?:ab|cd)+", False),
-    (r"(\w|\d)+!", False),   # Python folds it into [\w\d]+: linear per position
-])
+@pytest.mark.parametrize(
+    "pattern,risky",
+    [
+        (r"(a+)+$", True),
+        (r"(a*)*b", True),
+        (r"(\w+\s?)+$", True),
+        (r"(\d+\.?)+x", True),
+        (r"(?:\s*\w+)*$", True),
+        (r"(a+){0,50}b", True),
+        (r"(a+|b)+c", True),
+        (r"(a|a)*b", True),
+        (r"(?:aa|a)+b", True),
+        (r"(?:foo|f\w+)+!", True),
+        (r"(\w+\s)+", False),
+        (r"(?:[^,]+,)*", False),
+        (r"\d{1,3}(?:,\d{3})*", False),
+        (r"(?:\w+\s+){0,3}end", False),
+        (r"\b[A-Z]{2,4}-\d{3,6}\b", False),
+        (r"(?>a+)+b", False),
+        (r"(?:a++)+b", False),
+        (r"(?:ab|cd)+", False),
+        (r"(\w|\d)+!", False),  # Python folds it into [\w\d]+: linear per position
+    ],
+)
 def test_regex_guard_tells_exponential_shapes_from_safe_ones(pattern, risky):
     if risky:
         with pytest.raises(regex_guard.RegexRisk):
@@ -334,7 +382,9 @@ def _long_draft():
 def _check_skipped(report, tmp_path):
     notes = [n for n in report.notes if "bang/shout" in n]
     assert len(notes) == 1, report.notes
-    assert notes[0].startswith(f"{tmp_path / SLOW_RULE_PACK / 'shout.yaml'}:8: rule 'bang/shout' skipped for this draft: regex `\\w+!` ran past")
+    assert notes[0].startswith(
+        f"{tmp_path / SLOW_RULE_PACK / 'shout.yaml'}:8: rule 'bang/shout' skipped for this draft: regex `\\w+!` ran past"
+    )
     assert "bang/shout" not in {f.rule for f in report.findings}
     assert {"thanks-missing", "interest-missing"} <= {f.rule for f in report.findings}  # the other rules still ran
 
@@ -342,7 +392,9 @@ def _check_skipped(report, tmp_path):
 def test_a_slow_regex_is_cut_off_and_reported(slow_rule_linter, tmp_path):
     _check_skipped(slow_rule_linter.lint_draft(_long_draft()), tmp_path)
     # Short drafts stay well inside the budget: the rule works.
-    report = slow_rule_linter.lint_draft(read_text("Dear Sam,\n\nThank you, wow! I am keen on the role.\n\nBest,\nJo\n", "s.txt"))
+    report = slow_rule_linter.lint_draft(
+        read_text("Dear Sam,\n\nThank you, wow! I am keen on the role.\n\nBest,\nJo\n", "s.txt")
+    )
     assert "bang/shout" in {f.rule for f in report.findings} and not report.notes
 
 

@@ -34,14 +34,19 @@ BAD = "Hi Sam,\n\nHave you made a decision yet? I need an answer ASAP.\n\nThanks
 MIDDLING = GOOD.replace("If it would help, I'm happy to send", "Could you let me know by Friday? I can send")
 
 
-IDENTITY = {"GIT_AUTHOR_NAME": "Jun Park", "GIT_AUTHOR_EMAIL": "jun@example.org",
-            "GIT_COMMITTER_NAME": "Jun Park", "GIT_COMMITTER_EMAIL": "jun@example.org"}
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "Jun Park",
+    "GIT_AUTHOR_EMAIL": "jun@example.org",
+    "GIT_COMMITTER_NAME": "Jun Park",
+    "GIT_COMMITTER_EMAIL": "jun@example.org",
+}
 
 
 def _git(cwd, *args, check=True):
     # A machine without a git identity (a fresh CI box) can still commit.
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=check,
-                          env={**os.environ, **IDENTITY})
+    return subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=check, env={**os.environ, **IDENTITY}
+    )
 
 
 def _snapshot(dest: Path) -> str:
@@ -77,7 +82,7 @@ def env(tmp_path_factory):
     base = tmp_path_factory.mktemp("precommit")
     return {
         **os.environ,
-        "PRE_COMMIT_HOME": str(base / "pre-commit-home"),   # a fresh hook environment
+        "PRE_COMMIT_HOME": str(base / "pre-commit-home"),  # a fresh hook environment
         "FOLLOWUP_LINT_CACHE_DIR": str(base / "results-cache"),
         **IDENTITY,
         "NO_COLOR": "1",
@@ -99,15 +104,17 @@ def drafts_repo(tmp_path, hook_repo, env):
     (repo / "README.md").write_text("# My applications\n\nHave you made a decision yet? ASAP!!!\n")
     _git(repo, "add", ".pre-commit-config.yaml", "README.md")
     _git(repo, "commit", "-q", "--no-verify", "-m", "config")
-    proc = subprocess.run([sys.executable, "-m", "pre_commit", "install"], cwd=repo, env=env,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "install"], cwd=repo, env=env, capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return repo
 
 
 def _commit(repo, env, message):
-    return subprocess.run(["git", "commit", "-m", message], cwd=repo, env=env, capture_output=True,
-                          text=True, timeout=900)
+    return subprocess.run(
+        ["git", "commit", "-m", message], cwd=repo, env=env, capture_output=True, text=True, timeout=900
+    )
 
 
 def test_a_bad_draft_is_refused_and_a_good_one_is_committed(drafts_repo, env):
@@ -132,8 +139,14 @@ def test_a_bad_draft_is_refused_and_a_good_one_is_committed(drafts_repo, env):
 
 
 def test_documents_named_in_capitals_are_not_drafts(drafts_repo, env):
-    proc = subprocess.run([sys.executable, "-m", "pre_commit", "run", "followup-lint", "--all-files", "--verbose"],
-                          cwd=drafts_repo, env=env, capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "followup-lint", "--all-files", "--verbose"],
+        cwd=drafts_repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     # README.md would fail (pushy, needy) but is skipped: no files to check.
     assert proc.returncode == 0 and "(no files to check)Skipped" in proc.stdout, proc.stdout + proc.stderr
 
@@ -145,8 +158,14 @@ def test_the_score_gate_shows_findings_but_blocks_only_a_low_score(drafts_repo, 
     (drafts_repo / "umbrella.txt").write_text(BAD)
 
     def gate(*files):
-        return subprocess.run([sys.executable, "-m", "pre_commit", "run", "followup-lint-score", "--verbose", "--files", *files],
-                              cwd=drafts_repo, env=env, capture_output=True, text=True, timeout=900)
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "run", "followup-lint-score", "--verbose", "--files", *files],
+            cwd=drafts_repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
 
     proc = gate("initech.txt")
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -168,10 +187,18 @@ def test_the_configs_exclude_holds_under_pre_commit(drafts_repo, hook_repo, env)
     (drafts_repo / "globex.md").write_text(GOOD)
     _git(drafts_repo, "add", ".followup-lint.yaml", "templates/pushy-example.txt", "notes.draft.md", "globex.md")
     for hook in ("followup-lint", "followup-lint-score"):
-        (drafts_repo / ".pre-commit-config.yaml").write_text(_readme_config(hook_repo, score_gate=hook != "followup-lint"))
+        (drafts_repo / ".pre-commit-config.yaml").write_text(
+            _readme_config(hook_repo, score_gate=hook != "followup-lint")
+        )
         _git(drafts_repo, "add", ".pre-commit-config.yaml")
-        proc = subprocess.run([sys.executable, "-m", "pre_commit", "run", hook, "--verbose"], cwd=drafts_repo,
-                              env=env, capture_output=True, text=True, timeout=900)
+        proc = subprocess.run(
+            [sys.executable, "-m", "pre_commit", "run", hook, "--verbose"],
+            cwd=drafts_repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         out = proc.stdout + proc.stderr
         assert proc.returncode == 0, out
         assert "globex.md: score 100/100" in out and "pushy-example" not in out and "notes.draft" not in out, out
@@ -198,14 +225,26 @@ def test_the_readme_snippet_as_written_with_autoupdate(tmp_path, hook_repo, env)
     (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     (repo / "globex.md").write_text(GOOD)
     _git(repo, "add", ".")
-    proc = subprocess.run([sys.executable, "-m", "pre_commit", "autoupdate", "--bleeding-edge"], cwd=repo, env=env,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "autoupdate", "--bleeding-edge"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     updated = yaml.safe_load((repo / ".pre-commit-config.yaml").read_text())
     assert updated["repos"][0]["rev"] == hook_repo[1]
     _git(repo, "add", ".pre-commit-config.yaml")
-    proc = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--verbose"], cwd=repo, env=env,
-                          capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--verbose"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert proc.returncode == 0 and "globex.md: score 100/100" in proc.stdout, proc.stdout + proc.stderr
 
 
@@ -219,8 +258,13 @@ def test_the_readme_pip_line_builds_at_a_commit(tmp_path, hook_repo, env):
     # `name @ url` requirement; git reads both forms.
     requirement = requirement.replace("https://github.com/OWNER/followup-lint", f"file://localhost{hook_repo[0]}")
     requirement = requirement.replace("COMMIT_SHA", hook_repo[1])
-    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), requirement],
-                          env=env, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), requirement],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     (wheel,) = tmp_path.glob("followup_lint-*.whl")
     import zipfile

@@ -33,8 +33,10 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 ROOT = Path(__file__).resolve().parent.parent
 EXE = Path(sys.executable).with_name("followup-lint")
 COMMAND = [str(EXE)] if EXE.exists() else [sys.executable, "-m", "followup_lint"]
-PUSHY = ("---\nkind: check-in\ninterview_date: 2026-11-03\ncompany: Larkspur Health\n---\nDear Sam,\n\n"
-         "Thank you for the interview. Have you made a decision? I'll give you a call on Friday.\n\nBest,\nJo\n")
+PUSHY = (
+    "---\nkind: check-in\ninterview_date: 2026-11-03\ncompany: Larkspur Health\n---\nDear Sam,\n\n"
+    "Thank you for the interview. Have you made a decision? I'll give you a call on Friday.\n\nBest,\nJo\n"
+)
 
 GUARD = textwrap.dedent('''
     """followup-lint's test socket guard (tests/test_privacy.py), loaded as sitecustomize."""
@@ -140,8 +142,15 @@ def probes(log: Path) -> list:
 
 
 def run(args, cwd, log, input=None, prefix=()):
-    return subprocess.run([*prefix, *COMMAND, *args], cwd=cwd, input=input, capture_output=True, text=True,
-                          timeout=300, env=guard_env(log))
+    return subprocess.run(
+        [*prefix, *COMMAND, *args],
+        cwd=cwd,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=guard_env(log),
+    )
 
 
 def no_network_prefix() -> tuple:
@@ -160,7 +169,9 @@ def drafts(tmp_path):
     folder = tmp_path / "drafts"
     folder.mkdir()
     labels = yaml.safe_load((ROOT / "corpus" / "labels.yaml").read_text("utf-8"))
-    chosen = [n for n in sorted(labels) if n.endswith(".eml")][:2] + [n for n in sorted(labels) if n.endswith(".md")][:3]
+    chosen = [n for n in sorted(labels) if n.endswith(".eml")][:2] + [n for n in sorted(labels) if n.endswith(".md")][
+        :3
+    ]
     for name in chosen:
         shutil.copy(ROOT / "corpus" / name, folder / name)
     (folder / "labels.yaml").write_text(yaml.safe_dump({n: labels[n] for n in chosen}))
@@ -173,8 +184,12 @@ def drafts(tmp_path):
 @pytest.mark.slow
 def test_lint_with_workers_opens_no_internet_socket(drafts):
     log = drafts / "guard.log"
-    proc = run(["--no-cache", "--jobs", "2", "--format", "json", "drafts", "pushy.txt"], drafts, log,
-               prefix=no_network_prefix())
+    proc = run(
+        ["--no-cache", "--jobs", "2", "--format", "json", "drafts", "pushy.txt"],
+        drafts,
+        log,
+        prefix=no_network_prefix(),
+    )
     assert proc.returncode == 1, proc.stderr
     assert '"rule": "pushy"' in proc.stdout and '"rule": "phone-call"' in proc.stdout
     pids, blocked = guard_log(log)
@@ -219,9 +234,13 @@ SERVER = ClientServerConfig(server_command=[*COMMAND, "lsp"], server_env=guard_e
 
 @pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient, tmp_path):
-    await lsp_client.initialize_session(types.InitializeParams(
-        capabilities=types.ClientCapabilities(), root_uri=tmp_path.as_uri(),
-        workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="ws")]))
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=types.ClientCapabilities(),
+            root_uri=tmp_path.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=tmp_path.as_uri(), name="ws")],
+        )
+    )
     yield
     await lsp_client.shutdown_session()
 
@@ -232,23 +251,31 @@ async def test_language_server_opens_no_internet_socket(client: LanguageClient, 
     path = tmp_path / "pushy.txt"
     path.write_text(PUSHY)
     uri = path.as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(
-        types.TextDocumentItem(uri=uri, language_id="plaintext", version=1, text=PUSHY)))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id="plaintext", version=1, text=PUSHY))
+    )
     loop = asyncio.get_running_loop()
     deadline = loop.time() + 120  # a hang guard, not a timing claim
     while not any(d.code == "pushy" for d in client.diagnostics.get(uri, [])):
         assert loop.time() < deadline, "no diagnostics from the server"
         await asyncio.sleep(0.05)
     pushy = next(d for d in client.diagnostics[uri] if d.code == "pushy")
-    hover = await client.text_document_hover_async(types.HoverParams(
-        types.TextDocumentIdentifier(uri), pushy.range.start))
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), pushy.range.start)
+    )
     assert hover is not None
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        types.TextDocumentIdentifier(uri), pushy.range, types.CodeActionContext(diagnostics=[pushy])))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri), pushy.range, types.CodeActionContext(diagnostics=[pushy])
+        )
+    )
     assert actions
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-        [types.TextDocumentContentChangeWholeDocument(text=PUSHY.replace("made a decision", "had a chance"))]))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            [types.TextDocumentContentChangeWholeDocument(text=PUSHY.replace("made a decision", "had a chance"))],
+        )
+    )
     while any(d.code == "pushy" for d in client.diagnostics.get(uri, [])):
         assert loop.time() < deadline, "the server never re-linted the change"
         await asyncio.sleep(0.05)

@@ -15,14 +15,23 @@ def test_grades_identical_to_textstat_with_cmudict():
     texts = [read_path(p).region_text("body") for p in sorted(CORPUS.glob("[abc]-*.txt"))[:40]]
     texts.append("Notwithstanding the considerable organizational complexity, I remain enthusiastic. Qwzxv blorft!")
     original = subprocess.run(
-        [sys.executable, "-c", "import json, sys, textstat; "
-         "print(json.dumps([textstat.flesch_kincaid_grade(t) for t in json.load(sys.stdin)]))"],
-        input=json.dumps(texts), capture_output=True, text=True, check=True)
+        [
+            sys.executable,
+            "-c",
+            "import json, sys, textstat; "
+            "print(json.dumps([textstat.flesch_kincaid_grade(t) for t in json.load(sys.stdin)]))",
+        ],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert [flesch_kincaid_grade(t) for t in texts] == json.loads(original.stdout)
 
 
 def test_syllable_table_is_built_once_and_kept(tmp_path):
     import os
+
     code = "from followup_lint.language.readability import flesch_kincaid_grade as g; print(g('Organisational clarity helps.'))"
     env = {**os.environ, "FOLLOWUP_LINT_CACHE_DIR": str(tmp_path)}
     first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)

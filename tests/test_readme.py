@@ -25,18 +25,22 @@ def test_rules_table_lists_exactly_the_built_in_rules_with_their_severities():
     assert len(rows) == len({rid for rid, _, _ in rows}), "a rule is listed twice"
     assert {rid for rid, _, _ in rows} == set(rules), f"the table and rules/ differ: {REGENERATE}"
     for rid, severity, _ in rows:
-        assert severity == rules[rid].severity, f"{rid} is {rules[rid].severity}, the README says {severity}: {REGENERATE}"
+        assert severity == rules[rid].severity, (
+            f"{rid} is {rules[rid].severity}, the README says {severity}: {REGENERATE}"
+        )
     assert TOOL["between"](README, TOOL["TABLE"]) == TOOL["table"](list(rules.values()), README), REGENERATE
 
 
 def test_option_defaults_quoted_in_the_table_are_the_rules():
-    """"more than 150 words (`max_words`)": the number beside an option is its default."""
+    """ "more than 150 words (`max_words`)": the number beside an option is its default."""
     rules = {r.id: r for r in builtin_rules()}
     checked = 0
     for rid, _, when in TOOL["readme_rows"](README):
         for number, option in re.findall(r"(\d+)[^`|\d]*\(`(\w+)`\)", when):
             assert option in rules[rid].options, f"{rid}: no option {option}"
-            assert int(number) == rules[rid].options[option], f"{rid}: {option} is {rules[rid].options[option]}, not {number}"
+            assert int(number) == rules[rid].options[option], (
+                f"{rid}: {option} is {rules[rid].options[option]}, not {number}"
+            )
             checked += 1
     assert checked >= 3
 
@@ -56,7 +60,7 @@ def test_corpus_size():
     quoted = re.findall(r"`corpus/` holds (\d+) labelled drafts", README)
     assert quoted == [str(len(labels))], quoted
     assert not re.search(r"\b(\d+) (labelled )?drafts in the corpus", README)
-    for size in re.findall(r"(\d+)-draft corpus", README):   # "0.94 on the 242-draft corpus"
+    for size in re.findall(r"(\d+)-draft corpus", README):  # "0.94 on the 242-draft corpus"
         assert size == str(len(labels)), f"the README quotes a {size}-draft corpus; it holds {len(labels)}"
 
 
@@ -79,7 +83,7 @@ def test_snippets_name_no_release_that_does_not_exist():
     rev = config["repos"][0]["rev"]
     assert not re.fullmatch(r"v?\d+(\.\d+)*", rev), f"rev {rev!r} names a tag; none is tagged yet"
     assert "@v0.1.0" not in section and "rev: v" not in section
-    assert "autoupdate --bleeding-edge" in section     # how to fill in a commit
+    assert "autoupdate --bleeding-edge" in section  # how to fill in a commit
 
 
 def test_editor_caveats():

@@ -17,6 +17,11 @@ def test_ruff_check_passes_on_the_tree():
         import ruff  # noqa: F401
     except ImportError:
         pytest.fail("ruff is part of the test extra: pip install -e '.[test]'")
-    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "concise", "."],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "--output-format", "concise", "."],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -11,7 +11,8 @@ CASES = [(rule, *ex) for rule in builtin_rules() if rule.type != "grammar" for e
 
 
 @pytest.mark.parametrize(
-    "rule,expect,index,text,context", CASES,
+    "rule,expect,index,text,context",
+    CASES,
     ids=[f"{r.id}-{e}-{i}" for r, e, i, _t, _c in CASES],
 )
 def test_example(linter, rule, expect, index, text, context):

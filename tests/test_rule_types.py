@@ -20,18 +20,22 @@ from followup_lint.ruletypes.common import RuleType
 
 def _rule(tmp_path, rtype: str, message: str, body: str):
     path = tmp_path / "house.yaml"
-    path.write_text(textwrap.dedent(f"""\
+    path.write_text(
+        textwrap.dedent(f"""\
         id: house
         title: A house rule
         severity: warning
         type: {rtype}
         message: "{message}"
         rationale: "A reason a reader would care about."
-        """) + textwrap.dedent(body) + textwrap.dedent("""\
+        """)
+        + textwrap.dedent(body)
+        + textwrap.dedent("""\
         examples:
           fires: ["Sorry to bother you."]
           passes: ["Thank you."]
-        """))
+        """)
+    )
     return path
 
 
@@ -44,31 +48,54 @@ def test_every_rule_type_has_the_typed_check_and_its_own_validation():
     assert set(RuleType.__annotations__) == {"FIELDS", "FIXES"}
 
 
-@pytest.mark.parametrize("rtype, body, line, needle", [
-    ("metric", """\
+@pytest.mark.parametrize(
+    "rtype, body, line, needle",
+    [
+        (
+            "metric",
+            """\
         options: {max_words: 150}
         conditions:
           - metric: words
             above: max_word
-        """, 10, "above: 'max_word' is not one of the rule's options (max_words)"),
-    ("metric", """\
+        """,
+            10,
+            "above: 'max_word' is not one of the rule's options (max_words)",
+        ),
+        (
+            "metric",
+            """\
         conditions:
           - metric: words
             and: [{metric: grade}]
-        """, 8, "a metric condition needs `above:` or `below:`"),
-    ("metric", """\
+        """,
+            8,
+            "a metric condition needs `above:` or `below:`",
+        ),
+        (
+            "metric",
+            """\
         conditions:
           - metric: words
             above: 100
             and: [{metric: grade, below: easy}]
-        """, 10, "below: 'easy' is not one of the rule's options (none defined)"),
-    ("timing", """\
+        """,
+            10,
+            "below: 'easy' is not one of the rule's options (none defined)",
+        ),
+        (
+            "timing",
+            """\
         options: {wait_days: 7}
         timing:
           earliest:
             - {after: interview_date, days: wait}
-        """, 10, "days: 'wait' is not one of the rule's options (wait_days)"),
-])
+        """,
+            10,
+            "days: 'wait' is not one of the rule's options (wait_days)",
+        ),
+    ],
+)
 def test_a_type_reports_its_own_keys_with_file_and_line(tmp_path, rtype, body, line, needle):
     path = _rule(tmp_path, rtype, "Too much.", body)
     with pytest.raises(RuleError) as exc:
@@ -76,12 +103,15 @@ def test_a_type_reports_its_own_keys_with_file_and_line(tmp_path, rtype, body, l
     assert str(exc.value) == f"{path}:{line}: {needle}"
 
 
-@pytest.mark.parametrize("rtype, message, body, field", [
-    # A require rule fires because nothing matched: there is no {match} to show.
-    ("require", "Say {match}.", "patterns:\n  - phrases: [thank]\n", "match"),
-    # Only metric rules measure a {value}.
-    ("forbid", "{value} is too many.", "patterns:\n  - phrases: [bother]\n", "value"),
-])
+@pytest.mark.parametrize(
+    "rtype, message, body, field",
+    [
+        # A require rule fires because nothing matched: there is no {match} to show.
+        ("require", "Say {match}.", "patterns:\n  - phrases: [thank]\n", "match"),
+        # Only metric rules measure a {value}.
+        ("forbid", "{value} is too many.", "patterns:\n  - phrases: [bother]\n", "value"),
+    ],
+)
 def test_a_message_names_only_what_its_type_fills_in(tmp_path, rtype, message, body, field):
     path = _rule(tmp_path, rtype, message, body)
     with pytest.raises(RuleError, match=rf"message uses \{{{field}\}}, which is not available"):
@@ -94,8 +124,9 @@ def test_settings_are_an_argument_not_a_field_of_the_rule(tmp_path):
 
     (tmp_path / ".followup-lint-words.txt").write_text("Oppurtunity\n")
     ruleset = build_ruleset(Config(root=tmp_path, language="en-GB"))
-    assert ruleset.settings == ProjectSettings(words=("oppurtunity",), language="en-GB", grammar=None,
-                                               spelling_runs=True)
+    assert ruleset.settings == ProjectSettings(
+        words=("oppurtunity",), language="en-GB", grammar=None, spelling_runs=True
+    )
     assert all(r is ruleset.by_id[r.id] for r in ruleset.rules)
 
 

@@ -72,15 +72,19 @@ def test_a_failing_example_exits_1_and_points_at_its_line(tmp_path, monkeypatch)
     pack.mkdir()
     text = (HOUSE / "no-whom.yaml").read_text()
     # A `passes` example that the rule does flag: the test must catch it.
-    text = text.replace('    - "Hi Dana,\\n\\nThank you for showing me the lab.\\n\\nBest,\\nJo"',
-                        '    - "To whom it may concern,\\n\\nThank you for showing me the lab.\\n\\nBest,\\nJo"')
+    text = text.replace(
+        '    - "Hi Dana,\\n\\nThank you for showing me the lab.\\n\\nBest,\\nJo"',
+        '    - "To whom it may concern,\\n\\nThank you for showing me the lab.\\n\\nBest,\\nJo"',
+    )
     (pack / "no-whom.yaml").write_text(text)
     line = next(i for i, l in enumerate(text.splitlines(), 1) if "showing me the lab" in l)
     result = rules("test", "house-rules")
     assert result.exit_code == 1, result.output
     assert re.search(r"^FAIL\s+house-rules/no-whom\s+3/3\s+2/3$", result.output, re.M), result.output
-    assert (f"house-rules/no-whom.yaml:{line}: house-rules/no-whom should pass on passes example 2 but fired "
-            f"(1:1 'To whom it may concern' is for letters to strangers") in result.output, result.output
+    assert (
+        f"house-rules/no-whom.yaml:{line}: house-rules/no-whom should pass on passes example 2 but fired "
+        f"(1:1 'To whom it may concern' is for letters to strangers"
+    ) in result.output, result.output
     assert "1 failed" in result.output.splitlines()[-1]
 
     as_json = json.loads(rules("test", "--format", "json", "house-rules").output)
@@ -100,7 +104,7 @@ def test_without_targets_it_tests_builtin_rules_and_configured_packs(tmp_path, m
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".followup-lint.yaml").write_text(f"packs: [{HOUSE}]\nrules:\n  too-long: {{max_words: 20}}\n")
     result = rules("test")
-    assert result.exit_code == 0, result.output   # overrides do not apply to examples
+    assert result.exit_code == 0, result.output  # overrides do not apply to examples
     for rule_id in ("pushy", "too-long", "negotiation", "house-rules/no-whom", "house-rules/one-exclamation"):
         assert re.search(rf"^pass\s+{re.escape(rule_id)}\s", result.output, re.M), rule_id
     assert re.search(r"^skip\s+grammar\s+-\s+-\s+needs a LanguageTool server", result.output, re.M)
@@ -109,7 +113,9 @@ def test_without_targets_it_tests_builtin_rules_and_configured_packs(tmp_path, m
 def test_a_broken_rule_file_is_exit_2_with_path_and_line(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "pack").mkdir()
-    (tmp_path / "pack" / "x.yaml").write_text((HOUSE / "no-whom.yaml").read_text().replace("severity: warning", "severity: loud"))
+    (tmp_path / "pack" / "x.yaml").write_text(
+        (HOUSE / "no-whom.yaml").read_text().replace("severity: warning", "severity: loud")
+    )
     result = rules("test", "pack")
     assert result.exit_code == 2
     assert "pack/x.yaml:4: severity: 'loud' is not one of" in result.output and "Traceback" not in result.output
@@ -124,7 +130,7 @@ def test_new_scaffolds_a_valid_rule_whose_placeholders_fail(tmp_path, monkeypatc
     result = rules("new", "my-rule", "--type", rule_type, "--dir", "house")
     assert result.exit_code == 0, result.output
     path = tmp_path / "house" / "my-rule.yaml"
-    rule = load_rule_file(path)          # passes schema validation and the loader's checks
+    rule = load_rule_file(path)  # passes schema validation and the loader's checks
     assert rule.type == rule_type and rule.rationale and rule.examples["fires"] and rule.examples["passes"]
     assert "rules test" in path.read_text() and "TODO" in path.read_text()
     assert "packs: [./house]" in result.output
@@ -138,15 +144,22 @@ def test_new_points_editors_at_a_schema_beside_it(tmp_path, monkeypatch):
     (tmp_path / "house").mkdir()
     (tmp_path / "house" / "rule.schema.json").write_text(rules("schema").output)
     rules("new", "a-rule", "--dir", "house")
-    assert (tmp_path / "house" / "a-rule.yaml").read_text().startswith("# yaml-language-server: $schema=rule.schema.json\n")
+    assert (
+        (tmp_path / "house" / "a-rule.yaml")
+        .read_text()
+        .startswith("# yaml-language-server: $schema=rule.schema.json\n")
+    )
     rules("new", "b-rule", "--dir", "elsewhere")
     assert "yaml-language-server: $schema" not in (tmp_path / "elsewhere" / "b-rule.yaml").read_text().splitlines()[0]
 
 
-@pytest.mark.parametrize("args,needle", [
-    (["new", "Not An Id"], "not a usable rule id"),
-    (["new", "taken"], "already exists"),
-])
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["new", "Not An Id"], "not a usable rule id"),
+        (["new", "taken"], "already exists"),
+    ],
+)
 def test_new_refuses_bad_ids_and_existing_files(tmp_path, monkeypatch, args, needle):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "taken.yaml").write_text("keep me\n")
@@ -171,7 +184,7 @@ def _file_blocks(text: str) -> dict:
     for lang, first, body in _blocks(text):
         m = re.fullmatch(r"# ([\w./-]+\.(?:yaml|txt|toml))(?: \(.*\))?", first)
         if m and lang in ("yaml", "text", "toml"):
-            out.setdefault(m.group(1), body.split("\n", 1)[1])   # the first time the guide shows it
+            out.setdefault(m.group(1), body.split("\n", 1)[1])  # the first time the guide shows it
     return out
 
 
@@ -182,8 +195,12 @@ def test_guide_yaml_blocks_parse_and_its_rule_files_load_and_match_the_example_p
             yaml.safe_load(body)
     files = _file_blocks(text)
     shown = {name: body for name, body in files.items() if name.endswith(".yaml") and body.startswith("id:")}
-    assert {"house-rules/no-whom.yaml", "examples/house-rules/job-reference.yaml",
-            "examples/house-rules/one-exclamation.yaml", "house-rules/thanks-next-day.yaml"} <= set(shown)
+    assert {
+        "house-rules/no-whom.yaml",
+        "examples/house-rules/job-reference.yaml",
+        "examples/house-rules/one-exclamation.yaml",
+        "house-rules/thanks-next-day.yaml",
+    } <= set(shown)
     guide_pack = tmp_path / "guide"
     guide_pack.mkdir()
     for name, body in shown.items():
@@ -196,7 +213,9 @@ def test_guide_yaml_blocks_parse_and_its_rule_files_load_and_match_the_example_p
         if name.startswith("examples/house-rules/"):
             repo_text = (ROOT / name).read_text()
             assert body == re.sub(r"\A# yaml-language-server: .*\n", "", repo_text), name
-    assert files["house-rules/no-whom.yaml"] == re.sub(r"\A# yaml-language-server: .*\n", "", (HOUSE / "no-whom.yaml").read_text())
+    assert files["house-rules/no-whom.yaml"] == re.sub(
+        r"\A# yaml-language-server: .*\n", "", (HOUSE / "no-whom.yaml").read_text()
+    )
 
 
 @pytest.mark.slow

@@ -53,6 +53,7 @@ def draft(tmp_path):
 
 # -- item 1: a folder that holds other things is refused, and nothing in it is touched ----
 
+
 def test_a_cache_dir_holding_other_files_is_refused_and_left_alone(draft):
     p = draft / "p"
     (p / "results").mkdir(parents=True)
@@ -63,7 +64,8 @@ def test_a_cache_dir_holding_other_files_is_refused_and_left_alone(draft):
     assert result.exit_code == 2, result.output
     assert result.stderr.strip().splitlines() == [
         f"followup-lint: {p}: not a followup-lint cache folder (it holds 'results' and no CACHEDIR.TAG of ours); "
-        "give --cache-dir a new or empty folder, or use --no-cache"]
+        "give --cache-dir a new or empty folder, or use --no-cache"
+    ]
     assert result.stdout == ""
     assert csv.read_text() == "x\n"
     assert sorted(os.listdir(p)) == ["results"] and os.listdir(p / "results") == ["a.csv"]
@@ -99,6 +101,7 @@ def test_an_empty_or_new_folder_is_made_ours(draft):
 
 
 # -- item 2: a shared folder is not trusted -------------------------------------------------
+
 
 def test_a_results_symlink_into_someone_elses_files_is_not_followed(draft):
     victim = draft / "victim"
@@ -153,11 +156,20 @@ def test_a_world_writable_folder_is_not_trusted(draft):
     assert "other users can write in this folder" in result.stderr and stat.S_IMODE(cache.stat().st_mode) == 0o777
 
 
-@pytest.mark.parametrize("content", ["[]", "null", '{"key": "KEY", "report": null}', '{"key": "KEY", "report": []}',
-                                     '{"key": "KEY", "report": {"path": "d.txt", "findings": [null]}}',
-                                     '{"key": "KEY", "report": {"path": "d.txt", "findings": [], "score": 1e999}}',
-                                     '{"key": "KEY", "report": {"path": "d.txt", "findings": [{"rule": "x", "severity": "fatal", '
-                                     '"weight": 1, "message": "m"}]}}', '[' * 100000])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "[]",
+        "null",
+        '{"key": "KEY", "report": null}',
+        '{"key": "KEY", "report": []}',
+        '{"key": "KEY", "report": {"path": "d.txt", "findings": [null]}}',
+        '{"key": "KEY", "report": {"path": "d.txt", "findings": [], "score": 1e999}}',
+        '{"key": "KEY", "report": {"path": "d.txt", "findings": [{"rule": "x", "severity": "fatal", '
+        '"weight": 1, "message": "m"}]}}',
+        "[" * 100000,
+    ],
+)
 def test_an_entry_of_any_shape_is_a_miss_not_a_crash(draft, content):
     cache = draft / "cache"
     first = lint(draft, "--cache-dir", "cache", "--format", "json", "d.txt")
@@ -191,10 +203,16 @@ def _grade(tmp_path, *args, env=None):
     (tmp_path / "long.txt").write_text(
         "Hi Sam,\n\nThank you for the conversation about organisational transformation and the considerable "
         "opportunities ahead. I remain enthusiastic about the position and about contributing to the "
-        "infrastructure migration your department described, particularly its documentation.\n\nBest,\nJo\n")
-    return subprocess.run([sys.executable, "-c", GRADE, "--format", "json", "long.txt", *args], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "NO_COLOR": "1", **(env or {})})
+        "infrastructure migration your department described, particularly its documentation.\n\nBest,\nJo\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", GRADE, "--format", "json", "long.txt", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "NO_COLOR": "1", **(env or {})},
+    )
 
 
 def test_no_cache_and_cache_dir_apply_to_the_syllable_table(tmp_path):
@@ -222,12 +240,14 @@ def test_a_tampered_syllable_table_is_rebuilt(tmp_path):
     first = _grade(tmp_path, "--cache-dir", "cache")
     (table,) = cache.glob("cmudict-syllables-*")
     good = table.read_bytes()
-    payloads = {"huge-count": marshal.dumps({"conversation": 10 ** 12, "the": 1}),
-                "marshal-bomb": b"[\xff\xff\xff\x7f",  # a list claiming 2**31 items
-                "not-a-dict": marshal.dumps([1, 2, 3]),
-                "truncated": good[len(readability._HEADER) + 9:][:1000]}
+    payloads = {
+        "huge-count": marshal.dumps({"conversation": 10**12, "the": 1}),
+        "marshal-bomb": b"[\xff\xff\xff\x7f",  # a list claiming 2**31 items
+        "not-a-dict": marshal.dumps([1, 2, 3]),
+        "truncated": good[len(readability._HEADER) + 9 :][:1000],
+    }
     for tamper, payload in payloads.items():
-        check = b"%08x" % zlib.crc32(payload) if tamper != "truncated" else good[len(readability._HEADER):][:8]
+        check = b"%08x" % zlib.crc32(payload) if tamper != "truncated" else good[len(readability._HEADER) :][:8]
         table.write_bytes(readability._HEADER + check + b"\n" + payload)
         shutil.rmtree(cache / "results")  # a miss: the draft is graded again
         again = _grade(tmp_path, "--cache-dir", "cache")
@@ -258,8 +278,10 @@ def test_fix_never_loses_an_edit_saved_while_it_runs(tmp_path, monkeypatch):
     monkeypatch.setattr(fixing, "fix_bytes", edited_meanwhile)
     result = lint(tmp_path, "--fix", "r.txt")
     assert draft.read_text().endswith("EDIT\n") and draft.read_text().startswith("hey Dana")
-    assert ("followup-lint: r.txt: not fixed: the file changed while it was being fixed, so it was left as it is now; "
-            "run --fix again") in result.stderr
+    assert (
+        "followup-lint: r.txt: not fixed: the file changed while it was being fixed, so it was left as it is now; "
+        "run --fix again"
+    ) in result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["r.txt"]
 
 
@@ -269,7 +291,9 @@ def test_fix_leaves_a_read_only_draft_unless_told(tmp_path):
     os.chmod(draft, 0o444)
     result = lint(tmp_path, "--fix", "d.txt")
     assert draft.read_text() == CASUAL and stat.S_IMODE(draft.stat().st_mode) == 0o444
-    assert "followup-lint: d.txt: not fixed: the file is read-only (add --fix-readonly to fix it anyway)" in result.stderr
+    assert (
+        "followup-lint: d.txt: not fixed: the file is read-only (add --fix-readonly to fix it anyway)" in result.stderr
+    )
     assert "Fixed 0 findings in 0 files" in result.stderr
     result = lint(tmp_path, "--fix", "--fix-readonly", "d.txt")
     assert draft.read_text() == FIXED and stat.S_IMODE(draft.stat().st_mode) == 0o444, result.output
@@ -291,8 +315,11 @@ def small_disk(tmp_path):
     """A 64 KiB tmpfs (root only)."""
     mnt = tmp_path / "disk"
     mnt.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)],
-                                           capture_output=True).returncode != 0:
+    if (
+        os.geteuid() != 0
+        or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)], capture_output=True).returncode
+        != 0
+    ):
         pytest.skip("cannot mount a small tmpfs here")
     yield mnt
     subprocess.run(["umount", "-l", str(mnt)], check=False)
@@ -310,8 +337,10 @@ def test_fix_on_a_full_disk_is_one_line_and_leaves_the_draft(small_disk):
         pass
     result = lint(small_disk, "--fix", "d.txt")
     assert result.exit_code == 2, result.output
-    assert ("followup-lint: d.txt: not fixed: cannot write it (No space left on device); the file is unchanged"
-            in result.stderr.splitlines())
+    assert (
+        "followup-lint: d.txt: not fixed: cannot write it (No space left on device); the file is unchanged"
+        in result.stderr.splitlines()
+    )
     assert isinstance(result.exception, SystemExit)
     assert draft.read_text() == CASUAL and sorted(os.listdir(small_disk)) == ["d.txt", "filler"]
 
@@ -324,7 +353,10 @@ def test_fix_on_a_read_only_mount_is_one_line(small_disk):
     assert "d.txt: not fixed: the file is read-only (add --fix-readonly to fix it anyway)" in result.stderr
     result = lint(small_disk, "--fix", "--fix-readonly", "d.txt")
     assert result.exit_code == 2, result.output
-    assert "followup-lint: d.txt: not fixed: cannot write it (Read-only file system); the file is unchanged" in result.stderr
+    assert (
+        "followup-lint: d.txt: not fixed: cannot write it (Read-only file system); the file is unchanged"
+        in result.stderr
+    )
     assert isinstance(result.exception, SystemExit) and draft.read_text() == CASUAL
 
 
@@ -340,8 +372,14 @@ def test_fix_in_a_read_only_folder_is_one_line(tmp_path):
     (folder / "d.txt").write_text(CASUAL)
     os.chmod(folder, 0o555)
     try:
-        proc = subprocess.run([*prefix, sys.executable, "-m", "followup_lint", "--no-cache", "--fix", "d.txt"], cwd=folder,
-                              capture_output=True, text=True, timeout=300, env={**os.environ, "NO_COLOR": "1"})
+        proc = subprocess.run(
+            [*prefix, sys.executable, "-m", "followup_lint", "--no-cache", "--fix", "d.txt"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
     finally:
         os.chmod(folder, 0o755)
     assert proc.returncode == 2, proc.stderr
@@ -367,8 +405,9 @@ examples:
 """
 
 
-@pytest.mark.parametrize("template, shown", [("Re {role:>5}.", "{role:>5}"), ("Re {role!r}.", "{role!r}"),
-                                              ("Re {role[0]}.", "{role[0]}")])
+@pytest.mark.parametrize(
+    "template, shown", [("Re {role:>5}.", "{role:>5}"), ("Re {role!r}.", "{role!r}"), ("Re {role[0]}.", "{role[0]}")]
+)
 def test_a_fix_template_with_a_format_spec_is_a_located_error(tmp_path, template, shown):
     from followup_lint.cli.rules import rules_group
 
@@ -390,14 +429,24 @@ def test_a_fix_template_with_a_format_spec_is_a_located_error(tmp_path, template
     assert line in tested.output
 
 
-@pytest.mark.parametrize("config, message", [
-    ("fail-under: " + "1" * 5000 + "\n", ".followup-lint.yaml:1: invalid YAML: a number of 5000 characters is too long"),
-    ("fail-under: .nan\n", ".followup-lint.yaml:1: invalid YAML: .nan (not a number) is not a usable value"),
-    ("ignore: [pushy]\nfail-under: 50\nignore: [too-long]\n",
-     ".followup-lint.yaml:3: duplicate key 'ignore' (first on line 1); give each key once"),
-    ("rules:\n  too-long: {max_words: 90}\n  too-long: {max_words: 10}\n",
-     ".followup-lint.yaml:3: duplicate key 'too-long' (first on line 2); give each key once"),
-])
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        (
+            "fail-under: " + "1" * 5000 + "\n",
+            ".followup-lint.yaml:1: invalid YAML: a number of 5000 characters is too long",
+        ),
+        ("fail-under: .nan\n", ".followup-lint.yaml:1: invalid YAML: .nan (not a number) is not a usable value"),
+        (
+            "ignore: [pushy]\nfail-under: 50\nignore: [too-long]\n",
+            ".followup-lint.yaml:3: duplicate key 'ignore' (first on line 1); give each key once",
+        ),
+        (
+            "rules:\n  too-long: {max_words: 90}\n  too-long: {max_words: 10}\n",
+            ".followup-lint.yaml:3: duplicate key 'too-long' (first on line 2); give each key once",
+        ),
+    ],
+)
 def test_config_values_that_were_crashes_or_silently_taken(tmp_path, config, message):
     (tmp_path / ".followup-lint.yaml").write_text(config)
     (tmp_path / "d.txt").write_text(PUSHY)
@@ -406,13 +455,31 @@ def test_config_values_that_were_crashes_or_silently_taken(tmp_path, config, mes
     assert result.stderr.strip() == f"followup-lint: {tmp_path / message}"
 
 
-@pytest.mark.parametrize("pyproject, message", [
-    ('[tool."followup-lint"]\nfail-under = 150\n', "pyproject.toml:2: fail-under: 150 is greater than the maximum of 100"),
-    ("[tool]\nfollowup-lint = {fail-under = 150}\n", "pyproject.toml:1: fail-under: 150 is greater than the maximum of 100"),
-    ('[tool."followup-lint"]\nfail-under =\n', "pyproject.toml:2: invalid TOML: Invalid value (at line 2, column 13)"),
-    ("[tool.followup-lint]\nfail-under = nan\n", "pyproject.toml:2: fail-under: nan is not a score; give a number from 0 to 100"),
-    ("[tool.followup-lint]\nfail-under = " + "1" * 5000 + "\n", "pyproject.toml: invalid TOML: a number is too long"),
-])
+@pytest.mark.parametrize(
+    "pyproject, message",
+    [
+        (
+            '[tool."followup-lint"]\nfail-under = 150\n',
+            "pyproject.toml:2: fail-under: 150 is greater than the maximum of 100",
+        ),
+        (
+            "[tool]\nfollowup-lint = {fail-under = 150}\n",
+            "pyproject.toml:1: fail-under: 150 is greater than the maximum of 100",
+        ),
+        (
+            '[tool."followup-lint"]\nfail-under =\n',
+            "pyproject.toml:2: invalid TOML: Invalid value (at line 2, column 13)",
+        ),
+        (
+            "[tool.followup-lint]\nfail-under = nan\n",
+            "pyproject.toml:2: fail-under: nan is not a score; give a number from 0 to 100",
+        ),
+        (
+            "[tool.followup-lint]\nfail-under = " + "1" * 5000 + "\n",
+            "pyproject.toml: invalid TOML: a number is too long",
+        ),
+    ],
+)
 def test_a_broken_pyproject_is_reported_not_ignored(tmp_path, pyproject, message):
     (tmp_path / "pyproject.toml").write_text(pyproject)
     (tmp_path / "d.txt").write_text(PUSHY)
@@ -424,10 +491,15 @@ def test_a_broken_pyproject_is_reported_not_ignored(tmp_path, pyproject, message
 def test_fail_under_nan_on_the_command_line(tmp_path):
     (tmp_path / "d.txt").write_text(PUSHY)
     result = lint(tmp_path, "--fail-under", "nan", "d.txt")
-    assert result.exit_code == 2 and result.stderr == "followup-lint: --fail-under: nan is not a score; give a number from 0 to 100\n"
+    assert (
+        result.exit_code == 2
+        and result.stderr == "followup-lint: --fail-under: nan is not a score; give a number from 0 to 100\n"
+    )
 
 
-CHECKIN = "---\nkind: check-in\ninterview_date: DATE\n---\nHi Sam,\n\nAny news on the role? I remain interested.\n\nJo\n"
+CHECKIN = (
+    "---\nkind: check-in\ninterview_date: DATE\n---\nHi Sam,\n\nAny news on the role? I remain interested.\n\nJo\n"
+)
 
 
 def test_dates_at_the_end_of_the_calendar(tmp_path):
@@ -446,7 +518,9 @@ def test_dates_at_the_end_of_the_calendar(tmp_path):
     (tmp_path / "c.txt").write_text(CHECKIN.replace("DATE", "2026-03-01"))
     result = lint(tmp_path, "--today", "2026-03-02", "c.txt")
     assert isinstance(result.exception, SystemExit) and result.exit_code == 1 and "[too-early]" in result.stdout
-    planned = runner.invoke(schedule_command, ["--interview-date", "2026-03-01", "--config", str(tmp_path / ".followup-lint.yaml")])
+    planned = runner.invoke(
+        schedule_command, ["--interview-date", "2026-03-01", "--config", str(tmp_path / ".followup-lint.yaml")]
+    )
     assert planned.exit_code == 0 and "Earliest check-in:  Fri 31 Dec 9999" in planned.output, planned.output
 
 
@@ -472,7 +546,9 @@ def test_output_into_a_missing_folder(tmp_path):
     (tmp_path / "d.txt").write_text(PUSHY)
     result = lint(tmp_path, "-o", "nodir/x.txt", "d.txt")
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
-    assert result.stderr == ("followup-lint: nodir/x.txt: cannot write the report there: the folder nodir does not exist\n")
+    assert result.stderr == (
+        "followup-lint: nodir/x.txt: cannot write the report there: the folder nodir does not exist\n"
+    )
 
 
 def test_a_lone_surrogate_given_to_the_api():

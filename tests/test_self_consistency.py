@@ -17,11 +17,17 @@ from followup_lint.read.draft import read_text
 from followup_lint.rulefiles.loader import builtin_rules
 from followup_lint.rulefiles.templates import render_template
 
-BASE = ("Hi Dana,\n\nThank you for meeting with me on Monday to talk about the coordinator role. "
-        "I enjoyed hearing how your team plans the spring intake. {advice} I remain very interested in the "
-        "role and would be glad to send references if that would help.\n\nBest regards,\nSam Lee\n")
-CONTEXT = {"interviewer": "Dana Whitfield", "company": "Larkspur Health", "role": "Patient Services Coordinator",
-           "setting": "corporate"}
+BASE = (
+    "Hi Dana,\n\nThank you for meeting with me on Monday to talk about the coordinator role. "
+    "I enjoyed hearing how your team plans the spring intake. {advice} I remain very interested in the "
+    "role and would be glad to send references if that would help.\n\nBest regards,\nSam Lee\n"
+)
+CONTEXT = {
+    "interviewer": "Dana Whitfield",
+    "company": "Larkspur Health",
+    "role": "Patient Services Coordinator",
+    "setting": "corporate",
+}
 # Advice that names what not to do, by design, and is not a sentence a writer would send.
 QUOTED = re.compile(r"[\"“]([^\"”]{12,})[\"”]")
 

@@ -20,12 +20,16 @@ pytest.importorskip("uvicorn")
 from followup_lint.serve import engine, payload, security  # noqa: E402
 from followup_lint.serve.server import bind, in_thread  # noqa: E402
 
-EMOJI_DRAFT = ("Subject: Thanks!! 😀 for the chat\n\nHey Zoë,\n\nThx for the chat 😀🎉 about the café role at Ça Va Bistro. "
-               "gonna send my portfolio asap. Have you made a decision yet? I'd appreciate an answer by Friday.\n\n"
-               "Best,\nJosé\n")
-ACCENT_DRAFT = ("Subject: Merci – following up\n\nHi Renée,\n\nI wanted to follow up on the naïve-sounding question I asked "
-                "about the résumé format. This is my third email and I still haven't heard anything 😕. "
-                "Could you tell me the salary range? I can give you a call tomorrow.\n\nCheers,\nFrançois\n")
+EMOJI_DRAFT = (
+    "Subject: Thanks!! 😀 for the chat\n\nHey Zoë,\n\nThx for the chat 😀🎉 about the café role at Ça Va Bistro. "
+    "gonna send my portfolio asap. Have you made a decision yet? I'd appreciate an answer by Friday.\n\n"
+    "Best,\nJosé\n"
+)
+ACCENT_DRAFT = (
+    "Subject: Merci – following up\n\nHi Renée,\n\nI wanted to follow up on the naïve-sounding question I asked "
+    "about the résumé format. This is my third email and I still haven't heard anything 😕. "
+    "Could you tell me the salary range? I can give you a call tomorrow.\n\nCheers,\nFrançois\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -36,11 +40,17 @@ def folder(tmp_path_factory):
     (root / ".hidden").mkdir()
     (root / "a.txt").write_text(EMOJI_DRAFT, encoding="utf-8")
     (root / "sub" / "b.txt").write_text(ACCENT_DRAFT, encoding="utf-8")
-    (root / "c.md").write_text("---\nkind: check-in  # after the panel\ninterview_date: 2026-11-03\nignore: [too-long]\n---\n"
-                               "Subject: Checking in\r\n\r\nHi Sam,\r\n\r\nHave you made a decision yet?\r\n\r\nJo\r\n",
-                               encoding="utf-8", newline="")
-    (root / "d.eml").write_text("From: jo@example.com\nTo: sam@example.com\nSubject: Thanks\nDate: Tue, 03 Nov 2026 10:00:00 +0000\n\n"
-                                "Hi Sam,\n\nThank you for the interview. I'm keen on the role.\n\nJo\n", encoding="utf-8")
+    (root / "c.md").write_text(
+        "---\nkind: check-in  # after the panel\ninterview_date: 2026-11-03\nignore: [too-long]\n---\n"
+        "Subject: Checking in\r\n\r\nHi Sam,\r\n\r\nHave you made a decision yet?\r\n\r\nJo\r\n",
+        encoding="utf-8",
+        newline="",
+    )
+    (root / "d.eml").write_text(
+        "From: jo@example.com\nTo: sam@example.com\nSubject: Thanks\nDate: Tue, 03 Nov 2026 10:00:00 +0000\n\n"
+        "Hi Sam,\n\nThank you for the interview. I'm keen on the role.\n\nJo\n",
+        encoding="utf-8",
+    )
     (root / ".hidden" / "h.txt").write_text("Hi,\n\nsecret\n")
     (root / "notes.py").write_text("print('not a draft')\n")
     (base / "outside.txt").write_text("Hi Sam,\n\nTHIS IS OUTSIDE THE FOLDER\n\nJo\n")
@@ -110,7 +120,9 @@ def test_binds_loopback_only_by_default(monkeypatch):
 
     seen = {}
     monkeypatch.setattr(engine, "open_source", lambda folder, config_path, today: "source")
-    monkeypatch.setattr(server, "run", lambda source, hosts, port, open_browser, echo: seen.update(hosts=hosts, port=port))
+    monkeypatch.setattr(
+        server, "run", lambda source, hosts, port, open_browser, echo: seen.update(hosts=hosts, port=port)
+    )
     result = CliRunner().invoke(command.serve_command, ["--no-open"])
     assert result.exit_code == 0, result.output
     assert seen["hosts"] == ["127.0.0.1", "::1"] and all(security.is_loopback(h) for h in seen["hosts"])
@@ -155,7 +167,10 @@ def test_the_page_itself_carries_no_data_and_no_token(client):
     assert status == 200 and b"followup-lint" in raw and client.running.token.encode() not in raw
 
 
-@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1", "127.0.0.2:{port}", "localhost.evil.example:{port}", ""])
+@pytest.mark.parametrize(
+    "host",
+    ["evil.example", "evil.example:{port}", "127.0.0.1", "127.0.0.2:{port}", "localhost.evil.example:{port}", ""],
+)
 def test_host_header_must_name_this_server(client, host):
     value = host.format(port=client.running.port)
     status, body, *_ = client.get("/api/info", headers={"Host": value})
@@ -168,13 +183,17 @@ def test_own_host_names_are_accepted(client, host):
     assert client.get("/api/info", host=host.format(port=client.running.port))[0] == 200
 
 
-@pytest.mark.parametrize("origin", [None, "", "http://evil.example", "null", "http://127.0.0.1:1", "https://127.0.0.1:{port}"])
+@pytest.mark.parametrize(
+    "origin", [None, "", "http://evil.example", "null", "http://127.0.0.1:1", "https://127.0.0.1:{port}"]
+)
 def test_state_changing_requests_need_this_origin(client, origin):
     body = {"text": "Hi Sam,\n\nThanks.\n\nJo\n"}
     headers = {"Origin": None} if origin is None else {"Origin": origin.format(port=client.running.port)}
     status, answer, *_ = client.post("/api/lint", body, headers=headers)
     assert status == 403 and "origin" in answer["error"]
-    status, answer, *_ = client.post("/api/save", {"path": "a.txt", "subject": "", "body": "x", "sha": "0"}, headers=headers)
+    status, answer, *_ = client.post(
+        "/api/save", {"path": "a.txt", "subject": "", "body": "x", "sha": "0"}, headers=headers
+    )
     assert status == 403
     assert client.post("/api/lint", body)[0] == 200
 
@@ -196,8 +215,13 @@ def test_request_size_is_capped(client):
 def test_a_chunked_body_is_capped_too(client):
     conn = http.client.HTTPConnection("127.0.0.1", client.running.port, timeout=60)
     conn.putrequest("POST", "/api/lint", skip_host=True)
-    for k, v in {"Host": client.host, "Origin": client.origin, "X-Followup-Token": client.running.token,
-                 "Content-Type": "application/json", "Transfer-Encoding": "chunked"}.items():
+    for k, v in {
+        "Host": client.host,
+        "Origin": client.origin,
+        "X-Followup-Token": client.running.token,
+        "Content-Type": "application/json",
+        "Transfer-Encoding": "chunked",
+    }.items():
         conn.putheader(k, v)
     conn.endheaders()
     chunk = b"x" * 65536
@@ -216,7 +240,13 @@ def test_a_chunked_body_is_capped_too(client):
 
 
 def test_security_headers_on_every_response(client):
-    for path, token in [("/", False), ("/static/app.js", False), ("/api/info", True), ("/nope", False), ("/api/info", False)]:
+    for path, token in [
+        ("/", False),
+        ("/static/app.js", False),
+        ("/api/info", True),
+        ("/nope", False),
+        ("/api/info", False),
+    ]:
         _, _, res, _ = client.get(path, token=token)
         csp = res.getheader("Content-Security-Policy")
         assert csp and "default-src 'none'" in csp and "script-src 'self'" in csp and "connect-src 'self'" in csp
@@ -225,12 +255,28 @@ def test_security_headers_on_every_response(client):
         assert res.getheader("Access-Control-Allow-Origin") is None
 
 
-@pytest.mark.parametrize("path", [
-    "/static/../security.py", "/static/..%2fsecurity.py", "/static/%2e%2e/security.py", "/static/%2e%2e%2fsecurity.py",
-    "/static/%252e%252e%252fsecurity.py", "/static/..%5csecurity.py", "/static//etc/passwd", "/static/%2fetc%2fpasswd",
-    "/static/....//security.py", "/static/app.js%00.html", "/static/", "/static/.", "/static/..",
-    "/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/static/__init__.py", "/static/icon.svg/..",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../security.py",
+        "/static/..%2fsecurity.py",
+        "/static/%2e%2e/security.py",
+        "/static/%2e%2e%2fsecurity.py",
+        "/static/%252e%252e%252fsecurity.py",
+        "/static/..%5csecurity.py",
+        "/static//etc/passwd",
+        "/static/%2fetc%2fpasswd",
+        "/static/....//security.py",
+        "/static/app.js%00.html",
+        "/static/",
+        "/static/.",
+        "/static/..",
+        "/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/static/__init__.py",
+        "/static/icon.svg/..",
+    ],
+)
 def test_static_files_only_from_the_package(client, path):
     status, _, _, raw = client.get(path, token=False)
     assert status in (400, 403, 404), (path, status)
@@ -241,7 +287,12 @@ def test_static_assets_are_served(client):
     for name in ("app.js", "app.css", "index.html", "icon.svg"):
         status, _, res, raw = client.get(f"/static/{name}", token=False)
         assert status == 200 and raw
-        assert res.getheader("Content-Type").split(";")[0] in ("text/javascript", "text/css", "text/html", "image/svg+xml")
+        assert res.getheader("Content-Type").split(";")[0] in (
+            "text/javascript",
+            "text/css",
+            "text/html",
+            "image/svg+xml",
+        )
 
 
 def test_static_symlinks_and_folders_are_never_assets(tmp_path, monkeypatch):
@@ -266,16 +317,35 @@ def test_no_external_resources_in_the_page():
             assert "<script>" not in text and " style=" not in text and "onclick=" not in text  # all under the CSP
 
 
-@pytest.mark.parametrize("rel", [
-    "../outside.txt", "%2e%2e%2foutside.txt", "%252e%252e%252foutside.txt", "/etc/passwd", "link-out.txt",
-    "sub/../../outside.txt", "sub/../a.txt", "./a.txt", ".hidden/h.txt", "notes.py", "sub\\..\\a.txt",
-    "a.txt%00.py", "~/a.txt", "sub//b.txt", "", "C:/Windows/win.ini", "nope.txt",
-])
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "../outside.txt",
+        "%2e%2e%2foutside.txt",
+        "%252e%252e%252foutside.txt",
+        "/etc/passwd",
+        "link-out.txt",
+        "sub/../../outside.txt",
+        "sub/../a.txt",
+        "./a.txt",
+        ".hidden/h.txt",
+        "notes.py",
+        "sub\\..\\a.txt",
+        "a.txt%00.py",
+        "~/a.txt",
+        "sub//b.txt",
+        "",
+        "C:/Windows/win.ini",
+        "nope.txt",
+    ],
+)
 def test_drafts_only_from_inside_the_folder(client, rel):
     status, body, _, raw = client.get(f"/api/file?path={rel}")
     assert status in (400, 403, 404), (rel, status, body)
     assert b"OUTSIDE" not in raw and b"secret" not in raw
-    status, _, _, raw = client.post("/api/save", {"path": rel, "subject": "", "body": "pwned", "context": {}, "sha": "0"})
+    status, _, _, raw = client.post(
+        "/api/save", {"path": rel, "subject": "", "body": "pwned", "context": {}, "sha": "0"}
+    )
     assert status in (400, 403, 404), (rel, status)
 
 
@@ -293,8 +363,13 @@ def test_nothing_outside_was_written(folder):
 
 
 def _cli_json(path: Path, *flags) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "followup_lint", "--format", "json", "--no-cache", "--exit-zero", *flags, str(path)],
-                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "followup_lint", "--format", "json", "--no-cache", "--exit-zero", *flags, str(path)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)["files"][0]
 
@@ -304,11 +379,17 @@ def _offset(text: str, line: int, column: int) -> int:
     return sum(len(l) + 1 for l in lines[: line - 1]) + column - 1
 
 
-@pytest.mark.parametrize("draft,context,flags", [
-    (EMOJI_DRAFT, {"kind": "thank-you", "setting": "corporate"}, ["--kind", "thank-you", "--setting", "corporate"]),
-    (ACCENT_DRAFT, {"kind": "check-in", "interview_date": "2026-11-03", "send_date": "2026-11-05"},
-     ["--kind", "check-in", "--interview-date", "2026-11-03", "--send-date", "2026-11-05"]),
-])
+@pytest.mark.parametrize(
+    "draft,context,flags",
+    [
+        (EMOJI_DRAFT, {"kind": "thank-you", "setting": "corporate"}, ["--kind", "thank-you", "--setting", "corporate"]),
+        (
+            ACCENT_DRAFT,
+            {"kind": "check-in", "interview_date": "2026-11-03", "send_date": "2026-11-05"},
+            ["--kind", "check-in", "--interview-date", "2026-11-03", "--send-date", "2026-11-05"],
+        ),
+    ],
+)
 def test_utf16_spans_match_the_cli(client, tmp_path, draft, context, flags):
     path = tmp_path / "draft.txt"
     path.write_text(draft, encoding="utf-8")
@@ -325,7 +406,7 @@ def test_utf16_spans_match_the_cli(client, tmp_path, draft, context, flags):
         start = _offset(draft, theirs["line"], theirs["column"])
         end = _offset(draft, theirs["end_line"], theirs["end_column"])
         # What JavaScript's text.slice(start, end) gives is the CLI's span, character for character.
-        js_slice = units[mine["start"] * 2: mine["end"] * 2].decode("utf-16-le")
+        js_slice = units[mine["start"] * 2 : mine["end"] * 2].decode("utf-16-le")
         assert js_slice == draft[start:end], (mine["rule"], js_slice, draft[start:end])
         assert payload.utf16_to_index(draft, mine["start"]) == start
         if mine["fix"]:
@@ -336,7 +417,7 @@ def test_utf16_spans_match_the_cli(client, tmp_path, draft, context, flags):
 
 
 def test_utf16_conversion_round_trips():
-    text = "a😀b🎉🎉c é e\u0301 \U0001F468\u200d\U0001F469"
+    text = "a😀b🎉🎉c é e\u0301 \U0001f468\u200d\U0001f469"
     units = payload.Utf16(text)
     for i in range(len(text) + 1):
         u = units(i)
@@ -346,14 +427,21 @@ def test_utf16_conversion_round_trips():
 
 def test_explain_is_the_cli_explain(client):
     status, body, *_ = client.get("/api/explain?rule=pushy")
-    proc = subprocess.run([sys.executable, "-m", "followup_lint", "--explain", "pushy"], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "followup_lint", "--explain", "pushy"], capture_output=True, text=True, timeout=60
+    )
     assert status == 200 and body["text"] == proc.stdout
     assert client.get("/api/explain?rule=no-such-rule")[0] == 404
 
 
 def test_bad_dates_are_reported_on_their_field_and_the_rest_is_still_linted(client):
-    status, body, *_ = client.post("/api/lint", {"text": "Hi Sam,\n\nHave you decided yet?\n\nJo\n",
-                                                 "context": {"interview_date": "03/11/2026", "kind": "check-in"}})
+    status, body, *_ = client.post(
+        "/api/lint",
+        {
+            "text": "Hi Sam,\n\nHave you decided yet?\n\nJo\n",
+            "context": {"interview_date": "03/11/2026", "kind": "check-in"},
+        },
+    )
     assert status == 200 and "interview_date" in body["field_errors"] and body["score"] is not None
 
 
@@ -402,38 +490,61 @@ def test_save_writes_atomically_inside_the_folder_keeping_format(client, folder)
     _, opened, *_ = client.get("/api/file?path=c.md")
     ctx = dict(opened["context"], send_date="2026-11-12", interview_date="2026-11-03", role="Coordinator, Day Shift")
     body = opened["body"].replace("Have you made a decision yet?", "Is there anything else I can send you?")
-    status, saved, *_ = client.post("/api/save", {"path": "c.md", "subject": "Checking in", "body": body,
-                                                  "context": ctx, "sha": opened["sha"]})
+    status, saved, *_ = client.post(
+        "/api/save", {"path": "c.md", "subject": "Checking in", "body": body, "context": ctx, "sha": opened["sha"]}
+    )
     assert status == 200 and saved["changed"]
     after = (folder / "c.md").read_bytes()
     assert after != before and b"\r\nIs there anything else I can send you?\r\n" in after
     text = after.decode()
     assert "kind: check-in  # after the panel\n" in text  # untouched lines keep their comments
-    assert "send_date: 2026-11-12\n" in text and "role: Coordinator, Day Shift\n" in text and "ignore: [too-long]" in text
+    assert (
+        "send_date: 2026-11-12\n" in text and "role: Coordinator, Day Shift\n" in text and "ignore: [too-long]" in text
+    )
     assert text.count("---") == 2 and "\r\n" not in text.split("---")[1]  # the front matter's own line breaks
     assert not [p for p in folder.iterdir() if p.name.startswith(".c.md.")]  # no temp file left
     # A stale page cannot overwrite the file: the hash it opened no longer matches.
-    status, answer, *_ = client.post("/api/save", {"path": "c.md", "subject": "x", "body": "old", "context": {}, "sha": opened["sha"]})
+    status, answer, *_ = client.post(
+        "/api/save", {"path": "c.md", "subject": "x", "body": "old", "context": {}, "sha": opened["sha"]}
+    )
     assert status == 409 and "changed on disk" in answer["error"]
     assert (folder / "c.md").read_bytes() == after
     # Clearing a field removes its line.
     _, again, *_ = client.get("/api/file?path=c.md")
-    status, _, *_ = client.post("/api/save", {"path": "c.md", "subject": again["subject"], "body": again["body"],
-                                              "context": dict(again["context"], role=""), "sha": again["sha"]})
+    status, _, *_ = client.post(
+        "/api/save",
+        {
+            "path": "c.md",
+            "subject": again["subject"],
+            "body": again["body"],
+            "context": dict(again["context"], role=""),
+            "sha": again["sha"],
+        },
+    )
     assert status == 200 and "role:" not in (folder / "c.md").read_text()
 
 
 def test_save_refuses_eml(client):
     _, opened, *_ = client.get("/api/file?path=d.eml")
-    status, body, *_ = client.post("/api/save", {"path": "d.eml", "subject": "x", "body": "y", "context": {}, "sha": opened["sha"]})
+    status, body, *_ = client.post(
+        "/api/save", {"path": "d.eml", "subject": "x", "body": "y", "context": {}, "sha": opened["sha"]}
+    )
     assert status == 409 and ".eml" in body["error"]
 
 
 def test_save_round_trips_a_plain_draft_unchanged(client, folder):
     _, opened, *_ = client.get("/api/file?path=a.txt")
     before = (folder / "a.txt").read_bytes()
-    status, body, *_ = client.post("/api/save", {"path": "a.txt", "subject": opened["subject"], "body": opened["body"],
-                                                 "context": opened["context"], "sha": opened["sha"]})
+    status, body, *_ = client.post(
+        "/api/save",
+        {
+            "path": "a.txt",
+            "subject": opened["subject"],
+            "body": opened["body"],
+            "context": opened["context"],
+            "sha": opened["sha"],
+        },
+    )
     assert status == 200 and not body["changed"] and (folder / "a.txt").read_bytes() == before
 
 
@@ -441,7 +552,11 @@ def test_save_round_trips_a_plain_draft_unchanged(client, folder):
 
 
 def test_lints_run_off_the_event_loop_and_a_newer_request_supersedes(client):
-    long_text = "Hi Sam,\n\n" + "Thank you for the conversation about the analytics role and the team's plans. " * 120 + "\n\nJo\n"
+    long_text = (
+        "Hi Sam,\n\n"
+        + "Thank you for the conversation about the analytics role and the team's plans. " * 120
+        + "\n\nJo\n"
+    )
     _, before, *_ = client.get("/api/stats")
     results = {}
 
@@ -467,14 +582,16 @@ def test_lints_run_off_the_event_loop_and_a_newer_request_supersedes(client):
     assert results[5][1]["seq"] == 5 and results[5][1].get("score") is not None  # the newest is always answered
     assert superseded >= 1 and runs + superseded == 6 and runs <= 3
     assert all(results[i][1].get("superseded") for i in range(1, 5) if results[i][1].get("score") is None)
-    assert quick < max(0.5, after["lintSeconds"] - before["lintSeconds"]) , quick
+    assert quick < max(0.5, after["lintSeconds"] - before["lintSeconds"]), quick
 
 
 def test_help_imports_no_web_stack(tmp_path):
-    probe = ("import sys\nfrom followup_lint.cli.main import main\n"
-             "for args in (['--help'], ['serve', '--help']):\n"
-             "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
-             "print('HEAVY:' + ','.join(m for m in ('starlette', 'uvicorn', 'spacy', 'anyio', 'h11') if m in sys.modules))\n")
+    probe = (
+        "import sys\nfrom followup_lint.cli.main import main\n"
+        "for args in (['--help'], ['serve', '--help']):\n"
+        "    try:\n        main(args)\n    except SystemExit:\n        pass\n"
+        "print('HEAVY:' + ','.join(m for m in ('starlette', 'uvicorn', 'spacy', 'anyio', 'h11') if m in sys.modules))\n"
+    )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert "serve" in proc.stdout
     assert proc.stdout.strip().splitlines()[-1] == "HEAVY:"
@@ -490,8 +607,23 @@ def test_the_command_serves_the_folder_with_its_config(tmp_path):
 
     (tmp_path / ".followup-lint.yaml").write_text("ignore: [pushy]\n")
     (tmp_path / "a.txt").write_text("Hi Sam,\n\nHave you made a decision yet? Thx!\n\nJo\n")
-    proc = subprocess.Popen([sys.executable, "-m", "followup_lint", "serve", str(tmp_path), "--no-open", "--port", "0",
-                             "--today", "2026-11-20"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "followup_lint",
+            "serve",
+            str(tmp_path),
+            "--no-open",
+            "--port",
+            "0",
+            "--today",
+            "2026-11-20",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         url = None
         deadline = time.monotonic() + 120
@@ -501,8 +633,12 @@ def test_the_command_serves_the_folder_with_its_config(tmp_path):
             if m:
                 url, token = m.group(1), m.group(3)
         assert url, proc.stderr.read() if proc.poll() is not None else "no URL printed"
-        req = urllib.request.Request(f"{url}/api/lint", method="POST", data=json.dumps({"text": "Hi Sam,\n\nHave you made a decision yet? Thx!\n\nJo\n"}).encode(),
-                                     headers={"X-Followup-Token": token, "Origin": url, "Content-Type": "application/json"})
+        req = urllib.request.Request(
+            f"{url}/api/lint",
+            method="POST",
+            data=json.dumps({"text": "Hi Sam,\n\nHave you made a decision yet? Thx!\n\nJo\n"}).encode(),
+            headers={"X-Followup-Token": token, "Origin": url, "Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(req, timeout=120) as res:
             body = json.loads(res.read())
         rules = [f["rule"] for f in body["findings"]]
@@ -554,9 +690,23 @@ def test_a_pasted_draft_is_held_to_max_file_size(client, linter):
 def test_schedule_is_the_cli_schedule(client):
     dates = {"interview_date": "2026-11-06", "reply_promised_by": "2026-11-13"}
     _, body, *_ = client.post("/api/lint", {"text": "Hi Sam,\n\nAny news on the role?\n\nJo\n", "context": dates})
-    proc = subprocess.run([sys.executable, "-m", "followup_lint", "schedule", "--format", "json",
-                           "--interview-date", dates["interview_date"], "--reply-promised-by", dates["reply_promised_by"]],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "followup_lint",
+            "schedule",
+            "--format",
+            "json",
+            "--interview-date",
+            dates["interview_date"],
+            "--reply-promised-by",
+            dates["reply_promised_by"],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     cli = json.loads(proc.stdout)
     page = body["schedule"]
     assert {k: v for k, v in page.items() if k != "draft"} == {k: v for k, v in cli.items() if k != "draft"}

@@ -33,24 +33,40 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 SCREENSHOT = ROOT / "docs" / "serve-screenshot.png"
-HEADLESS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage"]
+HEADLESS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
-pytestmark = pytest.mark.skipif(not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)),
-                                reason="no Chromium here (apt-get install chromium chromium-driver)")
+pytestmark = pytest.mark.skipif(
+    not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)),
+    reason="no Chromium here (apt-get install chromium chromium-driver)",
+)
 
 SUBJECT = "Thanks!! for the interview"
-BODY = ("Hey Zoë,\n\nThx for the chat 😀 about the café role at Crème Studio. I'm excited about the role. "
-        "Have you made a decision yet?\n\nBest,\nJosé")
+BODY = (
+    "Hey Zoë,\n\nThx for the chat 😀 about the café role at Crème Studio. I'm excited about the role. "
+    "Have you made a decision yet?\n\nBest,\nJosé"
+)
 
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
     root = tmp_path_factory.mktemp("coach")
-    (root / "ana.txt").write_text("---\nkind: thank-you\n---\nSubject: Thank you\n\nHi Sam,\n\nThank you for the interview "
-                                  "yesterday. I enjoyed hearing about the clinic and I am keen on the role.\n\nBest,\nAna\n")
-    (root / "ben.txt").write_text("Subject: Following up!!\n\nHey Sam,\n\nHave you made a decision yet? This is my third email. "
-                                  "Could you tell me the salary range? I can give you a call tomorrow.\n\nthx\nBen\n")
+    (root / "ana.txt").write_text(
+        "---\nkind: thank-you\n---\nSubject: Thank you\n\nHi Sam,\n\nThank you for the interview "
+        "yesterday. I enjoyed hearing about the clinic and I am keen on the role.\n\nBest,\nAna\n"
+    )
+    (root / "ben.txt").write_text(
+        "Subject: Following up!!\n\nHey Sam,\n\nHave you made a decision yet? This is my third email. "
+        "Could you tell me the salary range? I can give you a call tomorrow.\n\nthx\nBen\n"
+    )
     (root / "cat.md").write_text("Hi Sam,\n\nThx for the chat. gonna send my portfolio asap.\n\nCat\n")
     return root
 
@@ -99,9 +115,15 @@ def lint_seq(driver) -> int:
 
 def wait_lint(driver, after: int, timeout=30):
     """Until a lint newer than `after` is shown and no edit is waiting."""
-    WebDriverWait(driver, timeout).until(lambda d: lint_seq(d) > after and d.execute_script(
-        "const s = window.followupLint; return s.result && !s.pending && s.seq === Number(document.getElementById('writer').dataset.lintSeq)"
-        " && document.getElementById('status').textContent === ''"))
+    WebDriverWait(driver, timeout).until(
+        lambda d: (
+            lint_seq(d) > after
+            and d.execute_script(
+                "const s = window.followupLint; return s.result && !s.pending && s.seq === Number(document.getElementById('writer').dataset.lintSeq)"
+                " && document.getElementById('status').textContent === ''"
+            )
+        )
+    )
 
 
 def result(driver) -> dict:
@@ -150,14 +172,18 @@ def test_writer_view_in_the_browser(driver, server, linter):
     for mine, theirs in zip(page["findings"], report.findings):
         shown = driver.execute_script(
             "return Array.from(document.querySelectorAll('.hl mark')).filter(m => m.dataset.ids.split(' ')"
-            ".includes(String(arguments[0]))).map(m => m.textContent).join('')", mine["id"])
-        span = text[theirs.start:theirs.end]
+            ".includes(String(arguments[0]))).map(m => m.textContent).join('')",
+            mine["id"],
+        )
+        span = text[theirs.start : theirs.end]
         if theirs.start < theirs.end and (theirs.start >= len("Subject: ")):
             assert shown == span, (mine["rule"], shown, span)
             underlined += 1
     assert underlined >= 4
-    assert "😀" in text and any("Zoë" in m.text or "Thx" in m.get_attribute("textContent")
-                               for m in driver.find_elements(By.CSS_SELECTOR, "#body-backdrop mark"))
+    assert "😀" in text and any(
+        "Zoë" in m.text or "Thx" in m.get_attribute("textContent")
+        for m in driver.find_elements(By.CSS_SELECTOR, "#body-backdrop mark")
+    )
 
     # A safe fix, by keyboard: Enter on its button applies it at once; the score moves.
     before = page["score"]
@@ -171,7 +197,9 @@ def test_writer_view_in_the_browser(driver, server, linter):
     assert driver.find_element(By.ID, "gauge").get_attribute("aria-valuenow") == str(result(driver)["score"])
     assert driver.find_element(By.ID, "score").text == str(result(driver)["score"])
     # ... and one in the body: the words change in place.
-    fix = driver.find_element(By.XPATH, "//li[@data-rule='too-casual']//button[contains(@class,'safe') and contains(., 'Thx')]")
+    fix = driver.find_element(
+        By.XPATH, "//li[@data-rule='too-casual']//button[contains(@class,'safe') and contains(., 'Thx')]"
+    )
     seq = lint_seq(driver)
     fix.send_keys(Keys.ENTER)
     wait_lint(driver, seq)
@@ -194,7 +222,10 @@ def test_writer_view_in_the_browser(driver, server, linter):
     # Copy email: the clean text, on the clipboard.
     origin = server.base
     try:
-        driver.execute_cdp_cmd("Browser.grantPermissions", {"origin": origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+        driver.execute_cdp_cmd(
+            "Browser.grantPermissions",
+            {"origin": origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]},
+        )
     except WebDriverException:
         pass
     driver.find_element(By.ID, "copy").click()
@@ -202,7 +233,8 @@ def test_writer_view_in_the_browser(driver, server, linter):
     expected = body.rstrip() + "\n"
     assert driver.execute_script("return window.followupLint.copied") == expected
     pasted = driver.execute_async_script(
-        "const done = arguments[0]; navigator.clipboard.readText().then(done, () => done(null));")
+        "const done = arguments[0]; navigator.clipboard.readText().then(done, () => done(null));"
+    )
     if pasted is not None:
         assert pasted == expected
 
@@ -242,21 +274,39 @@ def test_every_control_is_reachable_by_keyboard(driver, server):
         if a.get_attribute("id") == "ctx-role":  # the last control on the page
             break
         a.send_keys(Keys.TAB)
-    for control in ["draft-subject", "copy-subject", "draft-body", "copy", "fix-all", "ctx-kind", "ctx-setting",
-                    "ctx-interview_date", "ctx-reply_promised_by", "ctx-send_date", "ctx-interviewer", "ctx-company",
-                    "ctx-role", "nav-write", "nav-folder"]:
+    for control in [
+        "draft-subject",
+        "copy-subject",
+        "draft-body",
+        "copy",
+        "fix-all",
+        "ctx-kind",
+        "ctx-setting",
+        "ctx-interview_date",
+        "ctx-reply_promised_by",
+        "ctx-send_date",
+        "ctx-interviewer",
+        "ctx-company",
+        "ctx-role",
+        "nav-write",
+        "nav-folder",
+    ]:
         assert control in seen, (control, seen)
     assert any(s.startswith("show-") for s in seen) and any(s.startswith("fix-") for s in seen)
     assert any(s.startswith("More about") for s in seen)
     # Keyboard use, not just focus: Enter on "Show in text" selects the finding's words.
     show = driver.find_element(By.CSS_SELECTOR, "#findings li[data-rule='too-casual'] button.show")
     show.send_keys(Keys.ENTER)
-    selected = driver.execute_script("const a = document.activeElement; return a.value.slice(a.selectionStart, a.selectionEnd)")
+    selected = driver.execute_script(
+        "const a = document.activeElement; return a.value.slice(a.selectionStart, a.selectionEnd)"
+    )
     assert selected and selected in BODY
     # Space opens "More about" with the --explain text.
     summary = driver.find_element(By.CSS_SELECTOR, "#findings li details summary")
     summary.send_keys(Keys.SPACE)
-    WebDriverWait(driver, 10).until(lambda d: "Why it matters" in d.find_element(By.CSS_SELECTOR, "#findings li details pre").text)
+    WebDriverWait(driver, 10).until(
+        lambda d: "Why it matters" in d.find_element(By.CSS_SELECTOR, "#findings li details pre").text
+    )
 
 
 def test_readable_at_360_px_and_screenshot(driver, server):
@@ -267,15 +317,20 @@ def test_readable_at_360_px_and_screenshot(driver, server):
     driver.find_element(By.ID, "draft-subject").click()
     insert(driver, "Following up!!")
     driver.find_element(By.ID, "draft-body").click()
-    insert(driver, "Hi Dana,\n\nThank you for the chat about the café role 😀. I enjoyed hearing about the new clinic "
-                   "and I am excited about the role. gonna send my portfolio asap.\n\nBest,\nJosé")
+    insert(
+        driver,
+        "Hi Dana,\n\nThank you for the chat about the café role 😀. I enjoyed hearing about the new clinic "
+        "and I am excited about the role. gonna send my portfolio asap.\n\nBest,\nJosé",
+    )
     wait_lint(driver, seq)
     driver.execute_script("document.activeElement.blur(); window.scrollTo(0, 0)")
     time.sleep(0.5)  # the gauge's transition
     assert width <= 380
     # Nothing wider than the screen: no sideways scrolling, every control inside the viewport.
     assert driver.execute_script("return document.documentElement.scrollWidth") <= width
-    for control in driver.find_elements(By.CSS_SELECTOR, "#writer button, #writer textarea, #writer input, #writer select"):
+    for control in driver.find_elements(
+        By.CSS_SELECTOR, "#writer button, #writer textarea, #writer input, #writer select"
+    ):
         if control.is_displayed():
             box = control.rect
             assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, control.get_attribute("id")
@@ -304,7 +359,10 @@ def test_coach_view_sort_chart_click_through_and_save(driver, server, folder):
     driver.find_element(By.CSS_SELECTOR, "th button[data-key='score']").send_keys(Keys.ENTER)  # by keyboard too
     second = scores()
     assert sorted(first) in (first, second) and sorted(first, reverse=True) in (first, second) and first != second
-    assert driver.find_element(By.CSS_SELECTOR, "th[data-key='score']").get_attribute("aria-sort") in ("ascending", "descending")
+    assert driver.find_element(By.CSS_SELECTOR, "th[data-key='score']").get_attribute("aria-sort") in (
+        "ascending",
+        "descending",
+    )
     driver.find_element(By.CSS_SELECTOR, "th button[data-key='path']").click()
     assert column(1) == ["ana.txt", "ben.txt", "cat.md"]
 
@@ -317,7 +375,9 @@ def test_coach_view_sort_chart_click_through_and_save(driver, server, folder):
     before = (folder / "ben.txt").read_text()
     driver.find_element(By.LINK_TEXT, "ben.txt").click()
     WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "file-name").text == "ben.txt")
-    WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "draft-body").get_attribute("value").startswith("Hey Sam"))
+    WebDriverWait(driver, 20).until(
+        lambda d: d.find_element(By.ID, "draft-body").get_attribute("value").startswith("Hey Sam")
+    )
     assert driver.find_element(By.ID, "draft-subject").get_attribute("value") == "Following up!!"
     seq = lint_seq(driver)
     body = driver.find_element(By.ID, "draft-body")

@@ -54,10 +54,11 @@ DRAFT = "Dear Sam,\n\nThank you for your time. I am excited about the role and I
 
 def _run(args, cwd, cache_dir):
     env = {**os.environ, "NO_COLOR": "1", "FOLLOWUP_LINT_CACHE_DIR": str(cache_dir)}
-    proc = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
     line = [l for l in proc.stderr.splitlines() if l.startswith("IMPORTED:")][-1]
-    imported = set(filter(None, line[len("IMPORTED:"):].split(",")))
+    imported = set(filter(None, line[len("IMPORTED:") :].split(",")))
     return proc, imported
 
 
@@ -125,7 +126,8 @@ def test_cold_run_uses_the_stored_build_and_edits_are_validated_again(project):
     # A rule file added to the pack is picked up.
     rule.write_text(HOUSE_RULE)
     (project / "house" / "no-wish.yaml").write_text(
-        HOUSE_RULE.replace("no-hope", "no-excited").replace("[hope]", "[excited]").replace("hope to hear", "am excited"))
+        HOUSE_RULE.replace("no-hope", "no-excited").replace("[hope]", "[excited]").replace("hope to hear", "am excited")
+    )
     out, _ = miss()
     assert "[house/no-excited]" in out.stdout and "[house/no-hope]" in out.stdout
 
@@ -182,10 +184,16 @@ def test_stored_rules_and_config_round_trip(tmp_path):
     store.save(None, None, None, tmp_path, cfg, ruleset)
     loaded_cfg, loaded = store.load(None, None, None, tmp_path)
     assert loaded.rules == ruleset.rules and loaded.settings == ruleset.settings
-    assert {k: v for k, v in vars(loaded_cfg).items() if k != "_line"} == \
-        {k: v for k, v in vars(cfg).items() if k != "_line"}
-    assert any(isinstance(v, dt.date) for r in loaded.rules for ex in r.examples.get("fires", [])
-               if isinstance(ex, dict) for v in ex.get("context", {}).values())
+    assert {k: v for k, v in vars(loaded_cfg).items() if k != "_line"} == {
+        k: v for k, v in vars(cfg).items() if k != "_line"
+    }
+    assert any(
+        isinstance(v, dt.date)
+        for r in loaded.rules
+        for ex in r.examples.get("fires", [])
+        if isinstance(ex, dict)
+        for v in ex.get("context", {}).values()
+    )
     assert all(isinstance(k, tuple) for r in loaded.rules for k in r.lines)
     # Another folder without a config is another key (its root and word list differ).
     assert store.load(None, None, None, tmp_path / "elsewhere") is None
@@ -205,8 +213,9 @@ def test_word_tables_answer_as_the_packages_do(tmp_path, monkeypatch):
         assert isinstance(ours.counts, wordtable.WordTable)
         theirs = SpellChecker(language="en", distance=1)
         for word in ("recieve", "intervew", "teh", "managment", "oppurtunity", "x", "12", "thankyou"):
-            assert {w for w in ours.near(word) if w in theirs.word_frequency.dictionary} >= \
-                theirs.known(theirs.edit_distance_1(word)), word
+            assert {w for w in ours.near(word) if w in theirs.word_frequency.dictionary} >= theirs.known(
+                theirs.edit_distance_1(word)
+            ), word
             assert ours.count(word) == theirs.word_frequency.dictionary.get(word, 0)
         table = readability.syllable_counts()
         built = readability._build()
@@ -231,17 +240,22 @@ def test_auto_jobs_uses_the_usable_cores_from_enough_drafts(monkeypatch):
 
 @pytest.mark.slow
 def test_forked_workers_and_auto_give_one_process_report(tmp_path):
-    texts = ["Hi Sam,\n\nThank you for the interview. I'm keen on the role.\n\nJo\n",
-             "Hi Sam,\n\nHave you made a decision yet? I need this job!!\n\nJo\n",
-             "Hey Sam,\n\nthx for the chat lol, gonna be great, recieve\n\nJo\n"]
+    texts = [
+        "Hi Sam,\n\nThank you for the interview. I'm keen on the role.\n\nJo\n",
+        "Hi Sam,\n\nHave you made a decision yet? I need this job!!\n\nJo\n",
+        "Hey Sam,\n\nthx for the chat lol, gonna be great, recieve\n\nJo\n",
+    ]
     drafts = tmp_path / "drafts"
     drafts.mkdir()
     for i in range(100):
         (drafts / f"d{i:03d}.txt").write_text(texts[i % 3] + f"\nref {i}\n")
     env = {**os.environ, "FOLLOWUP_LINT_CACHE_DIR": str(tmp_path / "cache")}
     exe = [sys.executable, "-m", "followup_lint", "--no-cache", "--format", "json", "--exit-zero", str(drafts)]
-    runs = {j: json.loads(subprocess.run(exe + (["-j", j] if j else []), capture_output=True, text=True,
-                                         check=True, env=env).stdout)["files"]
-            for j in ("1", "2", "3", None)}
+    runs = {
+        j: json.loads(
+            subprocess.run(exe + (["-j", j] if j else []), capture_output=True, text=True, check=True, env=env).stdout
+        )["files"]
+        for j in ("1", "2", "3", None)
+    }
     assert runs["1"] == runs["2"] == runs["3"] == runs[None]
     assert [f["path"] for f in runs["2"]] == sorted(f["path"] for f in runs["2"])

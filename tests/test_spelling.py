@@ -20,8 +20,11 @@ def only_spelling():
 
 
 def words_flagged(report):
-    return [(f.message.split("'")[1], f.fix.edits[0].replacement if f.fix else None)
-            for f in report.findings if f.rule == "spelling"]
+    return [
+        (f.message.split("'")[1], f.fix.edits[0].replacement if f.fix else None)
+        for f in report.findings
+        if f.rule == "spelling"
+    ]
 
 
 def lint(linter, text, context=None):
@@ -30,8 +33,11 @@ def lint(linter, text, context=None):
 
 def test_true_positives_in_corpus_drafts(only_spelling):
     report = only_spelling.lint_path(CORPUS / "a-06-warehouse-thanks.txt")
-    assert words_flagged(report) == [("apreciate", "appreciate"), ("definately", "definitely"),
-                                     ("oppurtunity", "opportunity")]
+    assert words_flagged(report) == [
+        ("apreciate", "appreciate"),
+        ("definately", "definitely"),
+        ("oppurtunity", "opportunity"),
+    ]
     report = only_spelling.lint_path(CORPUS / "a-31-logistics-supervisor-checkin.txt")
     assert words_flagged(report) == [("beleive", "believe"), ("diffrence", "difference")]
 
@@ -39,9 +45,14 @@ def test_true_positives_in_corpus_drafts(only_spelling):
 def test_jargon_names_and_british_spellings_in_corpus_drafts_pass(only_spelling):
     # Each of these is full of terms the general dictionary lacks (cytometry, organoid,
     # Debezium, backfills, glulam, neighbourhood, ...) and names (Søndergaard, Bühlmann).
-    for name in ("a-41-lab-tech-transcript.md", "b-45-data-engineer-trial-week-recap.txt",
-                 "a-18-architect-thanks.eml", "a-44-data-scientist-followup.txt",
-                 "c-25-research-data-manager.md", "b-20-export-sales-latin1-hedged.eml"):
+    for name in (
+        "a-41-lab-tech-transcript.md",
+        "b-45-data-engineer-trial-week-recap.txt",
+        "a-18-architect-thanks.eml",
+        "a-44-data-scientist-followup.txt",
+        "c-25-research-data-manager.md",
+        "b-20-export-sales-latin1-hedged.eml",
+    ):
         report = only_spelling.lint_path(CORPUS / name)
         assert words_flagged(report) == [], name
 
@@ -50,9 +61,11 @@ def test_names_given_in_context_are_never_flagged(only_spelling):
     # Names written in lower case, possessive or at a sentence start, each near a real word.
     # Without context the greeting and the capitalised uses still protect "brenan" and
     # "plannr"; the role's words are known only from the context.
-    text = ("Subject: Thank you from the plannr interview\n\nDear Ms. Brenan,\n\n"
-            "Plannr's offices were a joy to see, and brenan's team impressed me. I enjoyed hearing how "
-            "plannr schedules its crews, and I would love to join as a rotaa lead.\n\nBest regards,\nJo\n")
+    text = (
+        "Subject: Thank you from the plannr interview\n\nDear Ms. Brenan,\n\n"
+        "Plannr's offices were a joy to see, and brenan's team impressed me. I enjoyed hearing how "
+        "plannr schedules its crews, and I would love to join as a rotaa lead.\n\nBest regards,\nJo\n"
+    )
     context = {"interviewer": "Kaitlin Brenan", "company": "Plannr", "role": "Rotaa Lead"}
     assert words_flagged(lint(only_spelling, text, context)) == []
     without = {w.lower() for w, _ in words_flagged(lint(only_spelling, text))}
@@ -60,9 +73,11 @@ def test_names_given_in_context_are_never_flagged(only_spelling):
 
 
 def test_capitalised_names_products_acronyms_urls_and_emails_pass(only_spelling):
-    text = ("Thank you for showing me how Brightwave uses HubSpot, Looker and their CRM. Darnell "
-            "mentioned the KPIs and the PDFs from Q3. My notes are at https://example.org/jo/notez and "
-            "jo.smith@exampel.com, and the deck is in final-deck.pptx.")
+    text = (
+        "Thank you for showing me how Brightwave uses HubSpot, Looker and their CRM. Darnell "
+        "mentioned the KPIs and the PDFs from Q3. My notes are at https://example.org/jo/notez and "
+        "jo.smith@exampel.com, and the deck is in final-deck.pptx."
+    )
     assert words_flagged(lint(only_spelling, text)) == []
 
 
@@ -83,7 +98,9 @@ def test_missing_apostrophes_and_run_together_words(only_spelling):
 def test_foreign_phrases_and_particle_compounds_pass_but_adjacent_slips_do_not(only_spelling):
     assert words_flagged(lint(only_spelling, "The cacio e pepe was superb and I enjoyed the NDC lookups.")) == []
     assert words_flagged(lint(only_spelling, "I definately recieve the schedule on Mondays.")) == [
-        ("definately", "definitely"), ("recieve", "receive")]
+        ("definately", "definitely"),
+        ("recieve", "receive"),
+    ]
 
 
 def test_suggestion_fix_is_safe_only_when_there_is_one_candidate(only_spelling):
@@ -99,8 +116,12 @@ def test_british_spellings_pass_by_default_and_language_makes_it_strict(tmp_path
     default = Linter(Config(root=tmp_path), select=["spelling"])
     assert words_flagged(lint(default, text)) == []
     us = Linter(Config(root=tmp_path, language="en-US"), select=["spelling"])
-    assert words_flagged(lint(us, text)) == [("realised", "realized"), ("organisation", "organization"),
-                                             ("colour", "color"), ("centre", "center")]
+    assert words_flagged(lint(us, text)) == [
+        ("realised", "realized"),
+        ("organisation", "organization"),
+        ("colour", "color"),
+        ("centre", "center"),
+    ]
     gb = Linter(Config(root=tmp_path, language="en-GB"), select=["spelling"])
     assert words_flagged(lint(gb, text)) == [("organized", "organised")]
     # Pairs that differ in meaning, not spelling, are never flagged.
@@ -128,12 +149,16 @@ def test_word_list_that_cannot_be_read_names_the_file(tmp_path):
 
 
 def test_a_draft_in_another_language_gets_one_note(only_spelling):
-    text = ("Estimada Sra. García,\n\nMuchas gracias por la entrevista del martes. Me gustó mucho conocer "
-            "al equipo y estoy muy interesada en el puesto. Quedo a su disposición para cualquier "
-            "información adicional.\n\nAtentamente,\nLucía")
+    text = (
+        "Estimada Sra. García,\n\nMuchas gracias por la entrevista del martes. Me gustó mucho conocer "
+        "al equipo y estoy muy interesada en el puesto. Quedo a su disposición para cualquier "
+        "información adicional.\n\nAtentamente,\nLucía"
+    )
     report = lint(only_spelling, text)
     assert [f for f in report.findings if f.rule == "spelling"] == []
-    assert report.notes == ["spelling not checked: the draft looks like Spanish, and the spelling rule knows English only"]
+    assert report.notes == [
+        "spelling not checked: the draft looks like Spanish, and the spelling rule knows English only"
+    ]
 
 
 def test_a_foreign_phrase_in_an_english_draft_is_not_flagged(only_spelling):

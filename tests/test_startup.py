@@ -19,13 +19,27 @@ print("HEAVY:" + ",".join(heavy))
 """
 
 
-@pytest.mark.parametrize("args", [
-    ["--help"], ["--version"], ["--list-rules"], ["--list-rules", "--format", "json"], ["--explain", "pushy"],
-    ["schedule", "--interview-date", "2026-11-10"], ["eval", "--help"], ["rules", "--help"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["--version"],
+        ["--list-rules"],
+        ["--list-rules", "--format", "json"],
+        ["--explain", "pushy"],
+        ["schedule", "--interview-date", "2026-11-10"],
+        ["eval", "--help"],
+        ["rules", "--help"],
+    ],
+)
 def test_no_heavy_imports(args, tmp_path):
-    proc = subprocess.run([sys.executable, "-c", PROBE.format(heavy=HEAVY), *args], capture_output=True, text=True,
-                          cwd=tmp_path, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy=HEAVY), *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+    )
     line = [l for l in proc.stdout.splitlines() if l.startswith("HEAVY:")][-1]
     assert line == "HEAVY:", f"{args} imported {line[6:]}"
 
@@ -33,9 +47,11 @@ def test_no_heavy_imports(args, tmp_path):
 def test_parallel_jobs_give_the_same_report_in_input_order(tmp_path):
     import json
 
-    texts = ["Hi Sam,\n\nThank you for the interview. I'm keen on the role.\n\nJo\n",
-             "Hi Sam,\n\nHave you made a decision yet? I need this job!!\n\nJo\n",
-             "Hey Sam,\n\nthx for the chat lol, gonna be great\n\nJo\n"]
+    texts = [
+        "Hi Sam,\n\nThank you for the interview. I'm keen on the role.\n\nJo\n",
+        "Hi Sam,\n\nHave you made a decision yet? I need this job!!\n\nJo\n",
+        "Hey Sam,\n\nthx for the chat lol, gonna be great\n\nJo\n",
+    ]
     for i in range(40):
         (tmp_path / f"d{i:02d}.txt").write_text(texts[i % 3] + f"\nref {i}\n")
     exe = [sys.executable, "-m", "followup_lint", "--no-cache", "--format", "json", "--exit-zero", str(tmp_path)]

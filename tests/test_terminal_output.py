@@ -46,8 +46,10 @@ def _long_line() -> str:
 
 LONG = _long_line()
 assert [m.start() + 1 for m in re.finditer("gonna", LONG)] == [5, 300, 590] and len(LONG) == 598
-WIDE = ("I am gonna\tsend the 資料 today. The 日本語 notes were great 😀. I saw the 東京 office 👩‍💻 and "
-        "I'm gonna visit again.")
+WIDE = (
+    "I am gonna\tsend the 資料 today. The 日本語 notes were great 😀. I saw the 東京 office 👩‍💻 and "
+    "I'm gonna visit again."
+)
 DRAFT = f"Hi Sam,\n\n{LONG}\n\n{WIDE}\n\nBest,\nJo\n"
 
 
@@ -70,7 +72,7 @@ def _underlined(rows: list[str]) -> list[str]:
         text = m.group(2)
         start = len(row) - len(text)
         cells = _cols(text)
-        for below in rows[i + 1:]:
+        for below in rows[i + 1 :]:
             carets = re.match(r"^\s* \| (.*)$", below)
             if not carets:
                 break
@@ -87,11 +89,11 @@ def _words(report) -> list[str]:
         line = report.text.split("\n")[f.line - 1]
         end = f.end_column - 1 if f.end_line == f.line else len(line)
         pos = 0
-        for g in iter_graphemes(line):    # a caret run covers whole graphemes (👩 of 👩‍💻)
+        for g in iter_graphemes(line):  # a caret run covers whole graphemes (👩 of 👩‍💻)
             if pos < end < pos + len(g):
                 end = pos + len(g)
             pos += len(g)
-        out.append(line[f.column - 1:end].replace("\t", "    "))
+        out.append(line[f.column - 1 : end].replace("\t", "    "))
     return out
 
 
@@ -108,7 +110,7 @@ def report(linter):
 def _check(out: str, report, width: int) -> None:
     rows = out.splitlines()
     for row in rows:
-        if not (row.startswith("Checked ") or ": score " in row):   # the summary lines are not wrapped
+        if not (row.startswith("Checked ") or ": score " in row):  # the summary lines are not wrapped
             assert wcswidth(row) <= width, (width, row)
     under = _underlined(rows)
     for words in _words(report):
@@ -136,8 +138,10 @@ def test_carets_stand_under_the_words_at_each_width(report, width):
 
 
 def test_the_same_line_is_one_excerpt_with_several_labelled_carets(linter):
-    text = ("Hi Sam,\n\nThank you for the interview; I'm keen on the role. Have you made a decision "
-            "yet? This is my third email.\n\nBest,\nJo\n")
+    text = (
+        "Hi Sam,\n\nThank you for the interview; I'm keen on the role. Have you made a decision "
+        "yet? This is my third email.\n\nBest,\nJo\n"
+    )
     rep = linter.lint_draft(read_text(text, "d.txt"))
     pushy = [f for f in rep.findings if f.rule == "pushy"]
     assert len(pushy) >= 2
@@ -145,7 +149,7 @@ def test_the_same_line_is_one_excerpt_with_several_labelled_carets(linter):
     assert len([r for r in out.splitlines() if re.match(r"^\s*3 \| ", r)]) == 1
     assert out.count("= help") == len({f.suggestion for f in rep.findings})
     rows = out.splitlines()
-    assert any(r.rstrip().endswith("^ pushy") for r in rows)        # the rightmost label inline
+    assert any(r.rstrip().endswith("^ pushy") for r in rows)  # the rightmost label inline
     assert any(re.match(r"^\s* \|[\s|]+pushy$", r) for r in rows)  # the others hang below
 
 
@@ -178,7 +182,7 @@ def test_in_a_real_terminal_with_colours(tmp_path, report):
     (tmp_path / "drafts").mkdir()
     (tmp_path / "drafts" / "wide.txt").write_text(DRAFT, encoding="utf-8")
     out = _pty_run(["--no-cache", "drafts/wide.txt"], tmp_path, 80)
-    assert "\x1b[" in out                     # coloured: it knows it is on a terminal
+    assert "\x1b[" in out  # coloured: it knows it is on a terminal
     plain = ANSI.sub("", out)
     _check(plain, report, 80)
     assert "Checked 1 draft" in plain
@@ -186,8 +190,9 @@ def test_in_a_real_terminal_with_colours(tmp_path, report):
 
 # --- escaping: what a draft or a file name holds cannot drive the terminal ---------------
 
-EVIL_DRAFT = ("Hi Sam,\n\nThank you for the tour. I'm gonna\x1b]0;pwned\x07 send it \x1b[2J today, "
-              "gonna\x1b[31m.\n\nBest,\nJo\n")
+EVIL_DRAFT = (
+    "Hi Sam,\n\nThank you for the tour. I'm gonna\x1b]0;pwned\x07 send it \x1b[2J today, gonna\x1b[31m.\n\nBest,\nJo\n"
+)
 
 
 def _evil_files(tmp_path) -> list[str]:
@@ -201,8 +206,9 @@ def _evil_files(tmp_path) -> list[str]:
 def test_control_characters_are_escaped_in_text_formats(tmp_path, fmt):
     names = _evil_files(tmp_path)
     args = ["--statistics"] if fmt == "statistics" else ["--format", fmt]
-    proc = subprocess.run(CLI + ["--no-cache", *args, *names], cwd=tmp_path, capture_output=True,
-                          text=True, encoding="utf-8")
+    proc = subprocess.run(
+        CLI + ["--no-cache", *args, *names], cwd=tmp_path, capture_output=True, text=True, encoding="utf-8"
+    )
     assert proc.returncode == 1, proc.stderr
     for stream in (proc.stdout, proc.stderr):
         assert "\x1b" not in stream and "\x07" not in stream
@@ -218,16 +224,17 @@ def test_control_characters_are_escaped_on_a_terminal(tmp_path):
     names = _evil_files(tmp_path)
     out = _pty_run(["--no-cache", *names], tmp_path, 100)
     plain = ANSI.sub("", out)
-    assert "\x1b" not in plain and "\x07" not in plain   # only our own colour codes remain
+    assert "\x1b" not in plain and "\x07" not in plain  # only our own colour codes remain
     assert "\\x1b]0;pwned\\x07" in plain
 
 
 @pytest.mark.parametrize("fmt", ["json", "sarif"])
 def test_json_and_sarif_keep_the_exact_text(tmp_path, fmt):
     names = _evil_files(tmp_path)
-    proc = subprocess.run(CLI + ["--no-cache", "--format", fmt, *names], cwd=tmp_path, capture_output=True,
-                          text=True, encoding="utf-8")
-    doc = json.loads(proc.stdout)   # valid JSON: the control characters are JSON escapes
+    proc = subprocess.run(
+        CLI + ["--no-cache", "--format", fmt, *names], cwd=tmp_path, capture_output=True, text=True, encoding="utf-8"
+    )
+    doc = json.loads(proc.stdout)  # valid JSON: the control characters are JSON escapes
     raw = proc.stdout
     assert "\x1b" not in raw and "\x07" not in raw
     if fmt == "json":
@@ -248,7 +255,7 @@ def test_quoted_matches_are_capped(linter):
         assert found, [f.rule for f in rep.findings]
         for f in found:
             assert len(f.message) < 200 and "…" in f.message, f.message
-            assert f.end - f.start >= 1000   # the span still covers it all
+            assert f.end - f.start >= 1000  # the span still covers it all
 
 
 def test_the_documented_terminal_example_is_a_real_run():
@@ -268,6 +275,8 @@ def test_the_documented_terminal_example_is_a_real_run():
         if shown is None:
             assert doc.name == "README.md", f"{doc}: no generated block; run python tools/readme_example.py --write"
             continue
-        assert shown == real, f"{doc.name}: the terminal example is out of date; run python tools/readme_example.py --write"
+        assert shown == real, (
+            f"{doc.name}: the terminal example is out of date; run python tools/readme_example.py --write"
+        )
         checked += 1
     assert checked

@@ -37,8 +37,15 @@ def run_in_terminal(args: list[str], width: int = WIDTH, cwd: Path = ROOT) -> st
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, width, 0, 0))
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
     env.update(TERM="xterm-256color", NO_COLOR="1")
-    proc = subprocess.Popen([sys.executable, "-m", "followup_lint", "--no-cache", *args], cwd=cwd,
-                            stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "followup_lint", "--no-cache", *args],
+        cwd=cwd,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        close_fds=True,
+    )
     os.close(slave)
     chunks = []
     while True:
@@ -47,7 +54,7 @@ def run_in_terminal(args: list[str], width: int = WIDTH, cwd: Path = ROOT) -> st
             break
         try:
             data = os.read(master, 65536)
-        except OSError:   # EIO: the program has closed the terminal
+        except OSError:  # EIO: the program has closed the terminal
             break
         if not data:
             break

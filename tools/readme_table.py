@@ -54,7 +54,7 @@ def table(rules, text: str) -> str:
 
 
 def weights(rules, text: str) -> str:
-    """"Weights: negotiation 25; thanks-missing, ... 20; ..." in table order within a weight."""
+    """ "Weights: negotiation 25; thanks-missing, ... 20; ..." in table order within a weight."""
     order = [rid for rid, _, _ in readme_rows(text)]
     rank = {rid: i for i, rid in enumerate(order)}
     groups: dict = {}

@@ -1,2 +1,1 @@
-"""The command line (click): `followup-lint`, `eval`, `schedule`, `lsp`, `rules ...`.
-"""
+"""The command line (click): `followup-lint`, `eval`, `schedule`, `lsp`, `rules ...`."""

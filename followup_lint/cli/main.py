@@ -78,10 +78,27 @@ def _list_rules(rules, fmt: str) -> str:
 
         from followup_lint.language.needs import rule_needs
 
-        return json.dumps([{"id": r.id, "title": r.title, "severity": r.severity, "weight": r.weight,
-                            "type": r.type, "regions": list(r.regions), "applies_to": list(r.applies_to),
-                            "pack": r.pack, "options": r.options, "needs": sorted(rule_needs(r))}
-                           for r in rules], indent=2) + "\n"
+        return (
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "title": r.title,
+                        "severity": r.severity,
+                        "weight": r.weight,
+                        "type": r.type,
+                        "regions": list(r.regions),
+                        "applies_to": list(r.applies_to),
+                        "pack": r.pack,
+                        "options": r.options,
+                        "needs": sorted(rule_needs(r)),
+                    }
+                    for r in rules
+                ],
+                indent=2,
+            )
+            + "\n"
+        )
     width = max(len(r.id) for r in rules) if rules else 10
     return "".join(f"{r.id:<{width}}  {r.severity:<7}  {r.title}\n" for r in rules)
 
@@ -91,8 +108,11 @@ def _read_stdin(name: str, max_bytes: int) -> bytes:
     from followup_lint.model.draft import DraftError
 
     if sys.stdin is None:  # started with stdin closed (`<&-`), not an empty pipe
-        raise DraftError(name, "stdin is closed, so - has nothing to read; "
-                               "pipe a draft in (`followup-lint - < draft.txt`) or name the file")
+        raise DraftError(
+            name,
+            "stdin is closed, so - has nothing to read; "
+            "pipe a draft in (`followup-lint - < draft.txt`) or name the file",
+        )
     try:
         # In chunks: read(n) allocates n bytes up front, and the limit may be 50 GB.
         chunks, size = [], 0
@@ -184,10 +204,11 @@ def unified_diff(before: str, after: str, path: str, escape: bool = False) -> st
 
     name = printable(_diff_name(path))
     out = []
-    for line in difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                     f"a/{name}", f"b/{name}"):
+    for line in difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"a/{name}", f"b/{name}"
+    ):
         body = line.rstrip("\r\n")
-        ending = line[len(body):]
+        ending = line[len(body) :]
         if escape and not line.startswith(("---", "+++", "@@")):
             body = line[0] + printable(body[1:], keep="\t")
         if ending:
@@ -213,7 +234,11 @@ def _collect(paths, session: Session, force_exclude: bool = False) -> tuple[list
             found = walk(p, excluded=cfg.excluded, problems=problems)
             errors.extend(FileReport(path=where, error=Problem(where, None, why)) for where, why in problems)
             if not found and not problems:
-                errors.append(FileReport(path=raw, error=Problem(raw, None, "no drafts (.txt, .md, .eml) found in this directory")))
+                errors.append(
+                    FileReport(
+                        path=raw, error=Problem(raw, None, "no drafts (.txt, .md, .eml) found in this directory")
+                    )
+                )
             files.extend(found)
         elif not os.path.lexists(p):  # a broken or looping symlink is read, and says so
             errors.append(FileReport(path=raw, error=Problem(raw, None, "no such file or directory")))
@@ -230,11 +255,17 @@ def _excluded(session: Session, path) -> bool:
 
 
 CONTEXT_OPTIONS = [
-    click.option("--kind", type=click.Choice(KINDS), help="What kind of follow-up the draft is (overrides front matter)."),
+    click.option(
+        "--kind", type=click.Choice(KINDS), help="What kind of follow-up the draft is (overrides front matter)."
+    ),
     click.option("--setting", type=click.Choice(SETTINGS), help="The interview's setting (overrides front matter)."),
     click.option("--interview-date", metavar="DATE", help="When the interview was (YYYY-MM-DD or e.g. 'Nov 3, 2026')."),
     click.option("--reply-promised-by", metavar="DATE", help="The date by which they said you would hear back."),
-    click.option("--send-date", metavar="DATE", help="When the draft will be sent (default: front matter, the .eml Date, else today)."),
+    click.option(
+        "--send-date",
+        metavar="DATE",
+        help="When the draft will be sent (default: front matter, the .eml Date, else today).",
+    ),
     click.option("--today", metavar="DATE", help="Pin today's date, for reproducible runs of timing rules."),
 ]
 
@@ -242,14 +273,23 @@ CONTEXT_OPTIONS = [
 def _context_flags(kind, setting, interview_date, reply_promised_by, send_date, today):
     """(overrides, today) from the context flags; a bad date is a usage error naming the flag."""
     if interview_date is None and reply_promised_by is None and send_date is None and today is None:
-        return {"kind": kind, "setting": setting, "interview_date": None, "reply_promised_by": None,
-                "send_date": None}, None
+        return {
+            "kind": kind,
+            "setting": setting,
+            "interview_date": None,
+            "reply_promised_by": None,
+            "send_date": None,
+        }, None
     from followup_lint.model.context import ContextError, parse_date
 
     try:
-        overrides = {"kind": kind, "setting": setting, "interview_date": parse_date(interview_date, "--interview-date"),
-                     "reply_promised_by": parse_date(reply_promised_by, "--reply-promised-by"),
-                     "send_date": parse_date(send_date, "--send-date")}
+        overrides = {
+            "kind": kind,
+            "setting": setting,
+            "interview_date": parse_date(interview_date, "--interview-date"),
+            "reply_promised_by": parse_date(reply_promised_by, "--reply-promised-by"),
+            "send_date": parse_date(send_date, "--send-date"),
+        }
         return overrides, parse_date(today, "--today")
     except ContextError as exc:
         _fail(str(exc))
@@ -260,6 +300,7 @@ def _with(options):
         for opt in reversed(options):
             f = opt(f)
         return f
+
     return deco
 
 
@@ -268,8 +309,10 @@ class _LintCommand(click.Command):
     SUBCOMMANDS, so a new subcommand shows up without editing this)."""
 
     def format_epilog(self, ctx, formatter):
-        rows = [(f"{name} {_USAGE.get(name, '')}".rstrip(), cmd().get_short_help_str(limit=300))
-                for name, cmd in SUBCOMMANDS.items()]
+        rows = [
+            (f"{name} {_USAGE.get(name, '')}".rstrip(), cmd().get_short_help_str(limit=300))
+            for name, cmd in SUBCOMMANDS.items()
+        ]
         with formatter.section("Commands (followup-lint COMMAND --help for each)"):
             formatter.write_dl(rows)
         formatter.write_paragraph()
@@ -281,9 +324,19 @@ _USAGE = {"eval": "DIR", "schedule": "[DRAFT]", "rules": "test|new|schema|packs"
 
 @click.command(cls=_LintCommand, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, type=click.Path(readable=False))  # unreadable: reported per file
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]), default="text", show_default=True,
-              help="Output format: sarif for code scanning, github for annotations in GitHub Actions.")
-@click.option("--statistics", is_flag=True, help="Instead of the findings, count them per rule across all drafts (text or --format json).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    default="text",
+    show_default=True,
+    help="Output format: sarif for code scanning, github for annotations in GitHub Actions.",
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Instead of the findings, count them per rule across all drafts (text or --format json).",
+)
 @click.option("--select", multiple=True, help="Only these rules (comma-separated ids; a pack name selects its rules).")
 @click.option("--ignore", multiple=True, help="Skip these rules (comma-separated ids).")
 @click.option("--explain", metavar="RULE", help="Explain a rule: why, how to fix, examples.")
@@ -291,23 +344,62 @@ _USAGE = {"eval": "DIR", "schedule": "[DRAFT]", "rules": "test|new|schema|packs"
 @click.option("--verbose", is_flag=True, help="With --explain, also show the language-model pipeline the rule needs.")
 @click.option("--fail-under", type=click.FloatRange(0, 100), help="Exit 1 when a draft scores below this.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even with findings (2 still means an error).")
-@click.option("--fail-on", type=click.Choice(["finding", "score"]), default="finding", show_default=True,
-              help=f"finding: exit 1 on a warning/error or a score under --fail-under; score: only on the score "
-                   f"(--fail-under, else the config's fail-under, else {SCORE_GATE_DEFAULT}).")
-@click.option("--cache-dir", type=click.Path(file_okay=False), help="Where to cache results (default: FOLLOWUP_LINT_CACHE_DIR, else the user cache folder).")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-              help="Worker processes for large runs (default: one per core from 150 drafts up, else 1).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["finding", "score"]),
+    default="finding",
+    show_default=True,
+    help=f"finding: exit 1 on a warning/error or a score under --fail-under; score: only on the score "
+    f"(--fail-under, else the config's fail-under, else {SCORE_GATE_DEFAULT}).",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    help="Where to cache results (default: FOLLOWUP_LINT_CACHE_DIR, else the user cache folder).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes for large runs (default: one per core from 150 drafts up, else 1).",
+)
 @click.option("--no-cache", is_flag=True, help="Lint every draft afresh; read and write no cache.")
-@click.option("--output-file", "-o", type=click.Path(dir_okay=False, writable=True), help="Write the report here instead of stdout.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file instead of discovering one.")
-@click.option("--force-exclude", is_flag=True, help="Apply the config's exclude: to files named on the command line too (the pre-commit hooks pass it).")
+@click.option(
+    "--output-file",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report here instead of stdout.",
+)
+@click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False), help="Use this config file instead of discovering one."
+)
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply the config's exclude: to files named on the command line too (the pre-commit hooks pass it).",
+)
 @click.option("--stdin-filename", help="Path to report (and find config for) when reading the draft from -.")
 @click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR=1).")
 @click.option("--quiet", "-q", is_flag=True, help="Only the finding lines: no source, notes, scores or summary.")
-@click.option("--fix", is_flag=True, help="Apply safe fixes (word swaps that keep the meaning) to the files, then report what is left.")
-@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also delete offending sentences and add missing thank-you or interest sentences.")
-@click.option("--fix-readonly", is_flag=True, help="With --fix, also rewrite drafts whose permissions make them read-only (skipped with a note otherwise).")
-@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply safe fixes (word swaps that keep the meaning) to the files, then report what is left.",
+)
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="With --fix or --diff, also delete offending sentences and add missing thank-you or interest sentences.",
+)
+@click.option(
+    "--fix-readonly",
+    is_flag=True,
+    help="With --fix, also rewrite drafts whose permissions make them read-only (skipped with a note otherwise).",
+)
+@click.option(
+    "--diff", is_flag=True, help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any."
+)
 @_with(CONTEXT_OPTIONS)
 @click.version_option(__version__, "--version", prog_name="followup-lint")
 def lint_command(**flags):
@@ -333,11 +425,18 @@ def lint_command(**flags):
     if o.fail_under is not None and o.fail_under != o.fail_under:
         _fail("--fail-under: nan is not a score; give a number from 0 to 100")
     if o.output_file and not os.path.isdir(os.path.dirname(os.path.abspath(o.output_file))):
-        _fail(f"{o.output_file}: cannot write the report there: the folder {os.path.dirname(o.output_file) or '.'} does not exist")
+        _fail(
+            f"{o.output_file}: cannot write the report there: the folder {os.path.dirname(o.output_file) or '.'} does not exist"
+        )
     if o.unsafe_fixes and not (o.fix or o.diff):
         _fail("--unsafe-fixes goes with --fix or --diff")
-    if o.force_exclude and "-" in o.paths and o.stdin_filename and not (o.fix or o.diff) \
-            and _excluded(session, o.stdin_filename):
+    if (
+        o.force_exclude
+        and "-" in o.paths
+        and o.stdin_filename
+        and not (o.fix or o.diff)
+        and _excluded(session, o.stdin_filename)
+    ):
         o.paths = tuple(p for p in o.paths if p != "-")  # as ruff does: an excluded buffer is not linted
     file_paths, reports = _collect([p for p in o.paths if p != "-"], session, o.force_exclude)
     store = _open_cache(o)
@@ -356,6 +455,7 @@ def lint_command(**flags):
 @dataclass
 class LintOptions:
     """The lint command's flags, as click parsed them."""
+
     paths: tuple
     fmt: str
     statistics: bool
@@ -403,8 +503,14 @@ def _session(o: LintOptions) -> Session:
 
     # The stored build of an unchanged config and rule packs (run/stored.py) lives in the
     # cache folder and follows its choice: none with --no-cache.
-    session = Session(config_file=o.config_path, select=_split_ids(o.select), ignore=_split_ids(o.ignore),
-                      overrides=overrides, today=today, store=None if o.no_cache else resolve_dir(o.cache_dir))
+    session = Session(
+        config_file=o.config_path,
+        select=_split_ids(o.select),
+        ignore=_split_ids(o.ignore),
+        overrides=overrides,
+        today=today,
+        store=None if o.no_cache else resolve_dir(o.cache_dir),
+    )
     start = o.stdin_filename or (o.paths[0] if o.paths and o.paths[0] != "-" else ".")
     with setup_errors_fail():
         session.ruleset_for(session.config_for(start))
@@ -445,8 +551,9 @@ def _open_cache(o: LintOptions):
     cachedir.configure(o.cache_dir, enabled=not o.no_cache)
     if o.no_cache:
         return None
-    store = cache_mod.Cache(cachedir.resolve_dir(o.cache_dir),
-                            warn=lambda m: click.echo(printable(f"followup-lint: {m}"), err=True))
+    store = cache_mod.Cache(
+        cachedir.resolve_dir(o.cache_dir), warn=lambda m: click.echo(printable(f"followup-lint: {m}"), err=True)
+    )
     try:
         store.open()
     except NotOurs as exc:
@@ -460,8 +567,12 @@ def _lint(o: LintOptions, session: Session, file_paths, show_source: bool, store
 
     cached = cache_mod.CachedLinting(store, session, need_text=show_source)
     # Progress only where a person watches it: never into a pipe, a file, or machine output.
-    progress = (o.fmt == "text" and len(file_paths) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
-                and (o.output_file is not None or sys.stdout.isatty()))
+    progress = (
+        o.fmt == "text"
+        and len(file_paths) >= PROGRESS_MIN_FILES
+        and sys.stderr.isatty()
+        and (o.output_file is not None or sys.stdout.isatty())
+    )
     results = []
     with setup_errors_fail():
         if "-" in o.paths:
@@ -542,13 +653,22 @@ def _exit_code(o: LintOptions, session: Session, results) -> int:
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
-@click.command("eval", short_help="Score the rules against a labelled corpus (precision, recall, F1).", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(
+    "eval",
+    short_help="Score the rules against a labelled corpus (precision, recall, F1).",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--select", multiple=True, help="Only these rules.")
 @click.option("--ignore", multiple=True, help="Skip these rules.")
 @click.option("--verbose", "-v", is_flag=True, help="List each false positive and missed draft.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: none, the built-in defaults).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Config file (default: none, the built-in defaults).",
+)
 def eval_command(directory, fmt, select, ignore, verbose, config_path):
     """Score the rules against a labelled corpus (DIR/labels.yaml): per-rule precision,
     recall and F1, macro F1, and the Spearman correlation of score with quality."""
@@ -571,10 +691,16 @@ def eval_command(directory, fmt, select, ignore, verbose, config_path):
     sys.exit(EXIT_ERROR if result["errors"] else EXIT_OK)
 
 
-@click.command("schedule", short_help="When to send the thank-you and the check-in; whether a draft is too early.", context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(
+    "schedule",
+    short_help="When to send the thank-you and the check-in; whether a draft is too early.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.argument("draft", required=False, type=click.Path(readable=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (for wait_days/max_days overrides).")
+@click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False), help="Config file (for wait_days/max_days overrides)."
+)
 @_with(CONTEXT_OPTIONS[2:])
 def schedule_command(draft, fmt, config_path, interview_date, reply_promised_by, send_date, today):
     """When to send the thank-you and the earliest check-in, and what the check-in should
@@ -616,8 +742,14 @@ def schedule_command(draft, fmt, config_path, interview_date, reply_promised_by,
         sys.exit(EXIT_FINDINGS)
 
 
-@click.command("lsp", short_help="Run the language server for editors (diagnostics, hover, quick fixes).", context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--stdio", is_flag=True, help="Talk LSP over stdin/stdout (the default; accepted because editors pass it).")
+@click.command(
+    "lsp",
+    short_help="Run the language server for editors (diagnostics, hover, quick fixes).",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--stdio", is_flag=True, help="Talk LSP over stdin/stdout (the default; accepted because editors pass it)."
+)
 @click.option("--log-file", type=click.Path(dir_okay=False), help="Append the server's log to this file.")
 def lsp_command(stdio, log_file):
     """Run the language server: diagnostics as you type, explanations on hover and quick
@@ -641,8 +773,13 @@ def _serve_command():
     return serve_command
 
 
-SUBCOMMANDS = {"eval": lambda: eval_command, "schedule": lambda: schedule_command, "lsp": lambda: lsp_command,
-               "rules": _rules_group, "serve": _serve_command}  # built on demand: a lint run imports none
+SUBCOMMANDS = {
+    "eval": lambda: eval_command,
+    "schedule": lambda: schedule_command,
+    "lsp": lambda: lsp_command,
+    "rules": _rules_group,
+    "serve": _serve_command,
+}  # built on demand: a lint run imports none
 
 
 def main(argv: list | None = None) -> None:

@@ -17,19 +17,19 @@ from contextlib import contextmanager
 
 import click
 
-WARMUP = 3          # drafts done before the clock starts
-MIN_MEASURED = 3    # drafts measured before an ETA is shown
-MIN_SECONDS = 1.0   # and over at least this long
-BURST_GAP = 0.01    # updates closer than this (seconds) belong to the same burst
+WARMUP = 3  # drafts done before the clock starts
+MIN_MEASURED = 3  # drafts measured before an ETA is shown
+MIN_SECONDS = 1.0  # and over at least this long
+BURST_GAP = 0.01  # updates closer than this (seconds) belong to the same burst
 
 
 class Eta:
     def __init__(self, total: int, clock=time.monotonic):
         self.total, self.clock = total, clock
         self.done = 0
-        self.mark: tuple | None = None   # (time, done) when the clock started
-        self._first_burst = False        # still inside the burst that started the clock
-        self._last = None                # time of the previous update
+        self.mark: tuple | None = None  # (time, done) when the clock started
+        self._first_burst = False  # still inside the burst that started the clock
+        self._last = None  # time of the previous update
 
     def update(self, n: int = 1) -> None:
         now = self.clock()
@@ -64,8 +64,16 @@ class Eta:
 def progress_bar(total: int, label: str = "Linting"):
     """A bar on stderr; yields update(n)."""
     eta = Eta(total)
-    with click.progressbar(length=total, label=label, file=sys.stderr, show_eta=False, show_pos=True, show_percent=True,
-                           item_show_func=lambda _item: eta.text()) as bar:
+    with click.progressbar(
+        length=total,
+        label=label,
+        file=sys.stderr,
+        show_eta=False,
+        show_pos=True,
+        show_percent=True,
+        item_show_func=lambda _item: eta.text(),
+    ) as bar:
+
         def update(n: int = 1) -> None:
             eta.update(n)
             bar.update(n)

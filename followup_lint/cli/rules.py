@@ -102,8 +102,12 @@ def _short(text: str, width: int = 70) -> str:
 
 @rules_group.command("test", context_settings=CONTEXT)
 @click.argument("targets", nargs=-1, type=click.Path())
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Config whose packs (and grammar server) to use; default: the one found from here.")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Config whose packs (and grammar server) to use; default: the one found from here.",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--verbose", "-v", is_flag=True, help="List every example, not only the failures.")
 def test_command(targets, config_path, fmt, verbose):
@@ -144,12 +148,26 @@ def test_command(targets, config_path, fmt, verbose):
 def _as_json(rows) -> dict:
     rules = []
     for rule, results, skip in rows:
-        rules.append({
-            "rule": rule.id, "path": _display(rule.path), "status": "skip" if skip else ("pass" if all(r.ok for r in results) else "fail"),
-            "skipped": skip,
-            "examples": [{"expect": r.expect, "index": r.index + 1, "line": rule.line_of(("examples", r.expect, r.index)),
-                          "ok": r.ok, "text": r.text, "detail": r.detail, "problem": r.problem} for r in results],
-        })
+        rules.append(
+            {
+                "rule": rule.id,
+                "path": _display(rule.path),
+                "status": "skip" if skip else ("pass" if all(r.ok for r in results) else "fail"),
+                "skipped": skip,
+                "examples": [
+                    {
+                        "expect": r.expect,
+                        "index": r.index + 1,
+                        "line": rule.line_of(("examples", r.expect, r.index)),
+                        "ok": r.ok,
+                        "text": r.text,
+                        "detail": r.detail,
+                        "problem": r.problem,
+                    }
+                    for r in results
+                ],
+            }
+        )
     examples = [e for r in rules for e in r["examples"]]
     return {"rules": rules, "passed": sum(e["ok"] for e in examples), "failed": sum(not e["ok"] for e in examples)}
 
@@ -180,15 +198,23 @@ def _table(rows, verbose: bool) -> str:
             elif r.detail.startswith("placeholder"):
                 problems.append(f"{where}: {rule.id}: {r.expect} example {r.index + 1}: {r.detail}")
             elif r.problem:  # it fired, but not where (or as) the example says
-                problems.append(f"{where}: {rule.id} fired on {r.expect} example {r.index + 1} but {r.problem}: {_short(r.text)!r}")
+                problems.append(
+                    f"{where}: {rule.id} fired on {r.expect} example {r.index + 1} but {r.problem}: {_short(r.text)!r}"
+                )
             else:
                 got = "did not fire" if r.expect == "fires" else f"fired ({r.detail})"
-                problems.append(f"{where}: {rule.id} {should} on {r.expect} example {r.index + 1} but {got}: {_short(r.text)!r}")
+                problems.append(
+                    f"{where}: {rule.id} {should} on {r.expect} example {r.index + 1} but {got}: {_short(r.text)!r}"
+                )
     total = sum(len(results) for _r, results, _s in rows)
     bad = sum(1 for _r, results, _s in rows for x in results if not x.ok)
     skipped = sum(1 for _r, _x, s in rows if s)
-    summary = (f"{len(rows)} rule{'s' if len(rows) != 1 else ''}, {total} example{'s' if total != 1 else ''}: "
-               f"{total - bad} passed, {bad} failed" + (f", {skipped} rule{'s' if skipped != 1 else ''} skipped" if skipped else "") + ".")
+    summary = (
+        f"{len(rows)} rule{'s' if len(rows) != 1 else ''}, {total} example{'s' if total != 1 else ''}: "
+        f"{total - bad} passed, {bad} failed"
+        + (f", {skipped} rule{'s' if skipped != 1 else ''} skipped" if skipped else "")
+        + "."
+    )
     return "\n".join(out + ([""] + problems if problems else []) + ["", summary]) + "\n"
 
 
@@ -292,19 +318,36 @@ RULE_TYPES = tuple(_BODIES)
 
 
 def scaffold(rule_id: str, rule_type: str, schema_beside: bool = False) -> str:
-    modeline = "# yaml-language-server: $schema=rule.schema.json\n" if schema_beside else (
-        "# Editor completion: `followup-lint rules schema > rule.schema.json` in this folder, then\n"
-        "# make the first line `# yaml-language-server: $schema=rule.schema.json`.\n")
+    modeline = (
+        "# yaml-language-server: $schema=rule.schema.json\n"
+        if schema_beside
+        else (
+            "# Editor completion: `followup-lint rules schema > rule.schema.json` in this folder, then\n"
+            "# make the first line `# yaml-language-server: $schema=rule.schema.json`.\n"
+        )
+    )
     body = (_COMMON + _BODIES[rule_type]).replace("@ID@", rule_id).replace("@TYPE@", rule_type)
     return modeline + _HEADER + body
 
 
 @rules_group.command("new", context_settings=CONTEXT)
 @click.argument("rule_id", metavar="ID")
-@click.option("--type", "rule_type", type=click.Choice(RULE_TYPES), default="forbid", show_default=True,
-              help="forbid: flag what matches; require: flag when nothing matches; metric: a measure over a bound; timing: the send date.")
-@click.option("--dir", "directory", type=click.Path(file_okay=False), default=".", show_default=True,
-              help="The pack folder to write ID.yaml into (created if missing).")
+@click.option(
+    "--type",
+    "rule_type",
+    type=click.Choice(RULE_TYPES),
+    default="forbid",
+    show_default=True,
+    help="forbid: flag what matches; require: flag when nothing matches; metric: a measure over a bound; timing: the send date.",
+)
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False),
+    default=".",
+    show_default=True,
+    help="The pack folder to write ID.yaml into (created if missing).",
+)
 def new_command(rule_id, rule_type, directory):
     """Scaffold a rule file DIR/ID.yaml with its rationale and placeholder examples."""
     from followup_lint.rulefiles import packs as packs_mod
@@ -322,11 +365,15 @@ def new_command(rule_id, rule_type, directory):
         load_rule_file(path)  # the scaffold must load; a failure here is our bug, said plainly
     except RuleError as exc:
         _fail(f"the scaffold does not load ({exc}); please report this")
-    click.echo(f"Created {path} ({rule_type}). Write its patterns and replace the TODO examples, then run:\n"
-               f"  followup-lint rules test {folder}")
+    click.echo(
+        f"Created {path} ({rule_type}). Write its patterns and replace the TODO examples, then run:\n"
+        f"  followup-lint rules test {folder}"
+    )
     if not _in_config(folder):
         rel = Path(os.path.relpath(folder.resolve(), Path.cwd())).as_posix()
-        click.echo(f"To lint with it, list the folder under `packs:` in .followup-lint.yaml: packs: [{rel if rel.startswith('.') else './' + rel}]")
+        click.echo(
+            f"To lint with it, list the folder under `packs:` in .followup-lint.yaml: packs: [{rel if rel.startswith('.') else './' + rel}]"
+        )
 
 
 def _in_config(folder: Path) -> bool:

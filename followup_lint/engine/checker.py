@@ -68,7 +68,7 @@ def applies(spec: Rule, ctx) -> bool:
 class Engine:
     def __init__(self, nlp):
         self.nlp = nlp
-        self.stages: dict = defaultdict(float)   # the Linter shares its own
+        self.stages: dict = defaultdict(float)  # the Linter shares its own
         self._compiled: dict[int, CompiledRule] = {}
 
     def compiled(self, spec: Rule) -> CompiledRule:
@@ -90,8 +90,10 @@ class Engine:
                     hits = list(TYPES[spec.type].check(rule, parsed, ctx, settings))
             except RegexTimeout as exc:
                 # One slow rule must not cost the draft its other findings: skip it, say where.
-                parsed.notes.append(f"{spec.path}:{spec.line_of(exc.keys)}: rule {spec.id!r} skipped for this draft: "
-                                    f"{exc}; simplify the pattern (docs/writing-rules.md: regular expressions)")
+                parsed.notes.append(
+                    f"{spec.path}:{spec.line_of(exc.keys)}: rule {spec.id!r} skipped for this draft: "
+                    f"{exc}; simplify the pattern (docs/writing-rules.md: regular expressions)"
+                )
                 continue
             finally:
                 # Which part of "rules" time each rule type takes (spelling and grammar apart).
@@ -107,13 +109,25 @@ class Engine:
                 message = render(hit.message or spec.message, values)
                 line, col, decoded = draft.locate(hit.start)
                 end_line, end_col, _ = draft.locate(hit.end)
-                findings.append(Finding(
-                    rule=spec.id, severity=spec.severity, weight=spec.weight, title=spec.title,
-                    message=message + (" (position in the decoded email body)" if decoded else ""),
-                    suggestion=render(spec.suggestion, values),
-                    start=hit.start, end=hit.end, line=line, column=col, end_line=end_line, end_column=end_col,
-                    region=draft.region_of(hit.start), decoded=decoded,
-                    fix=fixes.build(spec, hit, draft, ctx), source_rule=hit.source_rule,
-                ))
+                findings.append(
+                    Finding(
+                        rule=spec.id,
+                        severity=spec.severity,
+                        weight=spec.weight,
+                        title=spec.title,
+                        message=message + (" (position in the decoded email body)" if decoded else ""),
+                        suggestion=render(spec.suggestion, values),
+                        start=hit.start,
+                        end=hit.end,
+                        line=line,
+                        column=col,
+                        end_line=end_line,
+                        end_column=end_col,
+                        region=draft.region_of(hit.start),
+                        decoded=decoded,
+                        fix=fixes.build(spec, hit, draft, ctx),
+                        source_rule=hit.source_rule,
+                    )
+                )
         findings.sort(key=Finding.sort_key)
         return findings

@@ -19,6 +19,7 @@ or inserting generated text is unsafe and needs `--unsafe-fixes` (or a click in 
 A fix is never built for text that had to be decoded (an .eml body in base64,
 quoted-printable or HTML): it could not be written back.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -116,7 +117,7 @@ def _after_sentence_end(text: str, start: int) -> bool:
 
 
 def _cased(original: str, replacement: str, sentence_start: bool) -> str:
-    """"Gonna" -> "Going to"; "ASAP" mid-sentence -> "when you have a moment"."""
+    """ "Gonna" -> "Going to"; "ASAP" mid-sentence -> "when you have a moment"."""
     if not replacement:
         return replacement
     acronym = len(original) > 1 and original.isupper()
@@ -269,7 +270,7 @@ def ignore_rule(draft, rule_id: str) -> Fix | None:
         if not bare.endswith("]"):
             return None  # a list spread over lines: leave it to the user
         close = s + colon + value.rindex("]")
-        inside = raw[s + colon + value.index("[") + 1:close]
+        inside = raw[s + colon + value.index("[") + 1 : close]
         return _raw_fix(draft, title, close, close, (", " if inside.strip() else "") + rule_id)
     if bare[:1] in "\"'" and len(bare) > 1 and bare[-1] == bare[0]:
         close = s + colon + len(value) - 1  # "too-long" -> "too-long, pushy": still a comma list

@@ -21,7 +21,7 @@ DATE_WEIGHT = 2
 class Inference:
     kind: str
     scores: dict
-    evidence: list          # human-readable reasons, strongest first
+    evidence: list  # human-readable reasons, strongest first
 
 
 @lru_cache(maxsize=1)
@@ -37,8 +37,11 @@ class KindInferrer:
         spec = _spec()
         self.min_score, self.min_margin = spec["min_score"], spec["min_margin"]
         # Each cue group gets its own key: compiled patterns (and their conditions) are cached by key.
-        self.cues = [(kind, cue["weight"], FilteredPatterns(nlp, cue["patterns"], ("kinds", kind, n)))
-                     for kind, cues in spec["kinds"].items() for n, cue in enumerate(cues)]
+        self.cues = [
+            (kind, cue["weight"], FilteredPatterns(nlp, cue["patterns"], ("kinds", kind, n)))
+            for kind, cues in spec["kinds"].items()
+            for n, cue in enumerate(cues)
+        ]
 
     def infer(self, parsed, ctx) -> Inference:
         from followup_lint.language.patterns import RegexTimeout

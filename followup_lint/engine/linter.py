@@ -71,9 +71,15 @@ class Linter:
         from followup_lint.language.parsed import ParsedDraft
 
         overrides = dict(self.overrides, **(context or {}))
-        ctx = context_mod.build(draft.front_matter, overrides, self.config.defaults,
-                                headers=draft.headers, today=self.today, working_days=self.config.working_days,
-                                path_context=self.config.context_for(draft.path))
+        ctx = context_mod.build(
+            draft.front_matter,
+            overrides,
+            self.config.defaults,
+            headers=draft.headers,
+            today=self.today,
+            working_days=self.config.working_days,
+            path_context=self.config.context_for(draft.path),
+        )
         parsed = parsed or ParsedDraft(draft, self.nlp)
         evidence = []
         if ctx.kind_source == "default":
@@ -93,10 +99,18 @@ class Linter:
             return FileReport(path=draft.path, error=Problem(draft.path, line or None, str(exc)))
         findings = self.engine.check(parsed, ctx, self.rules_for(draft, ctx), self.ruleset.settings)
         points = scoring.score(findings)
-        return FileReport(path=draft.path, kind=ctx.kind, kind_source=ctx.kind_source, score=points,
-                          verdict=scoring.verdict(points, findings), findings=findings,
-                          notes=list(draft.notes) + parsed.notes, text=draft.text, kind_evidence=evidence,
-                          send_date=ctx.send_date.isoformat() if ctx.send_date else None)
+        return FileReport(
+            path=draft.path,
+            kind=ctx.kind,
+            kind_source=ctx.kind_source,
+            score=points,
+            verdict=scoring.verdict(points, findings),
+            findings=findings,
+            notes=list(draft.notes) + parsed.notes,
+            text=draft.text,
+            kind_evidence=evidence,
+            send_date=ctx.send_date.isoformat() if ctx.send_date else None,
+        )
 
     def lint_path(self, path, display: str | None = None, context: dict | None = None) -> FileReport:
         try:

@@ -19,17 +19,23 @@ class Plan:
     checkin_from: dt.date | None
     checkin_basis: str | None
     checkin_should: list
-    draft: dict | None = None   # {path, kind, send_date, days_early|days_late, verdict}
+    draft: dict | None = None  # {path, kind, send_date, days_early|days_late, verdict}
     # The first working day on or after checkin_from when that falls outside the working
     # week (a Saturday): checkin_from stays the earliest, this is the suggested day.
     checkin_working_day: dt.date | None = None
 
     def to_dict(self) -> dict:
         iso = lambda d: d.isoformat() if d else None  # noqa: E731
-        return {"interview_date": iso(self.interview_date), "reply_promised_by": iso(self.reply_promised_by),
-                "thank_you_by": iso(self.thank_you_by), "checkin_from": iso(self.checkin_from),
-                "checkin_next_working_day": iso(self.checkin_working_day),
-                "checkin_basis": self.checkin_basis, "checkin_should": self.checkin_should, "draft": self.draft}
+        return {
+            "interview_date": iso(self.interview_date),
+            "reply_promised_by": iso(self.reply_promised_by),
+            "thank_you_by": iso(self.thank_you_by),
+            "checkin_from": iso(self.checkin_from),
+            "checkin_next_working_day": iso(self.checkin_working_day),
+            "checkin_basis": self.checkin_basis,
+            "checkin_should": self.checkin_should,
+            "draft": self.draft,
+        }
 
 
 CHECKIN_SHOULD = [
@@ -47,15 +53,22 @@ def plan(ctx, rules_by_id: dict, draft_path: str | None = None) -> Plan:
     basis = None
     if entry is not None:
         days = int(too_early.option(entry.get("days", 0)))
-        basis = {"reply_promised_by": "the day after the date they said you would hear",
-                 "interview_date": f"{days} days after the interview"}.get(entry["after"], entry["after"])
+        basis = {
+            "reply_promised_by": "the day after the date they said you would hear",
+            "interview_date": f"{days} days after the interview",
+        }.get(entry["after"], entry["after"])
     result = Plan(ctx.interview_date, ctx.reply_promised_by, thanks_by, checkin, basis, CHECKIN_SHOULD)
     if checkin is not None:
         working = next_working_day(checkin, ctx.working_days)
         result.checkin_working_day = working if working != checkin else None
     if draft_path is not None:
-        info = {"path": draft_path, "kind": ctx.kind, "kind_source": ctx.kind_source, "send_date": ctx.send_date.isoformat(),
-                "send_date_source": ctx.send_date_source}
+        info = {
+            "path": draft_path,
+            "kind": ctx.kind,
+            "kind_source": ctx.kind_source,
+            "send_date": ctx.send_date.isoformat(),
+            "send_date_source": ctx.send_date_source,
+        }
         if ctx.kind == "check-in" and checkin is not None:
             early = (checkin - ctx.send_date).days
             info["days_early"] = max(early, 0)
@@ -65,8 +78,11 @@ def plan(ctx, rules_by_id: dict, draft_path: str | None = None) -> Plan:
             info["days_late"] = max(late, 0)
             info["verdict"] = f"late by {late} day(s)" if late > 0 else "on time"
         else:
-            info["verdict"] = "no timing advice for this kind of draft" if ctx.kind not in ("check-in", "thank-you") \
+            info["verdict"] = (
+                "no timing advice for this kind of draft"
+                if ctx.kind not in ("check-in", "thank-you")
                 else "no interview date or promised date to judge by"
+            )
         result.draft = info
     return result
 
@@ -79,18 +95,24 @@ def render_text(p: Plan) -> str:
     out = []
     if p.interview_date:
         out.append(f"Interview:          {_day(p.interview_date)}")
-        out.append(f"Send the thank-you: {_day(p.interview_date)} or the next day (by {_day(p.thank_you_by)} at the latest)")
+        out.append(
+            f"Send the thank-you: {_day(p.interview_date)} or the next day (by {_day(p.thank_you_by)} at the latest)"
+        )
     if p.reply_promised_by:
         out.append(f"They promised news by {_day(p.reply_promised_by)}")
     if p.checkin_from:
         out.append(f"Earliest check-in:  {_day(p.checkin_from)} ({p.checkin_basis})")
         if p.checkin_working_day:
-            out.append(f"Suggested check-in: {_day(p.checkin_working_day)} ({p.checkin_from:%A} is not a working day; "
-                       f"sending on {_day(p.checkin_from)} is not too early, only read later)")
+            out.append(
+                f"Suggested check-in: {_day(p.checkin_working_day)} ({p.checkin_from:%A} is not a working day; "
+                f"sending on {_day(p.checkin_from)} is not too early, only read later)"
+            )
         out.append("The check-in should:")
         out.extend(f"  - {line}" for line in p.checkin_should)
     else:
-        out.append("No interview date or promised reply date: give --interview-date (and --reply-promised-by if they named a date).")
+        out.append(
+            "No interview date or promised reply date: give --interview-date (and --reply-promised-by if they named a date)."
+        )
     if p.draft:
         d = p.draft
         kind = f"{d['kind']} ({d['kind_source']})" if d.get("kind_source") in ("inferred", "config") else d["kind"]

@@ -9,12 +9,21 @@ from followup_lint.model.findings import Fix
 # the text is shown for the rule as a whole (--explain, the SARIF help text).
 GENERIC = {
     "advice": "Write what LanguageTool suggests. ",
-    "match": "the words found", "sentence": "the sentence", "value": "the measured value",
-    "suggestion": "the suggested spelling", "replacement": "the suggested wording",
-    "lt_message": "LanguageTool's message", "rule_id": "its rule id",
-    "earliest": "the earliest good date", "latest": "the last good date",
-    "days_early": "N", "days_late": "N", "early_by": "N days", "late_by": "N days",
-    "reason": "the rule's waiting time", "send_date": "the send date",
+    "match": "the words found",
+    "sentence": "the sentence",
+    "value": "the measured value",
+    "suggestion": "the suggested spelling",
+    "replacement": "the suggested wording",
+    "lt_message": "LanguageTool's message",
+    "rule_id": "its rule id",
+    "earliest": "the earliest good date",
+    "latest": "the last good date",
+    "days_early": "N",
+    "days_late": "N",
+    "early_by": "N days",
+    "late_by": "N days",
+    "reason": "the rule's waiting time",
+    "send_date": "the send date",
 }
 
 
@@ -32,10 +41,16 @@ def explain_rule(rule, verbose: bool = False, width: int | None = None) -> str:
     with `verbose`, also the spaCy pipeline components it needs (for rule authors; also in
     `--list-rules --format json`). With a `width` (a terminal's), the prose is wrapped
     between words to fit it."""
-    lines = [f"{rule.id}: {rule.title}", "",
-             f"Severity: {rule.severity} · weight {rule.weight} · type {rule.type} · region {', '.join(rule.regions)}",
-             f"Applies to: {', '.join(rule.applies_to)}" + (f" · settings: {', '.join(rule.settings)}" if len(rule.settings) < 4 else ""),
-             "", "Why it matters", f"  {rule.rationale}"]
+    lines = [
+        f"{rule.id}: {rule.title}",
+        "",
+        f"Severity: {rule.severity} · weight {rule.weight} · type {rule.type} · region {', '.join(rule.regions)}",
+        f"Applies to: {', '.join(rule.applies_to)}"
+        + (f" · settings: {', '.join(rule.settings)}" if len(rule.settings) < 4 else ""),
+        "",
+        "Why it matters",
+        f"  {rule.rationale}",
+    ]
     if rule.source:
         lines.append(f"  Source: {rule.source}")
     if rule.suggestion:
@@ -58,8 +73,16 @@ def explain_rule(rule, verbose: bool = False, width: int | None = None) -> str:
         wrapped = []
         for line in lines:
             indent = "    " if line.startswith("  - ") else "  " if line.startswith("  ") else ""
-            wrapped += wrap_prose(line[len(indent):] if indent == "  " else line, width,
-                                  indent if indent == "  " else "", indent or "  ") if line else [line]
+            wrapped += (
+                wrap_prose(
+                    line[len(indent) :] if indent == "  " else line,
+                    width,
+                    indent if indent == "  " else "",
+                    indent or "  ",
+                )
+                if line
+                else [line]
+            )
         lines = wrapped
     return "\n".join(lines) + "\n"
 

@@ -35,7 +35,9 @@ def render(reports, **_options) -> str:
     out = []
     for report in reports:
         if report.error is not None:
-            out.append(_command("error", str(report.error), file=report.path, title="followup-lint: cannot lint this file"))
+            out.append(
+                _command("error", str(report.error), file=report.path, title="followup-lint: cannot lint this file")
+            )
             continue
         for f in report.findings:
             where = {"file": report.path}

@@ -10,6 +10,9 @@ SCHEMA_VERSION = "1"
 
 
 def render(reports, **_options) -> str:
-    doc = {"version": SCHEMA_VERSION, "tool": {"name": "followup-lint", "version": __version__},
-           "files": [r.to_dict() for r in reports]}
+    doc = {
+        "version": SCHEMA_VERSION,
+        "tool": {"name": "followup-lint", "version": __version__},
+        "files": [r.to_dict() for r in reports],
+    }
     return json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"

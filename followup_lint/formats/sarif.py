@@ -77,11 +77,20 @@ def render(reports, rules=(), **_options) -> str:
         location = dict(_artifact(report.path), index=len(artifacts))
         if report.error is not None:
             artifacts.append({"location": _artifact(report.path)})
-            notifications.append({"level": "error", "message": {"text": str(report.error)},
-                                  "locations": [{"physicalLocation": {"artifactLocation": location}}]})
+            notifications.append(
+                {
+                    "level": "error",
+                    "message": {"text": str(report.error)},
+                    "locations": [{"physicalLocation": {"artifactLocation": location}}],
+                }
+            )
             continue
-        artifacts.append({"location": _artifact(report.path),
-                          "properties": {"score": report.score, "verdict": report.verdict, "kind": report.kind}})
+        artifacts.append(
+            {
+                "location": _artifact(report.path),
+                "properties": {"score": report.score, "verdict": report.verdict, "kind": report.kind},
+            }
+        )
         for f in report.findings:
             if f.rule not in index:  # a rule the caller did not list: still a valid reference
                 index[f.rule] = len(descriptors)
@@ -89,15 +98,26 @@ def render(reports, rules=(), **_options) -> str:
             physical = {"artifactLocation": location}
             if not f.decoded:
                 physical["region"] = _region(f)
-            result = {"ruleId": f.rule, "ruleIndex": index[f.rule], "level": LEVELS[f.severity],
-                      "message": {"text": f.message}, "locations": [{"physicalLocation": physical}],
-                      "properties": {"weight": f.weight, "region": f.region, "decoded": f.decoded}}
+            result = {
+                "ruleId": f.rule,
+                "ruleIndex": index[f.rule],
+                "level": LEVELS[f.severity],
+                "message": {"text": f.message},
+                "locations": [{"physicalLocation": physical}],
+                "properties": {"weight": f.weight, "region": f.region, "decoded": f.decoded},
+            }
             if f.suggestion:
                 result["properties"]["suggestion"] = f.suggestion
             results.append(result)
     run = {
-        "tool": {"driver": {"name": "followup-lint", "version": __version__, "semanticVersion": __version__,
-                            "rules": descriptors}},
+        "tool": {
+            "driver": {
+                "name": "followup-lint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": descriptors,
+            }
+        },
         "originalUriBaseIds": {SRCROOT: {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
         "artifacts": artifacts,
         "invocations": [{"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}],

@@ -30,7 +30,7 @@ MIN_WIDTH = 40
 
 @dataclass
 class Annotation:
-    start: int              # code points into the line, [start, end); end may pass the line's end
+    start: int  # code points into the line, [start, end); end may pass the line's end
     end: int
     label: str
     colour: str | None = None
@@ -42,7 +42,7 @@ class Annotation:
 
 @dataclass
 class _Cell:
-    start: int   # code points
+    start: int  # code points
     end: int
     shown: str
     width: int
@@ -56,7 +56,7 @@ def _cells(line: str) -> list[_Cell]:
             shown, width = TAB, len(TAB)
         else:
             shown = printable(g)
-            if shown != g:   # a control character: shown escaped, one column per character
+            if shown != g:  # a control character: shown escaped, one column per character
                 width = len(shown)
             else:
                 width = max(wcswidth(g), 0)
@@ -84,14 +84,21 @@ def _style(text: str, color: bool, **kw) -> str:
     return click.style(text, **kw) if color and text else text
 
 
-def render_line(line_no: int, line: str, annotations: list[Annotation], width: int,
-                gutter: int = 0, color: bool = False, emphasis: bool = True) -> list[str]:
+def render_line(
+    line_no: int,
+    line: str,
+    annotations: list[Annotation],
+    width: int,
+    gutter: int = 0,
+    color: bool = False,
+    emphasis: bool = True,
+) -> list[str]:
     """The rows that show `line` (number `line_no`) with its annotations, each row at most
     `width` columns wide. `gutter` is the width of the line-number column."""
     gutter = max(gutter, len(str(line_no)))
     cells = _cells(line)
     total = cells[-1].col + cells[-1].width if cells else 0
-    room = max(width, MIN_WIDTH) - gutter - 3   # "12 | "
+    room = max(width, MIN_WIDTH) - gutter - 3  # "12 | "
     # Annotations on the same words share a caret run and one label.
     merged: dict = {}
     for a in annotations:
@@ -105,13 +112,14 @@ def render_line(line_no: int, line: str, annotations: list[Annotation], width: i
             a.c0, a.c1, a.labels = c0, c1, [a.label]
             merged[key] = a
     anns = sorted(merged.values(), key=lambda a: (a.c0, a.c1))
+
     # Group annotations into windows that fit the room, labels included. A span longer than
     # half the room is cut at the window's edge rather than given a window of its own.
     def reach(a):
         label_w = len(", ".join(a.labels))
         return max(a.c1 if a.c1 - a.c0 <= room // 2 else a.c0 + 10, a.c0 + label_w)
 
-    fits = total <= room and all(a.c1 <= room for a in anns)   # the whole line: one window
+    fits = total <= room and all(a.c1 <= room for a in anns)  # the whole line: one window
     windows: list[list[Annotation]] = []
     for a in anns:
         if windows and fits or windows and max(map(reach, windows[-1] + [a])) - windows[-1][0].c0 <= room - 2:
@@ -129,16 +137,16 @@ def render_line(line_no: int, line: str, annotations: list[Annotation], width: i
 def _window(line_no, cells, total, group, room, gutter, bar, color, emphasis, reach) -> list[str]:
     left = group[0].c0
     right = max(reach(a) for a in group)
-    if total <= room and all(a.c1 <= room for a in group):   # the whole line fits, carets too
+    if total <= room and all(a.c1 <= room for a in group):  # the whole line fits, carets too
         vs, ve = 0, total
     else:
-        text_room = room - 2                   # an ellipsis may be needed on each side
+        text_room = room - 2  # an ellipsis may be needed on each side
         if right <= text_room:
             vs = 0
         else:
             slack = max(text_room - (right - left), 0)
             vs = left - min(left, slack // 2)
-            vs = max(0, min(vs, total - text_room, left))   # no room wasted after the end
+            vs = max(0, min(vs, total - text_room, left))  # no room wasted after the end
             # Start on a word, not in the middle of one, when that costs little.
             if vs > 0:
                 for c in cells:
@@ -146,7 +154,7 @@ def _window(line_no, cells, total, group, room, gutter, bar, color, emphasis, re
                         vs = c.col + c.width
                         break
         ve = min(total, vs + text_room)
-        if ve < total:                         # and end after a word
+        if ve < total:  # and end after a word
             for c in reversed(cells):
                 if max(right, ve - 12) <= c.col < ve and c.shown.isspace():
                     ve = c.col
@@ -239,7 +247,7 @@ def _layer(group, col, limit, text_end, bar, color) -> list[str]:
         rows.append(f"{bar} {_paint(chars, who, color)}".rstrip())
     for k, c in enumerate(order):
         chars, who = [" "] * limit, [None] * limit
-        for other in order[k + 1:]:
+        for other in order[k + 1 :]:
             chars[other], who[other] = "|", anchors[other][0]
         text = ", ".join(l for a in anchors[c] for l in a.labels)
         if c + len(text) > limit:
@@ -255,6 +263,12 @@ def wrap_prose(text: str, width: int, first: str, rest: str) -> list[str]:
     """`first` + text, wrapped on word boundaries at `width` display columns, continuation
     rows starting with `rest` (both prefixes plain text, already made printable)."""
     width = max(width, MIN_WIDTH, wcswidth(first) + 20)
-    rows = wrap(printable(text), width, initial_indent=first, subsequent_indent=rest,
-                break_long_words=True, break_on_hyphens=False)
+    rows = wrap(
+        printable(text),
+        width,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=True,
+        break_on_hyphens=False,
+    )
     return rows or [first.rstrip()]

@@ -13,8 +13,9 @@ def count(reports) -> list[dict]:
     rows: dict = {}
     for report in reports:
         for f in report.findings:
-            row = rows.setdefault(f.rule, {"rule": f.rule, "count": 0, "drafts": set(),
-                                           "severity": f.severity, "title": f.title})
+            row = rows.setdefault(
+                f.rule, {"rule": f.rule, "count": 0, "drafts": set(), "severity": f.severity, "title": f.title}
+            )
             row["count"] += 1
             row["drafts"].add(report.path)
     ordered = sorted(rows.values(), key=lambda r: (-r["count"], r["rule"]))
@@ -26,15 +27,22 @@ def render(reports, fmt: str = "text", **_options) -> str:
     linted = sum(1 for r in reports if r.error is None)
     unreadable = len(reports) - linted
     if fmt == "json":
-        doc = {"version": "1", "drafts": linted, "unreadable": unreadable,
-               "findings": sum(r["count"] for r in rows), "rules": rows}
+        doc = {
+            "version": "1",
+            "drafts": linted,
+            "unreadable": unreadable,
+            "findings": sum(r["count"] for r in rows),
+            "rules": rows,
+        }
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     out = []
     if rows:
         width = max(len(r["rule"]) for r in rows)
         out.append(f"{'count':>5}  {'rule':<{width}}  {'severity':<8}  {'drafts':>6}  title")
-        out += [f"{r['count']:>5}  {printable(r['rule']):<{width}}  {r['severity']:<8}  {r['drafts']:>6}  {printable(r['title'])}"
-                for r in rows]
+        out += [
+            f"{r['count']:>5}  {printable(r['rule']):<{width}}  {r['severity']:<8}  {r['drafts']:>6}  {printable(r['title'])}"
+            for r in rows
+        ]
     total = sum(r["count"] for r in rows)
     summary = f"{total} finding{'s' if total != 1 else ''} in {linted} draft{'s' if linted != 1 else ''}"
     out.append(summary + (f"; {unreadable} could not be read." if unreadable else "."))

@@ -71,13 +71,14 @@ def _helps(group, width, gutter, color) -> list[str]:
         rows = wrap_prose(suggestion, width, first, rest)
         if color:
             head = f"{' ' * gutter} = "
-            rows[0] = head + _style(rows[0][len(head):len(first)], color, bold=True) + rows[0][len(first):]
+            rows[0] = head + _style(rows[0][len(head) : len(first)], color, bold=True) + rows[0][len(first) :]
         out += rows
     return out
 
 
-def render(reports, show_source: bool = False, color: bool = False, quiet: bool = False,
-           width: int | None = None, **_options) -> str:
+def render(
+    reports, show_source: bool = False, color: bool = False, quiet: bool = False, width: int | None = None, **_options
+) -> str:
     out: list[str] = []
     counts = {"error": 0, "warning": 0, "info": 0}
     source = show_source and not quiet
@@ -86,8 +87,11 @@ def render(reports, show_source: bool = False, color: bool = False, quiet: bool 
     # A note every draft of a run shares ("grammar check skipped: no server ...") is said
     # once, after the drafts, instead of once per draft.
     readable = [r for r in reports if r.error is None]
-    everywhere = [n for n in dict.fromkeys(readable[0].notes) if all(n in r.notes for r in readable)] \
-        if len(readable) > 1 else []
+    everywhere = (
+        [n for n in dict.fromkeys(readable[0].notes) if all(n in r.notes for r in readable)]
+        if len(readable) > 1
+        else []
+    )
     for report in reports:
         path = printable(report.path)
         if report.error is not None:
@@ -95,7 +99,7 @@ def render(reports, show_source: bool = False, color: bool = False, quiet: bool 
             out.append(error if str(report.error).startswith(report.path) else f"{path}: {error}")
             continue
         lines = LINE_BREAK.split(report.text) if source and report.text else []
-        for note in ([] if quiet else report.notes):
+        for note in [] if quiet else report.notes:
             if note not in everywhere:
                 out.append(f"{path}: note: {printable(note)}")
         gutter = max((len(str(f.line)) for f in report.findings), default=1)
@@ -107,7 +111,7 @@ def render(reports, show_source: bool = False, color: bool = False, quiet: bool 
                 rest = f"{f.severity} [{printable(f.rule)}] {f.message}"
                 if source:
                     rows = wrap_prose(rest, width, head, "    ")
-                    rows[0] = head + sev + rows[0][len(head) + len(f.severity):]
+                    rows[0] = head + sev + rows[0][len(head) + len(f.severity) :]
                     out += rows
                 else:
                     out.append(f"{head}{sev} [{printable(f.rule)}] {printable(f.message)}")

@@ -23,16 +23,83 @@ _D2_MIN_COUNT = 200
 _COMPOUND_MIN_COUNT = 5000
 # Second halves that make a run-together phrase, not a compound: "thankyou", "eachother".
 _FUNCTION_WORDS = {
-    "the", "and", "you", "your", "for", "with", "not", "are", "was", "were", "his", "her", "our",
-    "its", "him", "they", "them", "she", "other", "that", "this", "too", "all", "any", "one",
+    "the",
+    "and",
+    "you",
+    "your",
+    "for",
+    "with",
+    "not",
+    "are",
+    "was",
+    "were",
+    "his",
+    "her",
+    "our",
+    "its",
+    "him",
+    "they",
+    "them",
+    "she",
+    "other",
+    "that",
+    "this",
+    "too",
+    "all",
+    "any",
+    "one",
 }
 # Words that are also suffixes: "public" + "ally" is the slip "publically".
-_SUFFIX_WORDS = {"ally", "able", "less", "ness", "ment", "ship", "hood", "ward", "wards", "wise", "full",
-                 "some", "like", "ably", "ings", "tion", "sion", "ance", "ence", "ful"}
+_SUFFIX_WORDS = {
+    "ally",
+    "able",
+    "less",
+    "ness",
+    "ment",
+    "ship",
+    "hood",
+    "ward",
+    "wards",
+    "wise",
+    "full",
+    "some",
+    "like",
+    "ably",
+    "ings",
+    "tion",
+    "sion",
+    "ance",
+    "ence",
+    "ful",
+}
 # Particles that make nouns of verbs: "lookup", "handoff", "printout", "checkin".
 _PARTICLES = {"up", "ups", "out", "outs", "in", "ins", "off", "offs", "down", "downs", "on", "ons", "over", "overs"}
-_PREFIXES = ("re", "un", "pre", "co", "non", "multi", "sub", "over", "under", "cross", "self", "anti",
-             "inter", "micro", "post", "out", "up", "de", "mis", "semi", "cyber", "meta", "tele", "e")
+_PREFIXES = (
+    "re",
+    "un",
+    "pre",
+    "co",
+    "non",
+    "multi",
+    "sub",
+    "over",
+    "under",
+    "cross",
+    "self",
+    "anti",
+    "inter",
+    "micro",
+    "post",
+    "out",
+    "up",
+    "de",
+    "mis",
+    "semi",
+    "cyber",
+    "meta",
+    "tele",
+    "e",
+)
 _VOWELS = set("aeiou")
 
 # British -> American spelling patterns, for British forms derived from words breame does
@@ -55,18 +122,89 @@ _BRITISH_PATTERNS = (
 # ("draft"/"draught", "program" for software, "check"/"cheque", "tire"/"tyre") are left
 # alone, because either may be right.
 _NOT_VARIANTS = {
-    "draft", "drafts", "drafty", "program", "programs", "programmed", "programming", "programmer",
-    "disk", "disks", "meter", "meters", "tire", "tires", "ton", "tons", "gram", "grams", "install",
-    "installs", "check", "checks", "curb", "curbs", "story", "stories", "filter", "filters", "analog",
-    "analogs", "dialog", "dialogs", "license", "licensed", "licensing", "practice", "practiced",
-    "practicing", "mold", "molds", "gage", "gages", "griffin", "groin", "groins", "busses", "bussing",
-    "pummel", "judgment", "judgments", "acknowledgment", "acknowledgments", "aging", "sulfur",
-    "sulfate", "sulfide", "fetal", "fetus", "enroll", "enrolls", "fulfill", "fulfills",
-    "skeptic", "skeptical", "gray", "plow", "pajama", "pajamas", "ax", "cozy", "jewelry", "yogurt",
+    "draft",
+    "drafts",
+    "drafty",
+    "program",
+    "programs",
+    "programmed",
+    "programming",
+    "programmer",
+    "disk",
+    "disks",
+    "meter",
+    "meters",
+    "tire",
+    "tires",
+    "ton",
+    "tons",
+    "gram",
+    "grams",
+    "install",
+    "installs",
+    "check",
+    "checks",
+    "curb",
+    "curbs",
+    "story",
+    "stories",
+    "filter",
+    "filters",
+    "analog",
+    "analogs",
+    "dialog",
+    "dialogs",
+    "license",
+    "licensed",
+    "licensing",
+    "practice",
+    "practiced",
+    "practicing",
+    "mold",
+    "molds",
+    "gage",
+    "gages",
+    "griffin",
+    "groin",
+    "groins",
+    "busses",
+    "bussing",
+    "pummel",
+    "judgment",
+    "judgments",
+    "acknowledgment",
+    "acknowledgments",
+    "aging",
+    "sulfur",
+    "sulfate",
+    "sulfide",
+    "fetal",
+    "fetus",
+    "enroll",
+    "enrolls",
+    "fulfill",
+    "fulfills",
+    "skeptic",
+    "skeptical",
+    "gray",
+    "plow",
+    "pajama",
+    "pajamas",
+    "ax",
+    "cozy",
+    "jewelry",
+    "yogurt",
 }
 _SYSTEMATIC = (
-    ("or", "our"), ("iz", "is"), ("yz", "ys"), ("er", "re"), ("l", "ll"), ("og", "ogue"),
-    ("ense", "ence"), ("e", "ae"), ("e", "oe"),
+    ("or", "our"),
+    ("iz", "is"),
+    ("yz", "ys"),
+    ("er", "re"),
+    ("l", "ll"),
+    ("og", "ogue"),
+    ("ense", "ence"),
+    ("e", "ae"),
+    ("e", "oe"),
 )
 
 
@@ -77,7 +215,7 @@ def _systematic(us: str, gb: str) -> bool:
     for a, b in _SYSTEMATIC:
         i = 0
         while (i := us.find(a, i)) != -1:
-            if us[:i] + b + us[i + len(a):] == gb:
+            if us[:i] + b + us[i + len(a) :] == gb:
                 return True
             i += 1
     return False
@@ -86,6 +224,7 @@ def _systematic(us: str, gb: str) -> bool:
 class EnglishDictionary:
     def __init__(self):
         from breame.data.spelling_constants import AMERICAN_ENGLISH_SPELLINGS, BRITISH_ENGLISH_SPELLINGS
+
         words = _word_list()
         self.counts = words["counts"]
         self._letters, self._longest = words["letters"], words["longest"]
@@ -102,8 +241,7 @@ class EnglishDictionary:
 
     def known(self, word: str) -> bool:
         """Listed as it stands (lower case)."""
-        return (word in self.counts or word in self.workplace or word in self.british
-                or word in self.american)
+        return word in self.counts or word in self.workplace or word in self.british or word in self.american
 
     def count(self, word: str) -> int:
         return self.counts.get(word, 0)
@@ -123,19 +261,22 @@ class EnglishDictionary:
         doubled consonant, a common prefix, or two common words run into a compound."""
         known = self.known
         if len(word) >= 4 and word.endswith("s") and not word.endswith("ss"):
-            if known(word[:-1]) or (word.endswith("es") and known(word[:-2])) or (
-                    word.endswith("ies") and known(word[:-3] + "y")):
+            if (
+                known(word[:-1])
+                or (word.endswith("es") and known(word[:-2]))
+                or (word.endswith("ies") and known(word[:-3] + "y"))
+            ):
                 return True
         for suffix in ("ed", "ing", "er", "ers", "ery"):
             stem = word[: -len(suffix)]
             if not word.endswith(suffix) or len(stem) < 3:
                 continue
-            if known(stem) and not _needs_doubling(stem):                # benchmarked
+            if known(stem) and not _needs_doubling(stem):  # benchmarked
                 return True
-            if known(stem + "e"):                                         # rebranded, refactoring
+            if known(stem + "e"):  # rebranded, refactoring
                 return True
         for prefix in _PREFIXES:
-            rest = word[len(prefix):].lstrip("-")
+            rest = word[len(prefix) :].lstrip("-")
             # At least five letters left: "un" + "till" is the slip "untill", not a word.
             if word.startswith(prefix) and len(rest) >= 5 and (known(rest) or self._inflected(rest)):
                 return True
@@ -247,9 +388,11 @@ def _channel(typo: str, word: str) -> float:
         weight *= 0.02
     if len(word) == len(typo) + 1:
         for i in range(len(word)):
-            if word[:i] + word[i + 1:] == typo:
+            if word[:i] + word[i + 1 :] == typo:
                 # A letter left out; more often one of a pair ("untill" the other way round).
-                weight *= 4.0 if (i > 0 and word[i - 1] == word[i]) or (i + 1 < len(word) and word[i + 1] == word[i]) else 1.5
+                weight *= (
+                    4.0 if (i > 0 and word[i - 1] == word[i]) or (i + 1 < len(word) and word[i + 1] == word[i]) else 1.5
+                )
                 break
     return weight
 
@@ -314,8 +457,11 @@ def _word_list() -> dict:
     except metadata.PackageNotFoundError:
         version = "unknown"
     counts = wordtable.load(f"spelling-en-{version}.sqlite", _build_word_list, _list_meta)
-    meta = {"letters": counts.meta("letters"), "longest": counts.meta("longest")} \
-        if isinstance(counts, wordtable.WordTable) else _list_meta(counts)
+    meta = (
+        {"letters": counts.meta("letters"), "longest": counts.meta("longest")}
+        if isinstance(counts, wordtable.WordTable)
+        else _list_meta(counts)
+    )
     return {"counts": counts, "letters": meta["letters"], "longest": meta["longest"]}
 
 

@@ -10,10 +10,21 @@ from __future__ import annotations
 
 LEMMAS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer")
 PARSER = ("tok2vec", "parser")
-_PARSE_CONDITIONS = {"negated", "hedged", "question", "dep", "head_lemma", "child_lemma", "child_dep",
-                     "subject", "object", "sentence", "before"}
+_PARSE_CONDITIONS = {
+    "negated",
+    "hedged",
+    "question",
+    "dep",
+    "head_lemma",
+    "child_lemma",
+    "child_dep",
+    "subject",
+    "object",
+    "sentence",
+    "before",
+}
 _TYPE_NEEDS = {
-    "metric": set(PARSER) | set(LEMMAS),   # sentences, words, first-person counts
+    "metric": set(PARSER) | set(LEMMAS),  # sentences, words, first-person counts
     "spelling": set(PARSER) | set(LEMMAS),  # sentence starts and PROPN tags keep names quiet
     "timing": set(),
     "grammar": set(),

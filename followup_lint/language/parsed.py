@@ -29,12 +29,12 @@ _LONG_RUN = re.compile(rf"(?<!\S)\S{{{RUN_LIMIT + 1},}}")
 @dataclass
 class Segment:
     region: str
-    start: int      # offset of the segment's first character in Draft.text
-    doc: object     # spacy.tokens.Doc
-    end: int = 0    # offset just past the segment in Draft.text
-    offsets: list | None = None   # `text` index -> offset from `start`, when they differ (CRLF)
-    text: str | None = None       # what regexes read: the segment as parsed, before runs were shortened
-    runs: tuple | None = None     # (doc starts, shifts, text starts): doc index <-> `text` index, when runs were shortened
+    start: int  # offset of the segment's first character in Draft.text
+    doc: object  # spacy.tokens.Doc
+    end: int = 0  # offset just past the segment in Draft.text
+    offsets: list | None = None  # `text` index -> offset from `start`, when they differ (CRLF)
+    text: str | None = None  # what regexes read: the segment as parsed, before runs were shortened
+    runs: tuple | None = None  # (doc starts, shifts, text starts): doc index <-> `text` index, when runs were shortened
 
     def __post_init__(self):
         if self.text is None:
@@ -94,7 +94,7 @@ def shorten_runs(text: str) -> tuple[str, tuple | None]:
         head, tail = m.start() + RUN_KEEP, m.end() - RUN_KEEP
         out.append(text[pos:head])
         length += head - pos
-        out.append(text[tail:m.end()])
+        out.append(text[tail : m.end()])
         starts.append(length)
         shifts.append(tail - length)
         length += RUN_KEEP
@@ -168,7 +168,7 @@ class ParsedDraft:
         self.draft = draft
         self.nlp = nlp
         self._segments: dict[str, list[Segment]] = {}
-        self._left: dict[str, tuple] = {}   # region -> (characters, tokens) the parser may still read
+        self._left: dict[str, tuple] = {}  # region -> (characters, tokens) the parser may still read
         # Remarks a rule type makes about the whole draft ("spelling not checked: ...");
         # the report carries them as notes.
         self.notes: list[str] = []
@@ -191,16 +191,19 @@ class ParsedDraft:
             cut = doc[tokens].idx
             doc = self.nlp.make_doc(short[:cut])
         if cut < len(short):
-            text = text[:_to_text(runs, cut)]
-            self.notes.append(f"only the first {len(text):,} characters of the {name} were checked "
-                              f"(a follow-up email is far shorter); the rest was not read")
+            text = text[: _to_text(runs, cut)]
+            self.notes.append(
+                f"only the first {len(text):,} characters of the {name} were checked "
+                f"(a follow-up email is far shorter); the rest was not read"
+            )
             chars = tokens = 0
         self._left[name] = (chars - cut, tokens - len(doc))
         return doc, text, offsets, runs
 
     def parse(self, regions) -> None:
-        todo = [(name, s, e) for name in regions if name not in self._segments
-                for s, e in self.draft.regions.get(name, [])]
+        todo = [
+            (name, s, e) for name in regions if name not in self._segments for s, e in self.draft.regions.get(name, [])
+        ]
         for name in regions:
             self._segments.setdefault(name, [])
         planned = [(name, s, e, plan) for name, s, e in todo if (plan := self._plan(name, s, e)) is not None]

@@ -159,11 +159,11 @@ class _TokenRegex:
 
 @dataclass
 class Match:
-    start: int          # offsets in Draft.text
+    start: int  # offsets in Draft.text
     end: int
-    segment: object     # parsed.Segment
-    span: object        # spacy Span covering the match
-    pattern: int        # index of the pattern in its list
+    segment: object  # parsed.Segment
+    span: object  # spacy Span covering the match
+    pattern: int  # index of the pattern in its list
 
     @property
     def text(self) -> str:
@@ -179,8 +179,29 @@ def doc_text(doc) -> str:
     return text
 
 
-_NOT_A_NAME = {"mr", "mrs", "ms", "miss", "dr", "prof", "the", "and", "inc", "ltd", "llc", "plc", "co", "group",
-               "company", "of", "for", "senior", "junior", "lead", "head"}
+_NOT_A_NAME = {
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "the",
+    "and",
+    "inc",
+    "ltd",
+    "llc",
+    "plc",
+    "co",
+    "group",
+    "company",
+    "of",
+    "for",
+    "senior",
+    "junior",
+    "lead",
+    "head",
+}
 
 
 def context_terms(ctx, fields) -> list[str]:
@@ -249,8 +270,8 @@ class _MatcherHub:
         # Phrase lists are exact sequences of lower-cased lemmas: a hash lookup per token
         # (PhraseMatcher), not a predicate per pattern per token (Matcher).
         self.phrases = PhraseMatcher(vocab, attr="NORM")
-        self.version = 0   # bumped on every add: results cached on a doc are then stale
-        self.timed_out: set = set()   # token REGEX patterns that ran out of time on this doc
+        self.version = 0  # bumped on every add: results cached on a doc are then stale
+        self.timed_out: set = set()  # token REGEX patterns that ran out of time on this doc
         # Linters built in threads (the API under a threaded scheduler) share the hub: a key
         # is taken and its patterns added under the lock, or two lists could share one key.
         self._lock = threading.Lock()
@@ -261,7 +282,7 @@ class _MatcherHub:
             self.matcher.add(key, specs)  # validates first; a bad pattern raises before it is added
             for pred in getattr(self.matcher, "_extra_predicates", ()):
                 if isinstance(getattr(pred, "value", None), re.Pattern) and "REGEX" in getattr(pred, "operators", ()):
-                    pred.value = _TokenRegex(pred.value, self)   # time every token REGEX
+                    pred.value = _TokenRegex(pred.value, self)  # time every token REGEX
             self.version += 1
         return key
 
@@ -307,7 +328,7 @@ class _MatcherHub:
         return out
 
 
-_TIMED_OUT = object()   # key of the token REGEX patterns that ran out of time, in a match result
+_TIMED_OUT = object()  # key of the token REGEX patterns that ran out of time, in a match result
 
 
 def _token_regexes(value):
@@ -387,7 +408,7 @@ class Patterns:
         self.hub = _hub(nlp)
         self.token_keys: dict[int, str] = {}  # pattern index -> its key in the shared matcher
         self._regexes: dict[int, re.Pattern] | None = None
-        self.context: dict[int, tuple] = {}   # pattern index -> context fields it matches
+        self.context: dict[int, tuple] = {}  # pattern index -> context fields it matches
         self._regex_specs: dict[int, tuple] = {}  # compiled on first use (most drafts need few)
         phrase_tokens = analyse_phrases(nlp, {p for pat in patterns for p in pat.get("phrases", [])})
         for i, pat in enumerate(patterns):
@@ -438,7 +459,7 @@ class Patterns:
             return found
         # Regexes read the text itself, runs the parser saw shortened included ("!" x 5,000).
         text = segment.text[:REGEX_TEXT_LIMIT]
-        for idx, rx in (self.regexes.items() if self._regex_specs else ()):
+        for idx, rx in self.regexes.items() if self._regex_specs else ():
             for m in _finditer(rx, text, self.keys + (idx, "regex")):
                 if m.end() == m.start():
                     continue
@@ -446,7 +467,7 @@ class Patterns:
                 found.append(Match(segment.text_at(m.start()), segment.text_at(m.end()), segment, span, idx))
         for idx, fields in self.context.items():
             rx = context_regex(ctx, fields) if ctx is not None else None
-            for m in (rx.finditer(text) if rx else ()):
+            for m in rx.finditer(text) if rx else ():
                 span = segment.char_span(m.start(), m.end())
                 found.append(Match(segment.text_at(m.start()), segment.text_at(m.end()), segment, span, idx))
         # Longest match first at each position, so overlaps keep the fuller phrase.
@@ -459,8 +480,20 @@ class Conditions:
 
     SUB_PATTERN_KEYS = ("sentence", "before", "draft")
     # Every key _holds answers; the rule schema's `condition` lists the same (tests/test_one_source.py).
-    KEYS = ("negated", "hedged", "question", "dep", "pos", "head_lemma", "child_lemma", "child_dep", "object",
-            "subject", "next_tag", *SUB_PATTERN_KEYS)
+    KEYS = (
+        "negated",
+        "hedged",
+        "question",
+        "dep",
+        "pos",
+        "head_lemma",
+        "child_lemma",
+        "child_dep",
+        "object",
+        "subject",
+        "next_tag",
+        *SUB_PATTERN_KEYS,
+    )
 
     def __init__(self, nlp, conditions: list, keys=()):
         self.conditions = conditions

@@ -48,6 +48,7 @@ def import_spacy():
     spec = importlib.util.find_spec("spacy")
     if spec is None or not spec.submodule_search_locations:
         import spacy  # noqa: F401  (raises the usual ImportError)
+
         return spacy
     cli = types.ModuleType("spacy.cli")
     cli.__path__ = [os.path.join(path, "cli") for path in spec.submodule_search_locations]
@@ -168,7 +169,7 @@ def _sent_of(span):
         starts = doc.user_data[_SENT_STARTS] = [s.start for s in doc.sents] or [0]
     i = max(bisect_right(starts, span.start) - 1, 0)
     end = starts[i + 1] if i + 1 < len(starts) else len(doc)
-    return doc[starts[i]:end]
+    return doc[starts[i] : end]
 
 
 _SOFT_BREAK = re.compile(r"(?<=[^\s.!?:;])[ \t]*(\r\n|\r|\n)(?=[ \t]*[a-z(])")
@@ -205,8 +206,10 @@ def clause_chain(token):
         chain.append(token)
     # One step further for complements ("I'm not sure [I'm interested]"): the clause that
     # takes a ccomp/xcomp frames it.
-    if token.head is not token and (token.dep_ in ("ccomp", "xcomp") or (
-            token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("that", "whether") for c in token.children))):
+    if token.head is not token and (
+        token.dep_ in ("ccomp", "xcomp")
+        or (token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("that", "whether") for c in token.children))
+    ):
         chain.extend(clause_chain(token.head))
     return chain
 
@@ -226,7 +229,8 @@ _EAGER_UNDER_NEGATION = {"wait"}
 
 def _eager_idiom(token) -> bool:
     return token.norm_ in _EAGER_UNDER_NEGATION and any(
-        c.dep_ == "aux" and c.norm_ in ("can", "could", "ca") for c in token.children)
+        c.dep_ == "aux" and c.norm_ in ("can", "could", "ca") for c in token.children
+    )
 
 
 def is_negated(token) -> bool:
@@ -254,8 +258,11 @@ def is_hedged(token) -> bool:
             if c.dep_ == "mark" and c.norm_ == "whether":
                 return True
             # The frame is a sibling: "I have become [unsure] [that the role is the right fit]".
-            if t is not token and c.dep_ in ("acomp", "attr") and (
-                    c.norm_ in _HEDGE_HEADS or (c.norm_ in _HEDGE_WHEN_NEGATED and _negated_here(c))):
+            if (
+                t is not token
+                and c.dep_ in ("acomp", "attr")
+                and (c.norm_ in _HEDGE_HEADS or (c.norm_ in _HEDGE_WHEN_NEGATED and _negated_here(c)))
+            ):
                 return True
     return False
 

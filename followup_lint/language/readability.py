@@ -36,7 +36,7 @@ def _build() -> dict:
 
 _HEADER = b"followup-lint syllables 2\n"
 _MAX_TABLE_BYTES = 8 * 1024 * 1024  # the table is about 1.8 MB
-_MAX_WORDS = 400_000                # cmudict has about 126,000
+_MAX_WORDS = 400_000  # cmudict has about 126,000
 _MAX_SYLLABLES = 64
 
 
@@ -44,8 +44,12 @@ def _valid(counts) -> bool:
     if type(counts) is not dict or not 0 < len(counts) <= _MAX_WORDS:
         return False
     values = counts.values()
-    return ({*map(type, counts)} == {str} and {*map(type, values)} == {int}
-            and 0 <= min(values) and max(values) <= _MAX_SYLLABLES)
+    return (
+        {*map(type, counts)} == {str}
+        and {*map(type, values)} == {int}
+        and 0 <= min(values)
+        and max(values) <= _MAX_SYLLABLES
+    )
 
 
 def _decode(data: bytes | None) -> dict | None:
@@ -55,7 +59,7 @@ def _decode(data: bytes | None) -> dict | None:
 
     if not data or not data.startswith(_HEADER):
         return None
-    check, _, payload = data[len(_HEADER):].partition(b"\n")
+    check, _, payload = data[len(_HEADER) :].partition(b"\n")
     if b"%08x" % zlib.crc32(payload) != check:
         return None
     try:

@@ -39,9 +39,12 @@ _REPEATS = {_c.MAX_REPEAT, _c.MIN_REPEAT}
 _POSSESSIVE = getattr(_c, "POSSESSIVE_REPEAT", None)
 _ATOMIC = getattr(_c, "ATOMIC_GROUP", None)
 _CATEGORIES = {
-    _c.CATEGORY_DIGIT: re.compile(r"\d"), _c.CATEGORY_NOT_DIGIT: re.compile(r"\D"),
-    _c.CATEGORY_SPACE: re.compile(r"\s"), _c.CATEGORY_NOT_SPACE: re.compile(r"\S"),
-    _c.CATEGORY_WORD: re.compile(r"\w"), _c.CATEGORY_NOT_WORD: re.compile(r"\W"),
+    _c.CATEGORY_DIGIT: re.compile(r"\d"),
+    _c.CATEGORY_NOT_DIGIT: re.compile(r"\D"),
+    _c.CATEGORY_SPACE: re.compile(r"\s"),
+    _c.CATEGORY_NOT_SPACE: re.compile(r"\S"),
+    _c.CATEGORY_WORD: re.compile(r"\w"),
+    _c.CATEGORY_NOT_WORD: re.compile(r"\W"),
 }
 # A repeat that can run this many times has its body checked: a repeat inside one that
 # runs even a few times is already polynomial of that degree (`(?:[a-z]+ ?){1,9}x` splits
@@ -79,7 +82,8 @@ def _chains(seq, flags) -> None:
             if len(chain) >= _CHAIN:
                 raise RegexRisk(
                     f"{len(chain)} repeats in a row that can take the same characters (like `\\w*\\w*\\w*\\w*`, "
-                    f"here {_show(shared)}) make matching polynomial of that degree; merge them into one")
+                    f"here {_show(shared)}) make matching polynomial of that degree; merge them into one"
+                )
         elif not _first_node(op, av, flags)[1]:
             chain = []  # something that must match breaks the chain
 
@@ -115,7 +119,7 @@ def _scan(seq, follow, flags) -> None:
     """Inside an unbounded repeat: `follow` is what can come after `seq` (the repeat's
     own start, since it loops)."""
     for i, (op, av) in enumerate(seq):
-        rest, rest_nullable = _first(seq[i + 1:], flags)
+        rest, rest_nullable = _first(seq[i + 1 :], flags)
         after = rest | follow if rest_nullable else rest
         if op in _REPEATS:
             lo, hi, body = av
@@ -126,7 +130,8 @@ def _scan(seq, follow, flags) -> None:
                     raise RegexRisk(
                         f"a repeat inside a repeat (like `(a+)+`) can split the same text in exponentially many "
                         f"ways (both can take {_show(overlap)}); make the pieces unambiguous, e.g. `(\\w+\\s)+` "
-                        f"instead of `(\\w+\\s?)+`, or use a possessive `++` or an atomic group `(?>...)`")
+                        f"instead of `(\\w+\\s?)+`, or use a possessive `++` or an atomic group `(?>...)`"
+                    )
             inner_first, _ = _first(body, flags)
             _scan(body, inner_first | after if hi > 1 else after, flags)
         elif op == _c.SUBPATTERN:
@@ -143,7 +148,8 @@ def _scan(seq, follow, flags) -> None:
                         raise RegexRisk(
                             f"alternatives inside a repeat (like `(a|ab)*`) that can start with the same "
                             f"character ({_show(overlap)}) make matching exponential; make the alternatives "
-                            f"start differently, or use an atomic group `(?>...)`")
+                            f"start differently, or use an atomic group `(?>...)`"
+                        )
             for alt in alts:
                 _scan(alt, after, flags)
         elif op == _c.GROUPREF_EXISTS:
@@ -151,8 +157,10 @@ def _scan(seq, follow, flags) -> None:
                 if alt is not None:
                     _scan(list(alt), after, flags)
         elif op == _c.GROUPREF:
-            raise RegexRisk("a back-reference inside a repeat (like `(a+)\\1*`) can match the same text in "
-                            "exponentially many ways; match the repeated text without `\\1`")
+            raise RegexRisk(
+                "a back-reference inside a repeat (like `(a+)\\1*`) can match the same text in "
+                "exponentially many ways; match the repeated text without `\\1`"
+            )
         # Possessive repeats and atomic groups never backtrack; lookarounds are checked
         # as patterns of their own by _visit.
 
@@ -276,14 +284,18 @@ def token_pattern_risk(tokens) -> str | None:
             lo = int(m.group(1)) if m.group(1) else 0
             hi = int(m.group(3)) if m.group(3) else (lo if not m.group(2) else None)
             if hi is None or max(lo, hi) > OP_MAX_COUNT:
-                return (f"OP {op!r}: a count above {OP_MAX_COUNT} (or an open-ended one) makes the matcher "
-                        f"try too many alignments; use `*`, `+` or a count of at most {OP_MAX_COUNT}")
+                return (
+                    f"OP {op!r}: a count above {OP_MAX_COUNT} (or an open-ended one) makes the matcher "
+                    f"try too many alignments; use `*`, `+` or a count of at most {OP_MAX_COUNT}"
+                )
             ways *= 2 ** max(hi - lo, 0)
         elif op in ("?",):
             ways *= 2
         elif op in ("*", "+"):
             ways *= 256
     if ways > OP_MAX_WAYS:
-        return (f"the optional and repeated tokens (OP) can line up in {ways:,} ways, more than the "
-                f"{OP_MAX_WAYS} the matcher can afford; put fixed tokens between them or use fewer")
+        return (
+            f"the optional and repeated tokens (OP) can line up in {ways:,} ways, more than the "
+            f"{OP_MAX_WAYS} the matcher can afford; put fixed tokens between them or use fewer"
+        )
     return None

@@ -1,2 +1,1 @@
-"""The language server (pygls): diagnostics, hovers and quick fixes over the same engine.
-"""
+"""The language server (pygls): diagnostics, hovers and quick fixes over the same engine."""

@@ -60,8 +60,11 @@ SCORE_NOTIFICATION = "followupLint/score"
 STATS_REQUEST = "followupLint/stats"
 SETTINGS_SECTION = "followup-lint"
 CONFIG_POLL_SECONDS = 2.0
-SEVERITY = {"error": lsp.DiagnosticSeverity.Error, "warning": lsp.DiagnosticSeverity.Warning,
-            "info": lsp.DiagnosticSeverity.Information}
+SEVERITY = {
+    "error": lsp.DiagnosticSeverity.Error,
+    "warning": lsp.DiagnosticSeverity.Warning,
+    "info": lsp.DiagnosticSeverity.Information,
+}
 # Drafts by file extension first; an untitled buffer by its language id.
 EXTENSIONS = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md", ".eml": "eml"}
 LANGUAGES = {"plaintext": "txt", "text": "txt", "markdown": "md", "mail": "eml", "email": "eml", "eml": "eml"}
@@ -80,7 +83,7 @@ class Doc:
     text: str
     version: int | None
     language_id: str
-    path: str | None            # on disk; None for an untitled buffer
+    path: str | None  # on disk; None for an untitled buffer
 
     @property
     def format(self) -> str | None:
@@ -103,11 +106,11 @@ class Result:
     """One lint of one document version, kept for hover and code actions."""
 
     doc: Doc
-    config: tuple                                    # the config file's signature at lint time
+    config: tuple  # the config file's signature at lint time
     draft: object = None
     report: object = None
     rules: dict = field(default_factory=dict)
-    items: list = field(default_factory=list)        # (Finding, Diagnostic)
+    items: list = field(default_factory=list)  # (Finding, Diagnostic)
     diagnostics: list = field(default_factory=list)  # everything published
 
 
@@ -125,12 +128,12 @@ class Positions:
     def _line_end(self, line: int) -> int:
         if line + 1 < len(self.starts):
             end = self.starts[line + 1]
-            return end - (2 if self.text[end - 2:end] == "\r\n" else 1)
+            return end - (2 if self.text[end - 2 : end] == "\r\n" else 1)
         return len(self.text)
 
     def position(self, offset: int) -> lsp.Position:
         line = bisect_right(self.starts, offset) - 1
-        return lsp.Position(line=line, character=self.units(self.text[self.starts[line]:offset]))
+        return lsp.Position(line=line, character=self.units(self.text[self.starts[line] : offset]))
 
     def range(self, start: int, end: int) -> lsp.Range:
         return lsp.Range(start=self.position(start), end=self.position(end))
@@ -203,8 +206,9 @@ class _BoundedStdin:
 
 class FollowupLintServer(LanguageServer):
     def __init__(self):
-        super().__init__("followup-lint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Full,
-                         protocol_cls=_Protocol)
+        super().__init__(
+            "followup-lint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Full, protocol_cls=_Protocol
+        )
         self.docs: dict[str, Doc] = {}
         self.results: dict[str, Result] = {}
         self.settings = Settings()
@@ -307,8 +311,12 @@ class FollowupLintServer(LanguageServer):
         settings = self.settings
         key = (self._root(), settings.select, settings.ignore)
         if self._sessions.get("key") != key:
-            self._sessions = {"key": key, "session": Session(
-                root=key[0], select=list(settings.select or ()) or None, ignore=list(settings.ignore or ()) or None)}
+            self._sessions = {
+                "key": key,
+                "session": Session(
+                    root=key[0], select=list(settings.select or ()) or None, ignore=list(settings.ignore or ()) or None
+                ),
+            }
         return self._sessions["session"]
 
     def _linter_for(self, doc: Doc | None):
@@ -358,10 +366,15 @@ class FollowupLintServer(LanguageServer):
             result.items.append((finding, diagnostic))
         result.diagnostics = [d for _, d in result.items]
         if self.settings.score_diagnostic:
-            result.diagnostics.append(lsp.Diagnostic(
-                range=lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=0, character=0)),
-                message=f"Score {report.score}/100 ({report.verdict}) · kind: {report.kind}",
-                severity=lsp.DiagnosticSeverity.Hint, code="score", source=SOURCE))
+            result.diagnostics.append(
+                lsp.Diagnostic(
+                    range=lsp.Range(start=lsp.Position(line=0, character=0), end=lsp.Position(line=0, character=0)),
+                    message=f"Score {report.score}/100 ({report.verdict}) · kind: {report.kind}",
+                    severity=lsp.DiagnosticSeverity.Hint,
+                    code="score",
+                    source=SOURCE,
+                )
+            )
         return result
 
     def _encoding(self) -> str:
@@ -380,9 +393,15 @@ class FollowupLintServer(LanguageServer):
         docs = None
         if rule is not None and rule.path and os.path.isfile(rule.path):
             docs = lsp.CodeDescription(href=Path(rule.path).resolve().as_uri())
-        return lsp.Diagnostic(range=rng, message=finding.message, severity=SEVERITY[finding.severity],
-                              code=finding.rule, code_description=docs, source=SOURCE,
-                              data={"fixable": bool(finding.fix)})
+        return lsp.Diagnostic(
+            range=rng,
+            message=finding.message,
+            severity=SEVERITY[finding.severity],
+            code=finding.rule,
+            code_description=docs,
+            source=SOURCE,
+            data={"fixable": bool(finding.fix)},
+        )
 
     @staticmethod
     def _problem(rng: lsp.Range, message: str) -> lsp.Diagnostic:
@@ -392,18 +411,29 @@ class FollowupLintServer(LanguageServer):
 
     def _publish(self, result: Result) -> None:
         doc = result.doc
-        self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
-            uri=doc.uri, diagnostics=result.diagnostics, version=doc.version))
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=doc.uri, diagnostics=result.diagnostics, version=doc.version)
+        )
         report = result.report
         if report is not None and report.error is None:
-            self.protocol.notify(SCORE_NOTIFICATION, {
-                "uri": doc.uri, "version": doc.version, "score": report.score, "verdict": report.verdict,
-                "kind": report.kind, "findings": len(report.findings)})
+            self.protocol.notify(
+                SCORE_NOTIFICATION,
+                {
+                    "uri": doc.uri,
+                    "version": doc.version,
+                    "score": report.score,
+                    "verdict": report.verdict,
+                    "kind": report.kind,
+                    "findings": len(report.findings),
+                },
+            )
 
     def _show_error(self, message: str) -> None:
         if message not in self._shown_errors:
             self._shown_errors.add(message)
-            self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Error, message=f"followup-lint: {message}"))
+            self.window_show_message(
+                lsp.ShowMessageParams(type=lsp.MessageType.Error, message=f"followup-lint: {message}")
+            )
 
     def current(self, uri: str) -> Result | None:
         """The result for the document's current version (None while it is being linted)."""
@@ -427,7 +457,9 @@ class FollowupLintServer(LanguageServer):
         except RuntimeError:
             pass
         draft = os.path.realpath(path)
-        above = [os.path.realpath(f) for f in folders if f and (draft + os.sep).startswith(os.path.realpath(f) + os.sep)]
+        above = [
+            os.path.realpath(f) for f in folders if f and (draft + os.sep).startswith(os.path.realpath(f) + os.sep)
+        ]
         return Path(max(above, key=len) if above else os.path.dirname(draft)) / config_mod.CONFIG_NAMES[0]
 
     def config_text(self, target: Path) -> tuple[str | None, Doc | None]:
@@ -467,9 +499,16 @@ class FollowupLintServer(LanguageServer):
                 end_old, end_new = end_old - 1, end_new - 1
             positions = Positions(text, self._encoding())
             edit = lsp.TextEdit(range=positions.range(start, end_old), new_text=new[start:end_new])
-            action.edit = lsp.WorkspaceEdit(document_changes=[lsp.TextDocumentEdit(
-                text_document=lsp.OptionalVersionedTextDocumentIdentifier(uri=open_doc.uri, version=open_doc.version),
-                edits=[edit])])
+            action.edit = lsp.WorkspaceEdit(
+                document_changes=[
+                    lsp.TextDocumentEdit(
+                        text_document=lsp.OptionalVersionedTextDocumentIdentifier(
+                            uri=open_doc.uri, version=open_doc.version
+                        ),
+                        edits=[edit],
+                    )
+                ]
+            )
         else:  # on disk: the server writes it (atomically) and lints again
             action.command = lsp.Command(title=title, command=IGNORE_IN_CONFIG, arguments=[result.doc.uri, rule])
         return action
@@ -529,8 +568,11 @@ def parse_settings(raw, current: Settings | None = None) -> Settings:
             value = value.split(",")
         return tuple(str(v).strip() for v in value if str(v).strip()) or None
 
-    return Settings(select=ids("select", base.select), ignore=ids("ignore", base.ignore),
-                    score_diagnostic=bool(raw.get("scoreDiagnostic", base.score_diagnostic)))
+    return Settings(
+        select=ids("select", base.select),
+        ignore=ids("ignore", base.ignore),
+        score_diagnostic=bool(raw.get("scoreDiagnostic", base.score_diagnostic)),
+    )
 
 
 def _contains(rng: lsp.Range, pos: lsp.Position) -> bool:
@@ -538,8 +580,10 @@ def _contains(rng: lsp.Range, pos: lsp.Position) -> bool:
 
 
 def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:
-    return (a.start.line, a.start.character) <= (b.end.line, b.end.character) and \
-        (b.start.line, b.start.character) <= (a.end.line, a.end.character)
+    return (a.start.line, a.start.character) <= (b.end.line, b.end.character) and (b.start.line, b.start.character) <= (
+        a.end.line,
+        a.end.character,
+    )
 
 
 def create_server() -> FollowupLintServer:
@@ -557,9 +601,17 @@ def create_server() -> FollowupLintServer:
         if watch and watch.dynamic_registration:
             watchers = [lsp.FileSystemWatcher(glob_pattern=f"**/{name}") for name in sorted(CONFIG_FILES)]
             try:
-                await ls.client_register_capability_async(lsp.RegistrationParams(registrations=[lsp.Registration(
-                    id="followup-lint-config", method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                    register_options=lsp.DidChangeWatchedFilesRegistrationOptions(watchers=watchers))]))
+                await ls.client_register_capability_async(
+                    lsp.RegistrationParams(
+                        registrations=[
+                            lsp.Registration(
+                                id="followup-lint-config",
+                                method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                                register_options=lsp.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+                            )
+                        ]
+                    )
+                )
             except Exception as exc:  # the poll still catches config edits
                 log.info("could not register file watchers: %s", exc)
 
@@ -610,8 +662,9 @@ def create_server() -> FollowupLintServer:
             caps = ls.client_capabilities.workspace
             if caps and caps.configuration:
                 try:
-                    got = await ls.workspace_configuration_async(lsp.ConfigurationParams(
-                        items=[lsp.ConfigurationItem(section=SETTINGS_SECTION)]))
+                    got = await ls.workspace_configuration_async(
+                        lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section=SETTINGS_SECTION)])
+                    )
                     settings = got[0] if got else None
                 except Exception as exc:
                     log.info("workspace/configuration failed: %s", exc)
@@ -628,12 +681,20 @@ def create_server() -> FollowupLintServer:
         caps = ls.client_capabilities.text_document
         formats = caps and caps.hover and caps.hover.content_format
         markdown = not formats or lsp.MarkupKind.Markdown in formats
-        text = ("\n\n---\n\n" if markdown else "\n\n").join(explain_finding(f, result.rules.get(f.rule), markdown) for f, _ in hits)
-        return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown if markdown else lsp.MarkupKind.PlainText,
-                                                    value=text), range=hits[0][1].range)
+        text = ("\n\n---\n\n" if markdown else "\n\n").join(
+            explain_finding(f, result.rules.get(f.rule), markdown) for f, _ in hits
+        )
+        return lsp.Hover(
+            contents=lsp.MarkupContent(
+                kind=lsp.MarkupKind.Markdown if markdown else lsp.MarkupKind.PlainText, value=text
+            ),
+            range=hits[0][1].range,
+        )
 
-    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(
-        code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=False))
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=False),
+    )
     def code_action(ls: FollowupLintServer, params: lsp.CodeActionParams):
         result = ls.current(params.text_document.uri)
         if result is None or result.draft is None:
@@ -649,24 +710,38 @@ def create_server() -> FollowupLintServer:
         if allowed(lsp.CodeActionKind.QuickFix):
             for finding, diagnostic in hits:
                 if finding.fix:
-                    actions.append(lsp.CodeAction(
-                        title=fix_title(finding.fix), kind=lsp.CodeActionKind.QuickFix, diagnostics=[diagnostic],
-                        is_preferred=finding.fix.safe, edit=_workspace_edit(ls, result, positions, finding.fix.edits)))
+                    actions.append(
+                        lsp.CodeAction(
+                            title=fix_title(finding.fix),
+                            kind=lsp.CodeActionKind.QuickFix,
+                            diagnostics=[diagnostic],
+                            is_preferred=finding.fix.safe,
+                            edit=_workspace_edit(ls, result, positions, finding.fix.edits),
+                        )
+                    )
             for rule in dict.fromkeys(f.rule for f, _ in hits):
                 in_config = ls.ignore_in_config_action(result, rule, [d for f, d in hits if f.rule == rule])
                 if in_config is not None:  # first choice: the email stays an email
                     actions.append(in_config)
                 ignore = fixes.ignore_rule(result.draft, rule)
                 if ignore:
-                    actions.append(lsp.CodeAction(
-                        title=ignore.title, kind=lsp.CodeActionKind.QuickFix,
-                        diagnostics=[d for f, d in hits if f.rule == rule],
-                        edit=_workspace_edit(ls, result, positions, ignore.edits)))
+                    actions.append(
+                        lsp.CodeAction(
+                            title=ignore.title,
+                            kind=lsp.CodeActionKind.QuickFix,
+                            diagnostics=[d for f, d in hits if f.rule == rule],
+                            edit=_workspace_edit(ls, result, positions, ignore.edits),
+                        )
+                    )
         chosen = fixes.choose(result.report.findings)
         if chosen and allowed(FIX_ALL):
-            actions.append(lsp.CodeAction(
-                title=f"Apply all safe fixes ({len(chosen)})", kind=FIX_ALL,
-                edit=_workspace_edit(ls, result, positions, fixes.edits_of(chosen))))
+            actions.append(
+                lsp.CodeAction(
+                    title=f"Apply all safe fixes ({len(chosen)})",
+                    kind=FIX_ALL,
+                    edit=_workspace_edit(ls, result, positions, fixes.edits_of(chosen)),
+                )
+            )
         return actions
 
     @server.command(IGNORE_IN_CONFIG)
@@ -675,8 +750,12 @@ def create_server() -> FollowupLintServer:
 
     @server.feature(STATS_REQUEST)
     def stats(ls: FollowupLintServer, params=None):
-        return {"lintRuns": ls.lint_runs, "lintSeconds": round(ls.lint_seconds, 4), "modelLoaded": ls.model_loaded,
-                "openDocuments": len(ls.docs)}
+        return {
+            "lintRuns": ls.lint_runs,
+            "lintSeconds": round(ls.lint_seconds, 4),
+            "modelLoaded": ls.model_loaded,
+            "openDocuments": len(ls.docs),
+        }
 
     @server.feature(lsp.SHUTDOWN)
     def shutdown(ls: FollowupLintServer, params=None):
@@ -692,17 +771,25 @@ def _workspace_edit(ls, result: Result, positions: Positions, edits) -> lsp.Work
     caps = ls.client_capabilities.workspace
     if caps and caps.workspace_edit and caps.workspace_edit.document_changes:
         # Versioned: the client refuses the edit if the buffer moved on since the lint.
-        return lsp.WorkspaceEdit(document_changes=[lsp.TextDocumentEdit(
-            text_document=lsp.OptionalVersionedTextDocumentIdentifier(uri=result.doc.uri, version=result.doc.version),
-            edits=text_edits)])
+        return lsp.WorkspaceEdit(
+            document_changes=[
+                lsp.TextDocumentEdit(
+                    text_document=lsp.OptionalVersionedTextDocumentIdentifier(
+                        uri=result.doc.uri, version=result.doc.version
+                    ),
+                    edits=text_edits,
+                )
+            ]
+        )
     return lsp.WorkspaceEdit(changes={result.doc.uri: text_edits})
 
 
 def serve(log_file: str | None = None) -> None:
     """Run the server on stdin/stdout until the client says exit."""
     if log_file:
-        logging.basicConfig(filename=log_file, level=logging.INFO,
-                            format="%(asctime)s %(name)s %(levelname)s %(message)s")
+        logging.basicConfig(
+            filename=log_file, level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s"
+        )
     import sys
 
     create_server().start_io(stdin=_BoundedStdin(sys.stdin.buffer))

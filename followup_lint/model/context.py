@@ -32,11 +32,11 @@ class ContextError(ValueError):
 @dataclass
 class Context:
     kind: str = "unknown"
-    kind_source: str = "default"       # stated | front matter | config | inferred | default
+    kind_source: str = "default"  # stated | front matter | config | inferred | default
     setting: str = "unknown"
     interview_date: dt.date | None = None
     send_date: dt.date | None = None
-    send_date_source: str = "today"    # stated | front matter | email Date | config | today
+    send_date_source: str = "today"  # stated | front matter | email Date | config | today
     reply_promised_by: dt.date | None = None
     interviewer: str | None = None
     company: str | None = None
@@ -61,8 +61,17 @@ CONTEXT_KEYS = ("kind", "setting", *DATE_KEYS, "interviewer", "company", "role")
 _ORDINAL = re.compile(r"(?<=\d)(st|nd|rd|th)\b", re.I)
 # Unambiguous written forms only: "Nov 3, 2026", "3 November 2026", "November 3rd 2026",
 # "2026/11/03". 03/11/2026 means different days on either side of the Atlantic: refused.
-_FORMATS = ("%b %d %Y", "%B %d %Y", "%d %b %Y", "%d %B %Y", "%Y/%m/%d", "%a %b %d %Y", "%A %B %d %Y",
-            "%a %d %b %Y", "%A %d %B %Y")
+_FORMATS = (
+    "%b %d %Y",
+    "%B %d %Y",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%Y/%m/%d",
+    "%a %b %d %Y",
+    "%A %B %d %Y",
+    "%a %d %b %Y",
+    "%A %d %B %Y",
+)
 
 
 def parse_date(value, key: str) -> dt.date | None:
@@ -98,9 +107,15 @@ def email_date(header: str | None) -> dt.date | None:
         return None
 
 
-def build(front_matter: dict | None = None, overrides: dict | None = None, defaults: dict | None = None,
-          headers: dict | None = None, today: dt.date | None = None, working_days=WORKING_DAYS,
-          path_context: dict | None = None) -> Context:
+def build(
+    front_matter: dict | None = None,
+    overrides: dict | None = None,
+    defaults: dict | None = None,
+    headers: dict | None = None,
+    today: dt.date | None = None,
+    working_days=WORKING_DAYS,
+    path_context: dict | None = None,
+) -> Context:
     """Merge the sources into one Context. Raises ContextError naming the bad field.
     path_context: the config's `context:` for this draft's path."""
     merged: dict = {}
@@ -108,8 +123,13 @@ def build(front_matter: dict | None = None, overrides: dict | None = None, defau
     header_layer = {}
     if headers and email_date(headers.get("date")):
         header_layer["send_date"] = email_date(headers.get("date"))
-    for layer, name in ((defaults or {}, "config"), (header_layer, "email Date"), (path_context or {}, "config"),
-                        (front_matter or {}, "front matter"), (overrides or {}, "stated")):
+    for layer, name in (
+        (defaults or {}, "config"),
+        (header_layer, "email Date"),
+        (path_context or {}, "config"),
+        (front_matter or {}, "front matter"),
+        (overrides or {}, "stated"),
+    ):
         for key, value in layer.items():
             if value is None or value == "":
                 continue

@@ -10,8 +10,15 @@ from dataclasses import dataclass, field
 from followup_lint.model.text import LINE_BREAK, Range
 
 FRONT_MATTER_KEYS = (
-    "kind", "interview_date", "send_date", "reply_promised_by", "setting",
-    "interviewer", "company", "role", "ignore",
+    "kind",
+    "interview_date",
+    "send_date",
+    "reply_promised_by",
+    "setting",
+    "interviewer",
+    "company",
+    "role",
+    "ignore",
 )
 
 

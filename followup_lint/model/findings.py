@@ -39,7 +39,7 @@ class Fix:
 def apply_edits(text: str, edits) -> str:
     """Apply non-overlapping edits (offsets into `text`)."""
     for e in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
-        text = text[: e.start] + e.replacement + text[e.end:]
+        text = text[: e.start] + e.replacement + text[e.end :]
     return text
 
 
@@ -62,7 +62,11 @@ class Problem:
     def of(cls, exc: Exception) -> Problem:
         """From an exception that knows where (DraftError and the like), else its text."""
         path, message = getattr(exc, "path", None), getattr(exc, "message", None)
-        if isinstance(path, str) and isinstance(message, str) and str(exc) == str(cls(path, getattr(exc, "line", None), message)):
+        if (
+            isinstance(path, str)
+            and isinstance(message, str)
+            and str(exc) == str(cls(path, getattr(exc, "line", None), message))
+        ):
             return cls(path, getattr(exc, "line", None), message)
         return cls(None, None, str(exc))
 
@@ -70,11 +74,11 @@ class Problem:
     def parse(cls, text: str, path: str) -> Problem:
         """The inverse of str() for a report about `path` (cache entries store the text)."""
         if text.startswith(path + ":"):
-            m = re.match(r"([1-9][0-9]*): (.*)", text[len(path) + 1:], re.S)
+            m = re.match(r"([1-9][0-9]*): (.*)", text[len(path) + 1 :], re.S)
             if m:
                 return cls(path, int(m.group(1)), m.group(2))
             if text.startswith(path + ": "):
-                return cls(path, None, text[len(path) + 2:])
+                return cls(path, None, text[len(path) + 2 :])
         return cls(None, None, text)
 
 
@@ -85,14 +89,14 @@ class Finding:
     weight: float
     message: str
     suggestion: str = ""
-    start: int = 0          # offsets into Draft.text, [start, end)
+    start: int = 0  # offsets into Draft.text, [start, end)
     end: int = 0
-    line: int = 1           # 1-based; columns in code points; end is exclusive
+    line: int = 1  # 1-based; columns in code points; end is exclusive
     column: int = 1
     end_line: int = 1
     end_column: int = 1
     region: str | None = None
-    decoded: bool = False   # position counts within a decoded (base64/QP/HTML) body
+    decoded: bool = False  # position counts within a decoded (base64/QP/HTML) body
     title: str = ""
     fix: Fix | None = None
     source_rule: str | None = None  # grammar: LanguageTool's rule id (EN_A_VS_AN); else None

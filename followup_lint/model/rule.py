@@ -22,10 +22,10 @@ class ProjectSettings:
     check (config.build_ruleset makes it): the spelling rule's accepted words and language,
     the grammar rule's LanguageTool server."""
 
-    words: tuple = ()                 # lower-cased, sorted: config `words:` and the word list
-    language: str | None = None       # "en-US" | "en-GB" | None (either spelling)
-    grammar: dict | None = None       # LanguageTool settings; None: no grammar check
-    spelling_runs: bool = False       # the spelling rule is in effect (grammar leaves typos to it)
+    words: tuple = ()  # lower-cased, sorted: config `words:` and the word list
+    language: str | None = None  # "en-US" | "en-GB" | None (either spelling)
+    grammar: dict | None = None  # LanguageTool settings; None: no grammar check
+    spelling_runs: bool = False  # the spelling rule is in effect (grammar leaves typos to it)
 
 
 @dataclass
@@ -50,12 +50,12 @@ class Rule:
     conditions: list = field(default_factory=list)
     timing: dict = field(default_factory=dict)
     requires_context: tuple = ()
-    fix: dict | None = None     # `fix:` as written: how to fix a finding (engine/fixes.py)
+    fix: dict | None = None  # `fix:` as written: how to fix a finding (engine/fixes.py)
     examples: dict = field(default_factory=dict)
     path: str = ""
     line: int = 1
     pack: str = "builtin"
-    lines: dict = field(default_factory=dict, repr=False)   # key path -> line in `path`
+    lines: dict = field(default_factory=dict, repr=False)  # key path -> line in `path`
 
     def line_of(self, keys) -> int:
         keys = tuple(keys)

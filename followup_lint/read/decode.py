@@ -19,8 +19,12 @@ def decode_bytes(data: bytes, detect: bool = True) -> tuple[str, str, list[str]]
     more often than not, and Windows-1252 never reads Cyrillic; together they are right
     most often (bench/charset_fallback.py measures it). The note says which was used.
     """
-    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return data.decode(encoding), encoding, []
@@ -33,7 +37,7 @@ def decode_bytes(data: bytes, detect: bool = True) -> tuple[str, str, list[str]]
         return text, encoding, [f"read as {encoding.upper()}: the file has no byte-order mark"]
     encoding = "utf-8"
     if data.startswith(codecs.BOM_UTF8):
-        data, encoding = data[len(codecs.BOM_UTF8):], "utf-8-sig"
+        data, encoding = data[len(codecs.BOM_UTF8) :], "utf-8-sig"
     try:
         return data.decode("utf-8"), encoding, []
     except UnicodeDecodeError as e:
@@ -71,9 +75,15 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     return None
 
 
-_ENCODING_NAMES = {"cp932": "Shift_JIS (Windows-31J)", "shift_jis": "Shift_JIS", "shift_jis_2004": "Shift_JIS",
-                   "euc_jis_2004": "EUC-JP", "cp949": "EUC-KR (Windows-949)", "big5": "Big5",
-                   "big5hkscs": "Big5-HKSCS"}
+_ENCODING_NAMES = {
+    "cp932": "Shift_JIS (Windows-31J)",
+    "shift_jis": "Shift_JIS",
+    "shift_jis_2004": "Shift_JIS",
+    "euc_jis_2004": "EUC-JP",
+    "cp949": "EUC-KR (Windows-949)",
+    "big5": "Big5",
+    "big5hkscs": "Big5-HKSCS",
+}
 
 
 def encoding_name(codec: str) -> str:
@@ -86,9 +96,17 @@ def encoding_name(codec: str) -> str:
 
 
 # Scripts a Western fallback cannot produce; Japanese mixes kanji and kana, Korean hangul and hanja.
-_SCRIPT_FAMILY = {"CYRILLIC": "CYRILLIC", "GREEK": "GREEK", "ARABIC": "ARABIC", "HEBREW": "HEBREW",
-                  "THAI": "THAI", "CJK": "EAST ASIAN", "HIRAGANA": "EAST ASIAN", "KATAKANA": "EAST ASIAN",
-                  "HANGUL": "EAST ASIAN"}
+_SCRIPT_FAMILY = {
+    "CYRILLIC": "CYRILLIC",
+    "GREEK": "GREEK",
+    "ARABIC": "ARABIC",
+    "HEBREW": "HEBREW",
+    "THAI": "THAI",
+    "CJK": "EAST ASIAN",
+    "HIRAGANA": "EAST ASIAN",
+    "KATAKANA": "EAST ASIAN",
+    "HANGUL": "EAST ASIAN",
+}
 
 
 def detect_script_encoding(data: bytes) -> tuple[str, str] | None:
@@ -132,5 +150,6 @@ def check_readable(text: str, path: str) -> None:
     sample = text[:65536]
     controls = len(_CONTROL.findall(sample))
     if controls > 8 and controls > len(sample) * 0.05:
-        raise DraftError(path, f"binary file, not a draft ({controls:,} control characters in its first "
-                               f"{len(sample):,} characters)")
+        raise DraftError(
+            path, f"binary file, not a draft ({controls:,} control characters in its first {len(sample):,} characters)"
+        )

@@ -22,8 +22,12 @@ def _git_ignored(directory: Path, files: list[Path]) -> set[Path]:
         return set()
     absolute = {os.path.realpath(f): f for f in files}  # realpath: never raises on a loop
     try:
-        proc = subprocess.run(["git", "-C", str(directory), "check-ignore", "--stdin", "-z"],
-                              input="\0".join(absolute).encode(), capture_output=True, timeout=10)
+        proc = subprocess.run(
+            ["git", "-C", str(directory), "check-ignore", "--stdin", "-z"],
+            input="\0".join(absolute).encode(),
+            capture_output=True,
+            timeout=10,
+        )
     except (OSError, subprocess.SubprocessError):
         return set()
     if proc.returncode not in (0, 1):  # 128: not a git work tree

@@ -13,6 +13,7 @@ How `text` relates to the file:
 `pieces` is the source map: the leading "file" piece has the file's own geometry; any
 "decoded" piece after it has lines and columns of its own (see `locate`).
 """
+
 from __future__ import annotations
 
 import errno
@@ -27,12 +28,19 @@ from followup_lint.read.frontmatter import _next_line_start, parse_front_matter
 from followup_lint.read.markdown import blank_markdown
 from followup_lint.read.regions import check_regions, split_regions
 
-__all__ = ["Draft", "DraftError", "Piece", "read_path", "read_bytes", "read_file_bytes", "read_text", "FRONT_MATTER_KEYS"]
+__all__ = [
+    "Draft",
+    "DraftError",
+    "Piece",
+    "read_path",
+    "read_bytes",
+    "read_file_bytes",
+    "read_text",
+    "FRONT_MATTER_KEYS",
+]
 
 
-def read_path(
-    path: str | os.PathLike, display: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
-) -> Draft:
+def read_path(path: str | os.PathLike, display: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Draft:
     """Read a draft file; every failure is a DraftError with a one-line message."""
     fs_path = os.fsdecode(os.fspath(path))
     shown = fs_path if display is None else display
@@ -42,8 +50,13 @@ def read_path(
     return read_bytes(data, shown, format=format_for(fs_path), max_bytes=max_bytes)
 
 
-_NOT_A_FILE = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-               (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a directory"))
+_NOT_A_FILE = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+)
 
 
 def read_file_bytes(fs_path: str, shown: str, max_bytes: int) -> bytes:
@@ -56,8 +69,9 @@ def read_file_bytes(fs_path: str, shown: str, max_bytes: int) -> bytes:
             mode = os.fstat(fd).st_mode
             if not stat.S_ISREG(mode):
                 what = next((name for test, name in _NOT_A_FILE if test(mode)), "not a regular file")
-                raise DraftError(shown, f"is {what}, not a draft file (only regular files are read; "
-                                        f"pipe other input to -)")
+                raise DraftError(
+                    shown, f"is {what}, not a draft file (only regular files are read; pipe other input to -)"
+                )
             if hasattr(os, "set_blocking"):
                 os.set_blocking(fd, True)
             chunks, size = [], 0
@@ -87,8 +101,10 @@ def read_file_bytes(fs_path: str, shown: str, max_bytes: int) -> bytes:
 
 def too_big(max_bytes: int, size: int | None = None) -> str:
     what = f"is {size:,} bytes, over" if size is not None and size > max_bytes else "is larger than"
-    return (f"{what} the {max_bytes:,}-byte limit for a draft; is it the right file? "
-            "(`max-file-size:` in the config raises the limit)")
+    return (
+        f"{what} the {max_bytes:,}-byte limit for a draft; is it the right file? "
+        "(`max-file-size:` in the config raises the limit)"
+    )
 
 
 def read_bytes(data: bytes, path: str, *, format: str | None = None, max_bytes: int | None = None) -> Draft:
@@ -140,14 +156,23 @@ def _read_plain(raw: str, path: str, fmt: str, encoding: str, notes: list[str]) 
     if subject:
         label, value, body_start = subject
         regions["headers"] = [label]
-        headers["subject"] = text[value[0]:value[1]] if value else ""
+        headers["subject"] = text[value[0] : value[1]] if value else ""
         if value:
             regions["subject"] = [value]
     regions.update(split_regions(text, body_start))
     check_regions(regions, path)
-    return Draft(path=path, format=fmt, text=text, regions=regions, front_matter=front_matter,
-                 front_matter_lines=fm_lines, headers=headers, notes=notes, encoding=encoding,
-                 file_text=raw if text != raw else None)
+    return Draft(
+        path=path,
+        format=fmt,
+        text=text,
+        regions=regions,
+        front_matter=front_matter,
+        front_matter_lines=fm_lines,
+        headers=headers,
+        notes=notes,
+        encoding=encoding,
+        file_text=raw if text != raw else None,
+    )
 
 
 _SUBJECT = re.compile(r"[ \t]*(subject:)", re.I)

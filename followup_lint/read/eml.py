@@ -89,8 +89,17 @@ def read_eml(data: bytes, path: str) -> Draft:
         regions["subject"] = subject
     regions.update(split_regions(text, *body_range))
     check_regions(regions, path)
-    return Draft(path=path, format="eml", text=text, regions=regions, headers=headers, notes=notes,
-                 pieces=pieces, encoding=encoding, file_text=raw if raw != text else None)
+    return Draft(
+        path=path,
+        format="eml",
+        text=text,
+        regions=regions,
+        headers=headers,
+        notes=notes,
+        pieces=pieces,
+        encoding=encoding,
+        file_text=raw if raw != text else None,
+    )
 
 
 def _cap_headers(data: bytes, notes: list[str]) -> bytes:
@@ -111,8 +120,9 @@ def _cap_headers(data: bytes, notes: list[str]) -> bytes:
         text = "\n".join(field)
         if len(text) > HEADER_FIELD_LIMIT:
             name = text.split(":", 1)[0][:40]
-            notes.append(f"the {name} header is {len(text):,} characters long; only its first "
-                         f"{HEADER_FIELD_LIMIT:,} were read")
+            notes.append(
+                f"the {name} header is {len(text):,} characters long; only its first {HEADER_FIELD_LIMIT:,} were read"
+            )
             text = text[:HEADER_FIELD_LIMIT].rstrip("\r\n")
         out.append(text)
     if len(fields) > HEADER_FIELDS:
@@ -130,7 +140,7 @@ def _raw_fallback(parsable: bytes, notes: list[str]):
         headers = {name: "" for name in HEADER_NAMES}
     text, encoding, _ = decode_bytes(parsable)
     body_notes = ["the email's MIME parts are nested too deep (or too many) to read; its raw body was read as text"]
-    return headers, Body(text[header_block(text)[1]:], "raw", "", encoding), body_notes
+    return headers, Body(text[header_block(text)[1] :], "raw", "", encoding), body_notes
 
 
 def _refuse_unreadable(data: bytes, path: str) -> None:
@@ -221,9 +231,8 @@ def find_body(msg: Message, data: bytes, notes: list[str]) -> Body | None:
         if part is None:
             raw, encoding, _ = decode_bytes(data)
             notes.append("could not find the email's MIME parts; its raw body was read as text")
-            return Body(raw[header_block(raw)[1]:], "raw", "", encoding)
-        notes.append("found the email's parts by their boundary lines "
-                     "(the declared boundary is missing or wrong)")
+            return Body(raw[header_block(raw)[1] :], "raw", "", encoding)
+        notes.append("found the email's parts by their boundary lines (the declared boundary is missing or wrong)")
     if part is None:
         notes.append("this email has no text part: nothing to check but its headers")
         return None
@@ -244,7 +253,7 @@ _BOUNDARY_LINE = re.compile(rb"^--([^\s\"]+?)(?:--)?[ \t]*\r?$", re.M)
 
 def _salvage_parts(data: bytes) -> tuple[Message | None, str]:
     """Parse the body again with the boundary its own "--xyz" lines use."""
-    body = data[header_block(data.decode("latin-1"))[1]:]
+    body = data[header_block(data.decode("latin-1"))[1] :]
     m = _BOUNDARY_LINE.search(body)
     if not m:
         return None, ""
@@ -310,7 +319,7 @@ def _find_as_is(raw: str, body: str, start: int) -> int | None:
 
 def _after_blank_line(raw: str, pos: int) -> bool:
     """Whether pos begins a line and the line before it is empty (a MIME part's body start)."""
-    before = raw[max(pos - 4, 0):pos]
+    before = raw[max(pos - 4, 0) : pos]
     m = re.search(r"(?:\r\n|\r|\n)\Z", before)
     if not m:
         return False
@@ -394,8 +403,31 @@ def _subtract(text: str, block: Range, holes: list[Range]) -> list[Range]:
 # --- HTML ----------------------------------------------------------------------------------------
 
 _BLOCK_TAGS = {
-    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol",
-    "table", "hr", "pre", "section", "article", "header", "footer", "dl", "dt", "dd", "address",
+    "p",
+    "div",
+    "br",
+    "li",
+    "tr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "ul",
+    "ol",
+    "table",
+    "hr",
+    "pre",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "dl",
+    "dt",
+    "dd",
+    "address",
 }
 _SKIP_TAGS = {"script", "style", "head", "title", "template"}
 

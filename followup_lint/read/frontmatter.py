@@ -25,15 +25,14 @@ def parse_front_matter(text: str, path: str, starts: list[int], notes: list[str]
     """
     lines = iter_lines(text)
     first = next(lines, None)
-    if first is None or not _FM_OPEN.match(text[first[0]:first[1]]):
+    if first is None or not _FM_OPEN.match(text[first[0] : first[1]]):
         return {}, {}, None, 0
     yaml_start = _next_line_start(text, first[1])
     for s, e in lines:
         if _FM_CLOSE.match(text[s:e]):
             mapping, key_lines = _load_yaml(text, yaml_start, s, path, starts, notes)
             return mapping, key_lines, trim(text, first[0], e), _next_line_start(text, e)
-    notes.append("the '---' on line 1 is never closed by another '---' line, "
-                 "so it was read as text, not front matter")
+    notes.append("the '---' on line 1 is never closed by another '---' line, so it was read as text, not front matter")
     return {}, {}, None, 0
 
 
@@ -73,8 +72,10 @@ def _load_yaml(text: str, start: int, end: int, path: str, starts: list[int], no
         if node is None:
             return {}, {}
         if expanded_size(node) > MAX_VALUES:
-            fail(node.start_mark.index, f"expands to more than {MAX_VALUES:,} values through its YAML "
-                                        f"aliases (*name); write the values out")
+            fail(
+                node.start_mark.index,
+                f"expands to more than {MAX_VALUES:,} values through its YAML aliases (*name); write the values out",
+            )
         if not isinstance(node, yaml.MappingNode):
             kind = {yaml.SequenceNode: "a list"}.get(type(node), "a single value")
             fail(node.start_mark.index, f"must be a mapping of 'key: value' lines, not {kind}")

@@ -9,6 +9,7 @@ lines (a salutation opens it, a closing phrase and a name end it, an earlier thr
 the bottom). Every non-blank character of the range ends up in exactly one region; blank
 lines may sit inside a range but are never needed to form one.
 """
+
 from __future__ import annotations
 
 import re
@@ -213,9 +214,7 @@ talk soon | speak soon | talk to you soon | take care | thx
 """
 
 
-_CLOSING_ALTERNATIVES = sorted(
-    (c.strip() for c in re.split(r"[|\n]", _CLOSINGS) if c.strip()), key=len, reverse=True
-)
+_CLOSING_ALTERNATIVES = sorted((c.strip() for c in re.split(r"[|\n]", _CLOSINGS) if c.strip()), key=len, reverse=True)
 
 
 _CLOSING = re.compile(
@@ -255,8 +254,25 @@ def closing_parts(line: str) -> tuple[int, int | None] | None:
 
 # Lower-case words a name or a title line may hold: "Ana de la Cruz", "Head of Data at Acme".
 _PARTICLES = {
-    "de", "da", "di", "van", "von", "der", "den", "la", "le", "del", "du", "bin", "al",
-    "of", "and", "at", "&", "for", "the",
+    "de",
+    "da",
+    "di",
+    "van",
+    "von",
+    "der",
+    "den",
+    "la",
+    "le",
+    "del",
+    "du",
+    "bin",
+    "al",
+    "of",
+    "and",
+    "at",
+    "&",
+    "for",
+    "the",
 }
 
 
@@ -399,9 +415,7 @@ def _postscript_start(lines: list[str], own: list[int], greeting: int | None) ->
     return len(own)
 
 
-def _find_sign_off(
-    lines: list[str], own: list[int], greeting: int | None
-) -> tuple[int, int, int | None] | None:
+def _find_sign_off(lines: list[str], own: list[int], greeting: int | None) -> tuple[int, int, int | None] | None:
     """(line index, end of sign-off, start of name) for the closing line, or None.
 
     The last closing line among the final few counts, if only signature-like lines follow it.
@@ -467,5 +481,8 @@ def check_regions(regions: dict, path: str) -> None:
     for name, ranges in regions.items():
         for s, e in ranges:
             if e - s > MAX_REGION_CHARS:
-                raise DraftError(path, f"the {name} is {e - s:,} characters long, more than the "
-                                       f"{MAX_REGION_CHARS:,} followup-lint can analyse; is it the right file?")
+                raise DraftError(
+                    path,
+                    f"the {name} is {e - s:,} characters long, more than the "
+                    f"{MAX_REGION_CHARS:,} followup-lint can analyse; is it the right file?",
+                )

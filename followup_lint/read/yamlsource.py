@@ -68,21 +68,20 @@ def _loader_class():
             return yaml.SafeLoader.construct_yaml_int(loader, node)
         except ValueError:
             raise yaml.constructor.ConstructorError(
-                None, None, f"a number of {len(node.value)} characters is too long", node.start_mark) from None
-
+                None, None, f"a number of {len(node.value)} characters is too long", node.start_mark
+            ) from None
 
     def _float(loader, node):
         value = yaml.SafeLoader.construct_yaml_float(loader, node)
         if value != value:
-            raise yaml.constructor.ConstructorError(None, None, f"{node.value} (not a number) is not a usable value",
-                                                    node.start_mark)
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value} (not a number) is not a usable value", node.start_mark
+            )
         return value
 
     _Loader.add_constructor("tag:yaml.org,2002:int", _int)
     _Loader.add_constructor("tag:yaml.org,2002:float", _float)
     return _Loader
-
-
 
 
 class _Duplicate(Exception):
@@ -128,9 +127,12 @@ def expanded_size(node, limit: int = MAX_VALUES) -> int:
 
 def check_expansion(node, path: str, line_offset: int = 0) -> None:
     if node is not None and expanded_size(node) > MAX_VALUES:
-        raise YamlSourceError(path, node.start_mark.line + 1 + line_offset,
-                              f"the YAML expands to more than {MAX_VALUES:,} values through its aliases "
-                              f"(*name); write the values out instead")
+        raise YamlSourceError(
+            path,
+            node.start_mark.line + 1 + line_offset,
+            f"the YAML expands to more than {MAX_VALUES:,} values through its aliases "
+            f"(*name); write the values out instead",
+        )
 
 
 def _walk(node, keys, lines):
@@ -177,15 +179,18 @@ def load(text: str, path: str, line_offset: int = 0) -> Located:
         try:
             _walk(node, (), lines)
         except _Duplicate as dup:
-            raise YamlSourceError(path, dup.line + line_offset,
-                                  f"duplicate key {dup.key!r} (first on line {dup.first + line_offset}); give each key once") from None
+            raise YamlSourceError(
+                path,
+                dup.line + line_offset,
+                f"duplicate key {dup.key!r} (first on line {dup.first + line_offset}); give each key once",
+            ) from None
         except RecursionError:
             raise YamlSourceError(path, None, "invalid YAML: nested too deeply") from None
     return Located(data, path, lines, line_offset)
 
 
 def did_you_mean(word, choices) -> str:
-    """" (did you mean 'pushy'?)" for the closest of `choices`, or "" when none is close."""
+    """ " (did you mean 'pushy'?)" for the closest of `choices`, or "" when none is close."""
     import difflib
 
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)

@@ -43,15 +43,15 @@ class Config:
     exclude: list = field(default_factory=list)
     packs: list = field(default_factory=list)
     rules: dict = field(default_factory=dict)
-    defaults: dict = field(default_factory=dict)     # context defaults: setting, kind
+    defaults: dict = field(default_factory=dict)  # context defaults: setting, kind
     fail_under: float | None = None
-    words: list = field(default_factory=list)         # spelling: accepted words
-    language: str | None = None                        # spelling/grammar: en-US | en-GB | None (both)
-    grammar: dict | None = None                        # LanguageTool settings; None: no grammar check
-    max_file_size: int = DEFAULT_MAX_BYTES             # bytes; a larger draft file is refused
-    working_days: tuple = WORKING_DAYS                 # weekday numbers (Monday=0) mail is read on
-    context: dict = field(default_factory=dict)        # path glob -> {interview_date: ..., company: ...}
-    _line: object = None                               # callable(keys) -> line
+    words: list = field(default_factory=list)  # spelling: accepted words
+    language: str | None = None  # spelling/grammar: en-US | en-GB | None (both)
+    grammar: dict | None = None  # LanguageTool settings; None: no grammar check
+    max_file_size: int = DEFAULT_MAX_BYTES  # bytes; a larger draft file is refused
+    working_days: tuple = WORKING_DAYS  # weekday numbers (Monday=0) mail is read on
+    context: dict = field(default_factory=dict)  # path glob -> {interview_date: ..., company: ...}
+    _line: object = None  # callable(keys) -> line
 
     def line(self, keys) -> int | None:
         return self._line(keys) if self._line else None
@@ -80,8 +80,11 @@ class Config:
             rel = Path(display_path).as_posix()
         out: dict = {}
         for pattern, values in self.context.items():
-            if (fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(Path(rel).name, pattern)
-                    or rel.startswith(pattern.rstrip("/") + "/")):
+            if (
+                fnmatch.fnmatch(rel, pattern)
+                or fnmatch.fnmatch(Path(rel).name, pattern)
+                or rel.startswith(pattern.rstrip("/") + "/")
+            ):
                 out.update(values)
         return out
 
@@ -90,8 +93,10 @@ class Config:
             rel = Path(os.path.realpath(path)).relative_to(self.root.resolve()).as_posix()
         except ValueError:
             rel = path.as_posix()
-        return any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g) or rel.startswith(g.rstrip("/") + "/")
-                   for g in self.exclude)
+        return any(
+            fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g) or rel.startswith(g.rstrip("/") + "/")
+            for g in self.exclude
+        )
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +117,9 @@ def discover(start: Path) -> Path | None:
     return None
 
 
-_OUR_TABLE = re.compile(r"""^\s*(\[\s*tool\s*\.\s*["']?followup-lint|tool\s*\.\s*["']?followup-lint|["']?followup-lint["']?\s*=)""", re.M)
+_OUR_TABLE = re.compile(
+    r"""^\s*(\[\s*tool\s*\.\s*["']?followup-lint|tool\s*\.\s*["']?followup-lint|["']?followup-lint["']?\s*=)""", re.M
+)
 
 
 def _pyproject_configures_us(path: Path) -> bool:
@@ -164,7 +171,9 @@ def load(path: Path | None) -> Config:
         raise ConfigError(str(path), e.line, e.message)
     fail_under = data.get("fail-under")
     if isinstance(fail_under, float) and fail_under != fail_under:  # NaN passes the schema's range
-        raise ConfigError(str(path), line(("fail-under",)), "fail-under: nan is not a score; give a number from 0 to 100")
+        raise ConfigError(
+            str(path), line(("fail-under",)), "fail-under: nan is not a score; give a number from 0 to 100"
+        )
     cfg = Config(
         path=str(path),
         root=path.parent,
@@ -181,7 +190,8 @@ def load(path: Path | None) -> Config:
         grammar=_grammar_settings(data.get("grammar"), path, line),
         max_file_size=_size(data.get("max-file-size", DEFAULT_MAX_BYTES)),
         working_days=tuple(sorted(DAY_NAMES.index(d) for d in set(data["working-days"])))
-        if "working-days" in data else WORKING_DAYS,
+        if "working-days" in data
+        else WORKING_DAYS,
         context=_path_context(data.get("context"), path, line),
         _line=line,
     )
@@ -274,13 +284,14 @@ def _from_pyproject(text: str, path: Path):
 
 # --- which rules run -----------------------------------------------------------------
 
+
 @dataclass
 class RuleSet:
-    rules: list            # Rule objects, overrides applied, disabled ones removed
+    rules: list  # Rule objects, overrides applied, disabled ones removed
     by_id: dict
-    settings: ProjectSettings = field(default_factory=ProjectSettings)   # handed to every check
-    folders: list = field(default_factory=list)   # the rule pack folders read (a stored build's sources)
-    fingerprint: str | None = None                 # rules_fingerprint(rules), when a stored build has it
+    settings: ProjectSettings = field(default_factory=ProjectSettings)  # handed to every check
+    folders: list = field(default_factory=list)  # the rule pack folders read (a stored build's sources)
+    fingerprint: str | None = None  # rules_fingerprint(rules), when a stored build has it
 
 
 def _known(ids, rules_by_id, cfg: Config, keys) -> None:
@@ -289,9 +300,11 @@ def _known(ids, rules_by_id, cfg: Config, keys) -> None:
             continue
         if rid not in rules_by_id and not any(r.startswith(rid.rstrip("/") + "/") for r in rules_by_id):
             where = cfg.path or "--select/--ignore"
-            raise ConfigError(where, cfg.line(tuple(keys) + (i,)) if cfg.path else None,
-                              f"unknown rule id {rid!r}{yamlsource.did_you_mean(rid, rules_by_id)}; "
-                              "see `followup-lint --list-rules`")
+            raise ConfigError(
+                where,
+                cfg.line(tuple(keys) + (i,)) if cfg.path else None,
+                f"unknown rule id {rid!r}{yamlsource.did_you_mean(rid, rules_by_id)}; see `followup-lint --list-rules`",
+            )
 
 
 def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None = None) -> RuleSet:
@@ -309,26 +322,45 @@ def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None =
             raise ConfigError(cfg.path or "config", cfg.line(("packs", i)), str(exc)) from None
         if pack.name in loaded or pack.name in builtin_ids:
             other = f"the pack in {loaded[pack.name].folder}" if pack.name in loaded else "a built-in rule"
-            raise ConfigError(cfg.path or "config", cfg.line(("packs", i)),
-                              f"pack name {pack.name!r} ({pack.folder}) is already taken by {other}; "
-                              f"give one of them another `name:` in its pack.yaml")
+            raise ConfigError(
+                cfg.path or "config",
+                cfg.line(("packs", i)),
+                f"pack name {pack.name!r} ({pack.folder}) is already taken by {other}; "
+                f"give one of them another `name:` in its pack.yaml",
+            )
         loaded[pack.name] = pack
         rules.extend(pack.rules())
     by_id = {r.id: r for r in rules}
     for rid in cfg.rules:
         if rid not in by_id:
-            raise ConfigError(cfg.path or "config", cfg.line(("rules", rid)), f"unknown rule id {rid!r} under rules:{yamlsource.did_you_mean(rid, by_id)}; see `followup-lint --list-rules`")
-        unknown = [k for k in cfg.rules[rid] if k not in ("severity", "weight", "enabled") and k not in by_id[rid].options]
+            raise ConfigError(
+                cfg.path or "config",
+                cfg.line(("rules", rid)),
+                f"unknown rule id {rid!r} under rules:{yamlsource.did_you_mean(rid, by_id)}; see `followup-lint --list-rules`",
+            )
+        unknown = [
+            k for k in cfg.rules[rid] if k not in ("severity", "weight", "enabled") and k not in by_id[rid].options
+        ]
         if unknown:
             opts = ", ".join(["severity", "weight", "enabled", *by_id[rid].options])
-            raise ConfigError(cfg.path or "config", cfg.line(("rules", rid, unknown[0])), f"rule {rid!r} has no option {unknown[0]!r}"
-                              f"{yamlsource.did_you_mean(unknown[0], opts.split(', '))}; it takes: {opts}")
+            raise ConfigError(
+                cfg.path or "config",
+                cfg.line(("rules", rid, unknown[0])),
+                f"rule {rid!r} has no option {unknown[0]!r}"
+                f"{yamlsource.did_you_mean(unknown[0], opts.split(', '))}; it takes: {opts}",
+            )
         for key, value in cfg.rules[rid].items():
             default = by_id[rid].options.get(key)
-            if isinstance(default, (int, float)) and not isinstance(default, bool) and (
-                    isinstance(value, bool) or not isinstance(value, (int, float))):
-                raise ConfigError(cfg.path or "config", cfg.line(("rules", rid, key)),
-                                  f"rule {rid!r}: {key} takes a number (it is {default} unless set), not {value!r}")
+            if (
+                isinstance(default, (int, float))
+                and not isinstance(default, bool)
+                and (isinstance(value, bool) or not isinstance(value, (int, float)))
+            ):
+                raise ConfigError(
+                    cfg.path or "config",
+                    cfg.line(("rules", rid, key)),
+                    f"rule {rid!r}: {key} takes a number (it is {default} unless set), not {value!r}",
+                )
     _known(cfg.select or [], by_id, cfg, ("select",))
     _known(cfg.ignore, by_id, cfg, ("ignore",))
     for glob, ids in cfg.per_file_ignores.items():
@@ -349,10 +381,12 @@ def build_ruleset(cfg: Config, select: list | None = None, ignore: list | None =
         if overrides.get("enabled") is False:
             continue
         out.append(rule.with_overrides(overrides) if overrides else rule)
-    settings = ProjectSettings(words=words, language=cfg.language, grammar=cfg.grammar,
-                               spelling_runs=any(r.type == "spelling" for r in out))
-    return RuleSet(out, {r.id: r for r in out}, settings,
-                   folders=[builtin_pack_dir(), *(p.folder for p in loaded.values())])
+    settings = ProjectSettings(
+        words=words, language=cfg.language, grammar=cfg.grammar, spelling_runs=any(r.type == "spelling" for r in out)
+    )
+    return RuleSet(
+        out, {r.id: r for r in out}, settings, folders=[builtin_pack_dir(), *(p.folder for p in loaded.values())]
+    )
 
 
 def matches_any(rule_id: str, ids) -> bool:
@@ -395,8 +429,8 @@ def add_per_file_ignore(text: str, glob: str, rule_id: str) -> str | None:
         return lines[n - 1].rstrip("\r\n")
 
     def replace_line(n: int, new: str) -> str:
-        ending = lines[n - 1][len(line_text(n)):]
-        return "".join(lines[:n - 1]) + new + ending + "".join(lines[n:])
+        ending = lines[n - 1][len(line_text(n)) :]
+        return "".join(lines[: n - 1]) + new + ending + "".join(lines[n:])
 
     def insert_after(n: int, new_line: str) -> str:
         before = "".join(lines[:n])
@@ -408,13 +442,17 @@ def add_per_file_ignore(text: str, glob: str, rule_id: str) -> str | None:
         return re.sub(r"\s+#.*$", "", line)
 
     if "per-file-ignores" not in data:
-        new = text + ("" if not text or text.endswith(("\n", "\r")) else nl) + f"per-file-ignores:{nl}  {key}: {entry}{nl}"
+        new = (
+            text
+            + ("" if not text or text.endswith(("\n", "\r")) else nl)
+            + f"per-file-ignores:{nl}  {key}: {entry}{nl}"
+        )
     elif glob in (table or {}):
         n = located.lines[("per-file-ignores", glob)]
         line = before_comment(line_text(n))
         if line.rstrip().endswith("]") and "[" in line:
             close = line.rstrip().rindex("]")
-            inside = line[line.index("[", line.index(":")) + 1:close]
+            inside = line[line.index("[", line.index(":")) + 1 : close]
             new = replace_line(n, line[:close] + (", " if inside.strip() else "") + rule_id + line_text(n)[close:])
         elif (("per-file-ignores", glob, 0)) in located.lines:  # a block list: one more item after the last
             last = max(v for k, v in located.lines.items() if k[:2] == ("per-file-ignores", glob) and len(k) == 3)
@@ -425,20 +463,22 @@ def add_per_file_ignore(text: str, glob: str, rule_id: str) -> str | None:
     else:
         n = located.lines[("per-file-ignores",)]
         line = before_comment(line_text(n))
-        after_colon = line[line.index(":") + 1:].strip()
+        after_colon = line[line.index(":") + 1 :].strip()
         if after_colon in ("", "~", "null") and table:
             first = min(v for k, v in located.lines.items() if k[:1] == ("per-file-ignores",) and len(k) == 2)
             indent = re.match(r"[ \t]*", line_text(first)).group()
             new = insert_after(n, f"{indent}{key}: {entry}")
         elif after_colon in ("", "~", "null"):
             indent = re.match(r"[ \t]*", line_text(n)).group() + "  "
-            new = replace_line(n, line[:line.index(":") + 1]) if after_colon else text
+            new = replace_line(n, line[: line.index(":") + 1]) if after_colon else text
             lines = new.splitlines(keepends=True)
             new = insert_after(n, f"{indent}{key}: {entry}")
         elif after_colon.startswith("{") and after_colon.endswith("}"):
             close = line.rstrip().rindex("}")
             inside = after_colon[1:-1]
-            new = replace_line(n, line[:close] + (", " if inside.strip() else "") + f"{key}: {entry}" + line_text(n)[close:])
+            new = replace_line(
+                n, line[:close] + (", " if inside.strip() else "") + f"{key}: {entry}" + line_text(n)[close:]
+            )
         else:
             return None
     # Check the edit by reading it back: the one change, nothing else.

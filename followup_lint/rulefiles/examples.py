@@ -19,12 +19,12 @@ from dataclasses import dataclass
 @dataclass
 class ExampleResult:
     rule: str
-    expect: str         # "fires" | "passes"
+    expect: str  # "fires" | "passes"
     index: int
     text: str
     ok: bool
     detail: str = ""
-    problem: str = ""   # a fires example that fired, but not where, or not as, it says
+    problem: str = ""  # a fires example that fired, but not where, or not as, it says
 
 
 def examples_of(rule):
@@ -47,7 +47,9 @@ def run_example(linter, rule, expect, index, text, context) -> ExampleResult:
     from followup_lint.read.draft import read_text
 
     if text.lstrip().startswith(PLACEHOLDER):
-        return ExampleResult(rule.id, expect, index, text, False, "placeholder (it starts with TODO): replace it with a real draft")
+        return ExampleResult(
+            rule.id, expect, index, text, False, "placeholder (it starts with TODO): replace it with a real draft"
+        )
     try:
         draft = read_text(text, f"{rule.id}.example.txt")
     except DraftError as exc:
@@ -73,7 +75,7 @@ def expected(rule, expect: str, index: int) -> dict:
 
 def _covers(draft, finding, at) -> bool:
     if isinstance(at, str):
-        return draft.text[finding.start:finding.end] == at
+        return draft.text[finding.start : finding.end] == at
     return finding.line == at["line"] and at.get("column", finding.column) == finding.column
 
 
@@ -81,14 +83,17 @@ def _mismatch(draft, hits, want: dict) -> str:
     """Why the findings are not what the example says ("" when they are)."""
     from followup_lint.model.findings import apply_edits
 
-    found = ", ".join(f"{f.line}:{f.column} {draft.text[f.start:f.end]!r}" for f in hits)
+    found = ", ".join(f"{f.line}:{f.column} {draft.text[f.start : f.end]!r}" for f in hits)
     every = hits
     at = want.get("at")
     if at is not None:
         hits = [f for f in hits if _covers(draft, f, at)]
         if not hits:
-            said = repr(at) if isinstance(at, str) else (
-                f"{at['line']}:{at['column']}" if "column" in at else f"line {at['line']}")
+            said = (
+                repr(at)
+                if isinstance(at, str)
+                else (f"{at['line']}:{at['column']}" if "column" in at else f"line {at['line']}")
+            )
             return f"fired at {found}, not at {said}"
     message = want.get("message")
     if message is not None and not any(message in f.message for f in hits):

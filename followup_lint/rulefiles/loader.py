@@ -6,6 +6,7 @@ that does not compile, a message field nothing fills in, duplicate ids), and by 
 type (ruletypes/) the keys that type reads (an option a metric names but does not define).
 Problems are RuleError with `path:line: what is wrong`, never a traceback.
 """
+
 from __future__ import annotations
 
 import json
@@ -154,7 +155,9 @@ def _check_semantics(data: dict, located) -> None:
     for key in ("message", "suggestion"):
         for name in re.findall(r"{(\w+)[^}]*}", data.get(key, "")):
             if name not in fmt_keys:
-                raise located.error((key,), f"{key} uses {{{name}}}, which is not available (use one of: {', '.join(sorted(fmt_keys))})")
+                raise located.error(
+                    (key,), f"{key} uses {{{name}}}, which is not available (use one of: {', '.join(sorted(fmt_keys))})"
+                )
     for keys, template in _templates(data):
         _check_template_fields(template, located, keys)
 
@@ -190,7 +193,9 @@ def _templates(data: dict):
     for i, cond in enumerate(data.get("conditions", [])):
         if "message" in cond:
             yield ("conditions", i, "message"), cond["message"]
-    fixes = [(("fix",), data.get("fix"))] + [(("patterns", i, "fix"), p.get("fix")) for i, p in enumerate(data.get("patterns", []))]
+    fixes = [(("fix",), data.get("fix"))] + [
+        (("patterns", i, "fix"), p.get("fix")) for i, p in enumerate(data.get("patterns", []))
+    ]
     for keys, fix in fixes:
         for key in ("insert", "title"):
             if fix and isinstance(fix.get(key), str):
@@ -207,12 +212,16 @@ def _check_template_fields(template: str, located, keys) -> None:
     import string
 
     try:
-        fields = [(name, conv, spec) for _lit, name, spec, conv in string.Formatter().parse(template) if name is not None]
+        fields = [
+            (name, conv, spec) for _lit, name, spec, conv in string.Formatter().parse(template) if name is not None
+        ]
     except ValueError as exc:
         raise located.error(keys, f"{exc}; write {{{{ and }}}} for literal braces") from None
     for name, conv, spec in fields:
         if not re.fullmatch(r"\w+", name):
-            raise located.error(keys, f"{{{name}}}: a field is a plain name like {{match}}; attributes and indexes are not allowed")
+            raise located.error(
+                keys, f"{{{name}}}: a field is a plain name like {{match}}; attributes and indexes are not allowed"
+            )
         if conv not in (None, "r", "s"):
             raise located.error(keys, f"{{{name}!{conv}}}: only !r and !s conversions are allowed")
         if spec and not _SAFE_SPEC.fullmatch(spec):

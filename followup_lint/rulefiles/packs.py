@@ -44,7 +44,7 @@ class Pack:
     name: str
     folder: Path
     description: str = ""
-    origin: str = "folder"      # "folder", or "installed: <distribution> <version>"
+    origin: str = "folder"  # "folder", or "installed: <distribution> <version>"
 
     def rules(self) -> list[Rule]:
         return load_pack(self.folder, pack=self.name, prefix=f"{self.name}/")
@@ -72,13 +72,16 @@ def _read_meta(folder: Path) -> tuple[dict, str | None]:
         raise RuleError(str(path), 1, "pack.yaml must be a mapping (name:, description:)")
     import jsonschema
 
-    errors = sorted(jsonschema.Draft202012Validator(pack_schema()).iter_errors(data),
-                    key=lambda e: located.line(e.absolute_path))
+    errors = sorted(
+        jsonschema.Draft202012Validator(pack_schema()).iter_errors(data), key=lambda e: located.line(e.absolute_path)
+    )
     if errors:
         err = yamlsource.schema_error(located, errors[0])
         if errors[0].validator == "pattern":
-            err.message = (f"name: {data.get('name')!r} is not a usable pack name; use lower-case words "
-                           "joined by hyphens (house-rules)")
+            err.message = (
+                f"name: {data.get('name')!r} is not a usable pack name; use lower-case words "
+                "joined by hyphens (house-rules)"
+            )
         raise RuleError(err.path, err.line, err.message)
     return data, str(path)
 
@@ -90,11 +93,13 @@ def from_folder(folder, default_name: str | None = None, origin: str = "folder")
     meta, meta_path = _read_meta(folder)
     name = meta.get("name") or default_name or folder.name
     if not NAME_RE.match(name):
-        raise RuleError(str(folder), None,
-                        f"{name!r} (the folder's name) is not a usable pack name: rename the folder or add a "
-                        f"{PACK_FILE} with `name: some-name` (lower-case words joined by hyphens)")
-    return Pack(name=name, folder=folder, description=" ".join(str(meta.get("description", "")).split()),
-                origin=origin)
+        raise RuleError(
+            str(folder),
+            None,
+            f"{name!r} (the folder's name) is not a usable pack name: rename the folder or add a "
+            f"{PACK_FILE} with `name: some-name` (lower-case words joined by hyphens)",
+        )
+    return Pack(name=name, folder=folder, description=" ".join(str(meta.get("description", "")).split()), origin=origin)
 
 
 # --- installed packs -------------------------------------------------------------------
@@ -118,11 +123,15 @@ def from_entry_point(ep) -> Pack:
         obj = ep.load()
     except Exception as exc:  # an installed package's import error, whatever it is
         raise RuleError(where, None, f"cannot load it: {type(exc).__name__}: {exc}") from None
-    if hasattr(obj, "__path__"):            # a package: its own directory holds the rules
+    if hasattr(obj, "__path__"):  # a package: its own directory holds the rules
         folder = next(iter(obj.__path__), None)
     elif hasattr(obj, "__file__"):
-        raise RuleError(where, None, "names a module, not a package directory; point it at a package "
-                                     "(a folder with __init__.py) or at a function returning the folder")
+        raise RuleError(
+            where,
+            None,
+            "names a module, not a package directory; point it at a package "
+            "(a folder with __init__.py) or at a function returning the folder",
+        )
     elif callable(obj):
         try:
             folder = obj()
@@ -160,5 +169,6 @@ def resolve(entry: str, root: Path) -> Pack:
     if entry in eps:
         return from_entry_point(eps[entry])
     known = f"installed: {', '.join(eps)}" if eps else "none is installed"
-    raise PackNotFound(f"no rule pack {entry!r}: it is neither a folder beside the config ({folder}) nor an "
-                       f"installed pack ({known})")
+    raise PackNotFound(
+        f"no rule pack {entry!r}: it is neither a folder beside the config ({folder}) nor an installed pack ({known})"
+    )

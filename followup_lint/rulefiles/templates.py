@@ -54,8 +54,10 @@ def render_template(template: str, values: dict) -> str | None:
     value outside any [part] is unknown, or the template is not one check_template passes."""
 
     def fill(text: str) -> str:
-        return "".join(literal + (str(values[name]) if name is not None else "")
-                       for literal, name, _, _ in __import__("string").Formatter().parse(text))
+        return "".join(
+            literal + (str(values[name]) if name is not None else "")
+            for literal, name, _, _ in __import__("string").Formatter().parse(text)
+        )
 
     def optional(m):
         part = m.group(1)

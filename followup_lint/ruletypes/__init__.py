@@ -12,5 +12,11 @@ from __future__ import annotations
 from followup_lint.ruletypes import forbid, grammar, metric, require, spelling, timing
 from followup_lint.ruletypes.common import RuleType
 
-TYPES: dict[str, RuleType] = {"forbid": forbid, "require": require, "metric": metric, "timing": timing,
-                              "spelling": spelling, "grammar": grammar}
+TYPES: dict[str, RuleType] = {
+    "forbid": forbid,
+    "require": require,
+    "metric": metric,
+    "timing": timing,
+    "spelling": spelling,
+    "grammar": grammar,
+}

@@ -47,8 +47,7 @@ class RuleType(Protocol):
 
     def validate(self, data: dict, located: Located) -> None: ...
 
-    def check(self, rule: CompiledRule, parsed: ParsedDraft, ctx: Context,
-              settings: ProjectSettings) -> list[Hit]: ...
+    def check(self, rule: CompiledRule, parsed: ParsedDraft, ctx: Context, settings: ProjectSettings) -> list[Hit]: ...
 
 
 @dataclass
@@ -57,11 +56,11 @@ class Hit:
 
     start: int
     end: int
-    values: dict = field(default_factory=dict)   # for the message template
-    message: str | None = None                     # a pattern's or condition's own message
-    fix: dict | None = None                        # a pattern's own `fix:` (else the rule's)
-    sentence: tuple | None = None                  # the sentence it is in, for `delete: sentence`
-    source_rule: str | None = None                 # an outside checker's own rule id (LanguageTool's)
+    values: dict = field(default_factory=dict)  # for the message template
+    message: str | None = None  # a pattern's or condition's own message
+    fix: dict | None = None  # a pattern's own `fix:` (else the rule's)
+    sentence: tuple | None = None  # the sentence it is in, for `delete: sentence`
+    source_rule: str | None = None  # an outside checker's own rule id (LanguageTool's)
 
 
 def surviving_matches(rule, segments, ctx) -> list:
@@ -78,7 +77,7 @@ def surviving_matches(rule, segments, ctx) -> list:
     for idx, matches in by_pattern.items():
         need = rule.spec.patterns[idx].get("min_count", 1)
         if len(matches) >= need:
-            out.extend(matches[need - 1:])  # with min_count N, the Nth and later occurrences
+            out.extend(matches[need - 1 :])  # with min_count N, the Nth and later occurrences
     # Drop matches nested inside an earlier, longer one.
     out.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept = []
@@ -98,8 +97,9 @@ def check_option_name(data: dict, located, keys: tuple, key: str, value) -> None
     """A bound written as a name must be one of the rule's `options:`."""
     options = data.get("options", {})
     if isinstance(value, str) and value not in options:
-        raise located.error(keys + (key,), f"{key}: {value!r} is not one of the rule's options "
-                                           f"({', '.join(options) or 'none defined'})")
+        raise located.error(
+            keys + (key,), f"{key}: {value!r} is not one of the rule's options ({', '.join(options) or 'none defined'})"
+        )
 
 
 def check_fixes(data: dict, located, allowed: frozenset) -> None:
@@ -109,7 +109,9 @@ def check_fixes(data: dict, located, allowed: frozenset) -> None:
     for keys, fix in found:
         if "insert" in fix:
             if "insert" not in allowed or keys != ("fix",):
-                raise located.error(keys + ("insert",), "fix: insert is for a require rule's own fix: (it adds the missing sentence)")
+                raise located.error(
+                    keys + ("insert",), "fix: insert is for a require rule's own fix: (it adds the missing sentence)"
+                )
         elif not allowed & {"replace", "delete"}:
             raise located.error(keys, "fix: replace/delete is for forbid rules (it edits the matched words)")
         if "at" in fix and "insert" not in fix:

@@ -32,13 +32,19 @@ def check(rule, parsed, ctx, settings) -> list[Hit]:
         # A match that starts inside a word ("'ve received another offer") is quoted from
         # the word's start: "I've received another offer".
         quote_from = m.start
-        if text[m.start:m.start + 1] in "'\u2019" and m.start > 0 and text[m.start - 1].isalnum():
+        if text[m.start : m.start + 1] in "'\u2019" and m.start > 0 and text[m.start - 1].isalnum():
             while quote_from > 0 and text[quote_from - 1].isalnum():
                 quote_from -= 1
-        hits.append(Hit(m.start, m.end,
-                        values={"match": text[quote_from:m.end], "sentence": " ".join(text[sent[0]:sent[1]].split())},
-                        message=pattern.get("message"), fix=pattern.get("fix"),
-                        sentence=sent if m.span is not None else None))
+        hits.append(
+            Hit(
+                m.start,
+                m.end,
+                values={"match": text[quote_from : m.end], "sentence": " ".join(text[sent[0] : sent[1]].split())},
+                message=pattern.get("message"),
+                fix=pattern.get("fix"),
+                sentence=sent if m.span is not None else None,
+            )
+        )
         if rule.spec.per == "draft":
             break
     return hits

@@ -26,13 +26,13 @@ import urllib.parse
 from followup_lint.ruletypes.common import Hit, SettingsError
 
 PUBLIC_LANGUAGETOOL = "https://api.languagetool.org"
-PROBE_TIMEOUT = 1.0          # seconds to wait for a TCP connection to the server
-DEFAULT_TIMEOUT = 10.0       # seconds for one /v2/check request
-RETRY_AFTER = 30.0           # seconds an unreachable server is left alone
+PROBE_TIMEOUT = 1.0  # seconds to wait for a TCP connection to the server
+DEFAULT_TIMEOUT = 10.0  # seconds for one /v2/check request
+RETRY_AFTER = 30.0  # seconds an unreachable server is left alone
 _SPELLING_CATEGORIES = {"TYPOS"}
 
-_clients: dict = {}          # (server, language, timeout, spelling_runs, disabled rules, categories) -> client
-_down: dict = {}             # server -> (time it failed, why)
+_clients: dict = {}  # (server, language, timeout, spelling_runs, disabled rules, categories) -> client
+_down: dict = {}  # server -> (time it failed, why)
 
 
 class Unavailable(Exception):
@@ -56,17 +56,23 @@ def settings_from_config(data: dict | None) -> dict | None:
     public = data.get("send-drafts-to-public-languagetool", False)
     server = data.get("server")
     if server and "languagetool.org" in server.lower() and not public:
-        raise SettingsError(("grammar", "server"),
-                            f"grammar: server {server!r} is the public LanguageTool API, which sends your drafts "
-                            "over the internet; set `send-drafts-to-public-languagetool: true` to accept that, "
-                            "or run your own server (see README: Spelling and grammar)")
+        raise SettingsError(
+            ("grammar", "server"),
+            f"grammar: server {server!r} is the public LanguageTool API, which sends your drafts "
+            "over the internet; set `send-drafts-to-public-languagetool: true` to accept that, "
+            "or run your own server (see README: Spelling and grammar)",
+        )
     if not server and not public:
-        raise SettingsError(("grammar",),
-                            "grammar: name your LanguageTool server (`server: http://localhost:8081`), or set "
-                            "`send-drafts-to-public-languagetool: true` to send drafts to languagetool.org")
+        raise SettingsError(
+            ("grammar",),
+            "grammar: name your LanguageTool server (`server: http://localhost:8081`), or set "
+            "`send-drafts-to-public-languagetool: true` to send drafts to languagetool.org",
+        )
     if server and public and "languagetool.org" not in server.lower():
-        raise SettingsError(("grammar", "server"),
-                            "grammar: give either your own `server:` or `send-drafts-to-public-languagetool: true`, not both")
+        raise SettingsError(
+            ("grammar", "server"),
+            "grammar: give either your own `server:` or `send-drafts-to-public-languagetool: true`, not both",
+        )
     settings = dict(data)
     settings["server"] = server or PUBLIC_LANGUAGETOOL
     return settings
@@ -78,8 +84,12 @@ def check(rule, parsed, ctx, settings) -> list[Hit]:
     if not languagetool:
         return []
     draft = parsed.draft
-    pieces = [(s, draft.text[s:e]) for name in rule.spec.regions for s, e in draft.regions.get(name, [])
-              if draft.text[s:e].strip()]
+    pieces = [
+        (s, draft.text[s:e])
+        for name in rule.spec.regions
+        for s, e in draft.regions.get(name, [])
+        if draft.text[s:e].strip()
+    ]
     if not pieces:
         return []
     try:
@@ -117,15 +127,26 @@ def _hits(matches, base: int, text: str, spelling_runs: bool) -> list[Hit]:
         replacements = [r for r in m.replacements if isinstance(r, str)][:5]
         advice = ""
         if replacements:
-            advice = f"Write {replacements[0]!r}" + (
-                f" (or {', '.join(repr(r) for r in replacements[1:3])})" if len(replacements) > 1 else "") + ". "
-        out.append(Hit(
-            base + start, base + end,
-            values={"match": text[start:end], "rule_id": m.rule_id, "lt_message": m.message.strip(),
-                    "replacement": replacements[0] if replacements else "", "advice": advice},
-            fix={"replace": replacements[0], "safe": len(replacements) == 1} if replacements else None,
-            source_rule=m.rule_id,
-        ))
+            advice = (
+                f"Write {replacements[0]!r}"
+                + (f" (or {', '.join(repr(r) for r in replacements[1:3])})" if len(replacements) > 1 else "")
+                + ". "
+            )
+        out.append(
+            Hit(
+                base + start,
+                base + end,
+                values={
+                    "match": text[start:end],
+                    "rule_id": m.rule_id,
+                    "lt_message": m.message.strip(),
+                    "replacement": replacements[0] if replacements else "",
+                    "advice": advice,
+                },
+                fix={"replace": replacements[0], "safe": len(replacements) == 1} if replacements else None,
+                source_rule=m.rule_id,
+            )
+        )
     return out
 
 
@@ -149,15 +170,20 @@ def _client(settings: dict, language: str, spelling_runs: bool):
     if failed and time.monotonic() - failed[0] < RETRY_AFTER:
         raise Unavailable(failed[1])
     timeout = float(settings.get("timeout", DEFAULT_TIMEOUT))
-    key = (server, language, timeout, spelling_runs, tuple(settings.get("disabled-rules", ())),
-           tuple(settings.get("disabled-categories", ())))
+    key = (
+        server,
+        language,
+        timeout,
+        spelling_runs,
+        tuple(settings.get("disabled-rules", ())),
+        tuple(settings.get("disabled-categories", ())),
+    )
     if key in _clients:
         return _clients[key]
     try:
         import language_tool_python
     except ImportError:
-        raise Unavailable("language-tool-python is not installed; "
-                          "run `pip install 'followup-lint[grammar]'`") from None
+        raise Unavailable("language-tool-python is not installed; run `pip install 'followup-lint[grammar]'`") from None
     try:
         _probe(server)
     except OSError as exc:

@@ -15,8 +15,25 @@ FIXES: frozenset = frozenset()
 
 _FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
 # Words that turn attention to the reader and their organisation.
-_OTHER_FOCUS = {"you", "your", "yours", "yourself", "team", "company", "organization", "organisation",
-                "they", "their", "group", "department", "firm", "school", "hospital", "clinic", "store"}
+_OTHER_FOCUS = {
+    "you",
+    "your",
+    "yours",
+    "yourself",
+    "team",
+    "company",
+    "organization",
+    "organisation",
+    "they",
+    "their",
+    "group",
+    "department",
+    "firm",
+    "school",
+    "hospital",
+    "clinic",
+    "store",
+}
 
 
 def _words(segments):
@@ -81,8 +98,9 @@ def first_person_count(segments, ctx, options):
     return n, _whole(segments), {}
 
 
-METRICS = {f.__name__: f for f in (words, longest_sentence_words, grade, exclamations, first_person_share,
-                                   first_person_count)}
+METRICS = {
+    f.__name__: f for f in (words, longest_sentence_words, grade, exclamations, first_person_share, first_person_count)
+}
 
 
 def _whole(segments):
@@ -107,7 +125,9 @@ def validate(data: dict, located) -> None:
     name is one of the rule's options."""
     conditions = data.get("conditions", [])
     measures = [(("conditions", i), c) for i, c in enumerate(conditions)]
-    measures += [(("conditions", i, "and", j), a) for i, c in enumerate(conditions) for j, a in enumerate(c.get("and", []))]
+    measures += [
+        (("conditions", i, "and", j), a) for i, c in enumerate(conditions) for j, a in enumerate(c.get("and", []))
+    ]
     for keys, cond in measures:
         for key in ("above", "below", "min_words"):
             check_option_name(data, located, keys, key, cond.get(key))

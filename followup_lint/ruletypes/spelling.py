@@ -31,60 +31,360 @@ _WORD = re.compile(r"(?<![\w@/#.\\])[^\W\d_]+(?:['’][^\W\d_]+)*(?![\w@/\\]|['�
 # run ("@@@@…", "a-a-a-…") is not tried from each of its characters
 # (tests/test_bad_input.py: test_linting_a_long_run_of_at_signs).
 _MASKS = re.compile(
-    r"(?:https?://|www\.)\S+"                     # URLs
-    r"|(?<!\S)[^\s@]+@\S+\.\w+"                     # emails
-    r"|`[^`\n]*`"                                 # code
+    r"(?:https?://|www\.)\S+"  # URLs
+    r"|(?<!\S)[^\s@]+@\S+\.\w+"  # emails
+    r"|`[^`\n]*`"  # code
     r"|(?<![\w-])[\w-]+\.(?:com|org|net|io|co|uk|edu|gov|ai|dev|app|pdf|docx?|xlsx?|pptx?|txt|md|csv|png|jpe?g)\b",
-    re.I)
+    re.I,
+)
 _ELONGATED = re.compile(r"(\w)\1\1")
 _MIXED_CASE = re.compile(r".[A-Z]")
 
 # Missing apostrophes: clear slips with one right answer.
 _CONTRACTIONS = {
-    "dont": "don't", "didnt": "didn't", "doesnt": "doesn't", "isnt": "isn't", "arent": "aren't",
-    "wasnt": "wasn't", "werent": "weren't", "havent": "haven't", "hasnt": "hasn't", "hadnt": "hadn't",
-    "couldnt": "couldn't", "wouldnt": "wouldn't", "shouldnt": "shouldn't", "cant": "can't", "wont": "won't",
-    "im": "I'm", "ive": "I've", "youre": "you're", "theyre": "they're", "thats": "that's", "whats": "what's",
-    "theres": "there's", "youve": "you've", "youll": "you'll", "theyve": "they've", "weve": "we've",
-    "shes": "she's", "wouldve": "would've", "couldve": "could've", "shouldve": "should've",
+    "dont": "don't",
+    "didnt": "didn't",
+    "doesnt": "doesn't",
+    "isnt": "isn't",
+    "arent": "aren't",
+    "wasnt": "wasn't",
+    "werent": "weren't",
+    "havent": "haven't",
+    "hasnt": "hasn't",
+    "hadnt": "hadn't",
+    "couldnt": "couldn't",
+    "wouldnt": "wouldn't",
+    "shouldnt": "shouldn't",
+    "cant": "can't",
+    "wont": "won't",
+    "im": "I'm",
+    "ive": "I've",
+    "youre": "you're",
+    "theyre": "they're",
+    "thats": "that's",
+    "whats": "what's",
+    "theres": "there's",
+    "youve": "you've",
+    "youll": "you'll",
+    "theyve": "they've",
+    "weve": "we've",
+    "shes": "she's",
+    "wouldve": "would've",
+    "couldve": "could've",
+    "shouldve": "should've",
 }
 # Text-speak is too-casual's finding; spelling stays out of its way.
 _TEXT_SPEAK = {
-    "thx", "thnx", "tnx", "lol", "lmao", "rofl", "omg", "ttyl", "brb", "idk", "tbh", "imho", "imo", "smh",
-    "pls", "plz", "cya", "lmk", "tmrw", "tmr", "rly", "btw", "def", "ty", "tysm", "nvm", "obv", "probs",
-    "ppl", "msg", "txt", "cuz", "coz", "bc", "gonna", "wanna", "gotta", "kinda", "sorta", "dunno", "yeah",
-    "yep", "yup", "nope", "nah", "hiya", "heya", "xoxo", "haha", "hehe", "gon", "na", "ur", "yrs", "hrs",
-    "mins", "convo", "pic", "pics", "fam", "bro", "dude", "abt", "pto", "asap", "b4", "tho", "thru", "wud",
-    "shud", "bcuz", "sooo", "soo", "srsly", "jk", "np", "ok", "okay", "asst", "mgr", "approx",
-    "fwd", "fw", "cc", "bcc",   # mail markers ("Fwd: ...")
+    "thx",
+    "thnx",
+    "tnx",
+    "lol",
+    "lmao",
+    "rofl",
+    "omg",
+    "ttyl",
+    "brb",
+    "idk",
+    "tbh",
+    "imho",
+    "imo",
+    "smh",
+    "pls",
+    "plz",
+    "cya",
+    "lmk",
+    "tmrw",
+    "tmr",
+    "rly",
+    "btw",
+    "def",
+    "ty",
+    "tysm",
+    "nvm",
+    "obv",
+    "probs",
+    "ppl",
+    "msg",
+    "txt",
+    "cuz",
+    "coz",
+    "bc",
+    "gonna",
+    "wanna",
+    "gotta",
+    "kinda",
+    "sorta",
+    "dunno",
+    "yeah",
+    "yep",
+    "yup",
+    "nope",
+    "nah",
+    "hiya",
+    "heya",
+    "xoxo",
+    "haha",
+    "hehe",
+    "gon",
+    "na",
+    "ur",
+    "yrs",
+    "hrs",
+    "mins",
+    "convo",
+    "pic",
+    "pics",
+    "fam",
+    "bro",
+    "dude",
+    "abt",
+    "pto",
+    "asap",
+    "b4",
+    "tho",
+    "thru",
+    "wud",
+    "shud",
+    "bcuz",
+    "sooo",
+    "soo",
+    "srsly",
+    "jk",
+    "np",
+    "ok",
+    "okay",
+    "asst",
+    "mgr",
+    "approx",
+    "fwd",
+    "fw",
+    "cc",
+    "bcc",  # mail markers ("Fwd: ...")
 }
 # Prefixes written with a hyphen ("pre-screen", "co-lead"): the part before it is no word.
-_HYPHEN_PREFIXES = {"pre", "post", "re", "co", "non", "multi", "self", "anti", "sub", "ex", "mid", "semi",
-                    "inter", "cross", "bi", "tri", "de", "un", "over", "under", "mis", "micro", "macro"}
+_HYPHEN_PREFIXES = {
+    "pre",
+    "post",
+    "re",
+    "co",
+    "non",
+    "multi",
+    "self",
+    "anti",
+    "sub",
+    "ex",
+    "mid",
+    "semi",
+    "inter",
+    "cross",
+    "bi",
+    "tri",
+    "de",
+    "un",
+    "over",
+    "under",
+    "mis",
+    "micro",
+    "macro",
+}
 # Function words of the languages a draft is most often in when it is not English; none
 # is also an English word. They mark a foreign phrase ("Suite à notre entretien") and,
 # in bulk, a draft in another language.
 _FOREIGN = {
-    "French": {"à", "notre", "votre", "nous", "vous", "avec", "pour", "dans", "est", "une", "des", "merci",
-               "je", "suis", "sommes", "êtes", "très", "mais", "aussi", "cette", "été", "avoir", "être",
-               "bonjour", "cordialement", "entretien", "poste", "les", "du", "et", "au", "aux", "qui", "que"},
-    "Spanish": {"gracias", "para", "por", "con", "muy", "una", "los", "las", "del", "estoy", "nuestro",
-                "nuestra", "usted", "entrevista", "puesto", "saludos", "atentamente", "estimado", "estimada",
-                "el", "y", "es", "que", "en", "su", "sus", "pero", "también", "mucho", "muchas"},
-    "German": {"und", "ist", "ich", "nicht", "mit", "für", "ein", "eine", "dem", "auf", "bei", "wir", "vielen",
-               "dank", "ihr", "ihre", "ihnen", "sehr", "geehrte", "geehrter", "grüßen", "freundlichen",
-               "gespräch", "stelle", "das", "der", "die", "zu", "den", "auch", "über", "wäre", "würde"},
-    "Italian": {"grazie", "della", "sono", "che", "il", "di", "per", "una", "colloquio", "gentile", "cordiali",
-                "saluti", "molto", "anche", "questa", "nel", "alla", "non", "e"},
-    "Portuguese": {"obrigado", "obrigada", "muito", "não", "uma", "para", "com", "nosso", "nossa", "entrevista",
-                   "atenciosamente", "prezado", "prezada", "você", "vaga", "os", "as", "do", "da", "em"},
-    "Dutch": {"het", "een", "niet", "voor", "bedankt", "dank", "ik", "wij", "met", "gesprek", "vriendelijke",
-              "groet", "graag", "zijn", "ook", "van", "en", "op"},
+    "French": {
+        "à",
+        "notre",
+        "votre",
+        "nous",
+        "vous",
+        "avec",
+        "pour",
+        "dans",
+        "est",
+        "une",
+        "des",
+        "merci",
+        "je",
+        "suis",
+        "sommes",
+        "êtes",
+        "très",
+        "mais",
+        "aussi",
+        "cette",
+        "été",
+        "avoir",
+        "être",
+        "bonjour",
+        "cordialement",
+        "entretien",
+        "poste",
+        "les",
+        "du",
+        "et",
+        "au",
+        "aux",
+        "qui",
+        "que",
+    },
+    "Spanish": {
+        "gracias",
+        "para",
+        "por",
+        "con",
+        "muy",
+        "una",
+        "los",
+        "las",
+        "del",
+        "estoy",
+        "nuestro",
+        "nuestra",
+        "usted",
+        "entrevista",
+        "puesto",
+        "saludos",
+        "atentamente",
+        "estimado",
+        "estimada",
+        "el",
+        "y",
+        "es",
+        "que",
+        "en",
+        "su",
+        "sus",
+        "pero",
+        "también",
+        "mucho",
+        "muchas",
+    },
+    "German": {
+        "und",
+        "ist",
+        "ich",
+        "nicht",
+        "mit",
+        "für",
+        "ein",
+        "eine",
+        "dem",
+        "auf",
+        "bei",
+        "wir",
+        "vielen",
+        "dank",
+        "ihr",
+        "ihre",
+        "ihnen",
+        "sehr",
+        "geehrte",
+        "geehrter",
+        "grüßen",
+        "freundlichen",
+        "gespräch",
+        "stelle",
+        "das",
+        "der",
+        "die",
+        "zu",
+        "den",
+        "auch",
+        "über",
+        "wäre",
+        "würde",
+    },
+    "Italian": {
+        "grazie",
+        "della",
+        "sono",
+        "che",
+        "il",
+        "di",
+        "per",
+        "una",
+        "colloquio",
+        "gentile",
+        "cordiali",
+        "saluti",
+        "molto",
+        "anche",
+        "questa",
+        "nel",
+        "alla",
+        "non",
+        "e",
+    },
+    "Portuguese": {
+        "obrigado",
+        "obrigada",
+        "muito",
+        "não",
+        "uma",
+        "para",
+        "com",
+        "nosso",
+        "nossa",
+        "entrevista",
+        "atenciosamente",
+        "prezado",
+        "prezada",
+        "você",
+        "vaga",
+        "os",
+        "as",
+        "do",
+        "da",
+        "em",
+    },
+    "Dutch": {
+        "het",
+        "een",
+        "niet",
+        "voor",
+        "bedankt",
+        "dank",
+        "ik",
+        "wij",
+        "met",
+        "gesprek",
+        "vriendelijke",
+        "groet",
+        "graag",
+        "zijn",
+        "ook",
+        "van",
+        "en",
+        "op",
+    },
 }
 _FOREIGN_ONLY = set().union(*_FOREIGN.values()) - {"die", "den", "do", "as", "in", "on", "an", "e", "y", "a", "is"}
-_CONNECTORS = {"e", "y", "di", "de", "du", "au", "aux", "en", "al", "la", "le", "del", "della", "von", "van",
-               "der", "da", "do", "et", "und", "à", "sur", "con"}
-_FOREIGN_WINDOW = 3          # words either side of a foreign function word that count as foreign
+_CONNECTORS = {
+    "e",
+    "y",
+    "di",
+    "de",
+    "du",
+    "au",
+    "aux",
+    "en",
+    "al",
+    "la",
+    "le",
+    "del",
+    "della",
+    "von",
+    "van",
+    "der",
+    "da",
+    "do",
+    "et",
+    "und",
+    "à",
+    "sur",
+    "con",
+}
+_FOREIGN_WINDOW = 3  # words either side of a foreign function word that count as foreign
 _NOT_ENGLISH_MIN_WORDS = 12
 _NOT_ENGLISH_MAX_KNOWN = 0.6  # share of known English words below which a draft may be foreign
 _NOT_ENGLISH_MIN_FOREIGN = 0.15
@@ -112,8 +412,8 @@ def check(rule, parsed, ctx, settings) -> list[Hit]:
     segments = parsed.segments(rule.spec.regions)
     names = _names(draft, ctx, segments)
 
-    candidates = []          # (start, end, word, lower, foreign)
-    seg_words = {}           # segment start -> its lower-cased words, for phrase checks
+    candidates = []  # (start, end, word, lower, foreign)
+    seg_words = {}  # segment start -> its lower-cased words, for phrase checks
     english_known = total = 0
     foreign_counts = {lang: 0 for lang in _FOREIGN}
     for seg in segments:
@@ -139,12 +439,21 @@ def check(rule, parsed, ctx, settings) -> list[Hit]:
                     foreign_counts[lang] += low in vocab
             if _skip(word, low, s, seg, starts, tokens, names, user_words):
                 continue
-            if low in _HYPHEN_PREFIXES and masked[e:e + 1] == "-":
+            if low in _HYPHEN_PREFIXES and masked[e : e + 1] == "-":
                 continue
-            if lower_case and (tok := tokens.get(s)) is not None and (
+            if (
+                lower_case
+                and (tok := tokens.get(s)) is not None
+                and (
                     (tok.pos_ == "PROPN" and tok.dep_ in ("pobj", "appos", "poss"))
                     or (tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"))
-                    or (tok.dep_ == "amod" and tok.head.dep_ == "pobj" and tok.head.head.lower_ in ("at", "with", "from"))):
+                    or (
+                        tok.dep_ == "amod"
+                        and tok.head.dep_ == "pobj"
+                        and tok.head.head.lower_ in ("at", "with", "from")
+                    )
+                )
+            ):
                 continue
             # No vowel at all ("rmbr", "chkn"): a text-speak abbreviation, too-casual's business.
             if word.islower() and 3 <= len(low) <= 6 and not re.search(r"[aeiouy]", low):
@@ -155,11 +464,12 @@ def check(rule, parsed, ctx, settings) -> list[Hit]:
     if total >= _NOT_ENGLISH_MIN_WORDS and english_known / total < _NOT_ENGLISH_MAX_KNOWN:
         lang, n = max(foreign_counts.items(), key=lambda kv: kv[1])
         if n / total >= _NOT_ENGLISH_MIN_FOREIGN:
-            parsed.notes.append(f"spelling not checked: the draft looks like {lang}, and the spelling "
-                                f"rule knows English only")
+            parsed.notes.append(
+                f"spelling not checked: the draft looks like {lang}, and the spelling rule knows English only"
+            )
             return []
 
-    found = []               # (start, end, word, kind, suggestions, position)
+    found = []  # (start, end, word, kind, suggestions, position)
     far_searches = 0
     for start, end, word, low, foreign, position in candidates:
         if len(found) >= MAX_FINDINGS + 5:
@@ -176,7 +486,7 @@ def check(rule, parsed, ctx, settings) -> list[Hit]:
             if not suggestions:
                 continue  # nothing near: jargon or a name, not a slip
         if low.endswith("'s") and _base(low) == low[:-2]:
-            end, word = end - 2, word[:-2]       # the possessive is not part of the slip
+            end, word = end - 2, word[:-2]  # the possessive is not part of the slip
         found.append((start, end, word, kind, suggestions, position))
 
     # Unknown words joined by a Romance or Germanic connector ("cacio e pepe", "pain au
@@ -184,7 +494,7 @@ def check(rule, parsed, ctx, settings) -> list[Hit]:
     unknown = sorted(f[5] for f in found if f[3] == "unknown")
     phrase = set()
     for p, q in zip(unknown, unknown[1:]):
-        between = seg_words[p[0]][p[1] + 1:q[1]]
+        between = seg_words[p[0]][p[1] + 1 : q[1]]
         if p[0] == q[0] and 1 <= len(between) <= 2 and all(w in _CONNECTORS for w in between):
             phrase.update((p, q))
     hits: list[Hit] = []
@@ -196,10 +506,19 @@ def check(rule, parsed, ctx, settings) -> list[Hit]:
         best = _cased(word, suggestions[0])
         message = None
         if kind == "variant":
-            message = (f"{word!r} is the {'British' if language == 'en-US' else 'American'} spelling; "
-                       f"this project writes {language}: {best!r}.")
-        hits.append(Hit(start, end, values={"match": word, "suggestion": best}, message=message,
-                        fix={"replace": best, "safe": len(suggestions) == 1}))
+            message = (
+                f"{word!r} is the {'British' if language == 'en-US' else 'American'} spelling; "
+                f"this project writes {language}: {best!r}."
+            )
+        hits.append(
+            Hit(
+                start,
+                end,
+                values={"match": word, "suggestion": best},
+                message=message,
+                fix={"replace": best, "safe": len(suggestions) == 1},
+            )
+        )
     return hits
 
 
@@ -242,7 +561,7 @@ def _base(low: str) -> str | None:
         return None
     head, _, tail = low.rpartition("'")
     if tail == "t" and head.endswith("n") and english_.known(head[:-1]):
-        return None                                       # shouldn't, mustn't
+        return None  # shouldn't, mustn't
     if tail in ("re", "ve", "ll", "d", "m", "s") and "'" not in head:
         return head
     return low
@@ -254,12 +573,12 @@ def _skip(word, low, start, seg, starts, tokens, names, user_words) -> bool:
     if low in user_words or _possessor(low) in user_words:
         return True
     if word.isupper() or _MIXED_CASE.search(word.rstrip("s")) or re.fullmatch(r"[A-Z]{2,}s", word):
-        return True       # acronyms (SQL, KPIs), product names (HubSpot, iPhone)
+        return True  # acronyms (SQL, KPIs), product names (HubSpot, iPhone)
     if low in names or _possessor(low) in names:
         return True
     if word[0].isupper():
         if start not in starts and seg.region != "subject":
-            return True   # a capital inside a sentence: a name or a product
+            return True  # a capital inside a sentence: a name or a product
         token = tokens.get(start)
         if token is not None and token.pos_ == "PROPN":
             return True
@@ -287,7 +606,9 @@ def _sentence_starts(doc) -> set:
                 out.add(t.idx)
                 break
     for t in doc:
-        if t.is_alpha and (t.i == 0 or "\n" in doc[t.i - 1].text or doc[t.i - 1].text in ("-", "*", "•", '"', "“", "(")):
+        if t.is_alpha and (
+            t.i == 0 or "\n" in doc[t.i - 1].text or doc[t.i - 1].text in ("-", "*", "•", '"', "“", "(")
+        ):
             out.add(t.idx)
     return out
 
@@ -308,15 +629,19 @@ def _names(draft, ctx, segments) -> set:
             out.update(w.lower() for w in lines[-1].split())
         starts = _sentence_starts(seg.doc)
         for t in seg.doc:
-            if t.text[:1].isupper() and t.is_alpha and (t.idx not in starts or t.pos_ == "PROPN") \
-                    and seg.region != "subject":
+            if (
+                t.text[:1].isupper()
+                and t.is_alpha
+                and (t.idx not in starts or t.pos_ == "PROPN")
+                and seg.region != "subject"
+            ):
                 out.add(t.lower_)
     return out
 
 
 def _cased(original: str, suggestion: str) -> str:
     if suggestion[:1].isupper():
-        return suggestion   # "I'm"
+        return suggestion  # "I'm"
     if original[:1].isupper():
         return suggestion[:1].upper() + suggestion[1:]
     return suggestion

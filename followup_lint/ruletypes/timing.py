@@ -22,8 +22,21 @@ import datetime as dt
 
 from followup_lint.ruletypes.common import Hit, check_option_name
 
-FIELDS = frozenset({"send_date", "send_date_source", "earliest", "latest", "days_early", "days_late", "anchor",
-                    "early_by", "late_by", "reason", "next_working_day"})
+FIELDS = frozenset(
+    {
+        "send_date",
+        "send_date_source",
+        "earliest",
+        "latest",
+        "days_early",
+        "days_late",
+        "anchor",
+        "early_by",
+        "late_by",
+        "reason",
+        "next_working_day",
+    }
+)
 FIXES: frozenset = frozenset()
 
 
@@ -66,8 +79,11 @@ def _where(parsed) -> tuple[int, int]:
 
 
 # How a message names each context date, after "the day after" or "a week after".
-ANCHOR_WORDS = {"interview_date": "the interview", "reply_promised_by": "the date they said you would hear",
-                "send_date": "the send date"}
+ANCHOR_WORDS = {
+    "interview_date": "the interview",
+    "reply_promised_by": "the date they said you would hear",
+    "send_date": "the send date",
+}
 _SPAN_WORDS = {7: "a week", 14: "two weeks", 21: "three weeks"}
 
 
@@ -93,7 +109,7 @@ def _fmt(day: dt.date) -> str:
 
 
 def working_day_note(day: dt.date, ctx) -> str:
-    """" That is a Saturday; Mon 23 Nov 2026 is the next working day." when `day` falls
+    """ " That is a Saturday; Mon 23 Nov 2026 is the next working day." when `day` falls
     outside the working week (the config's `working-days`), else "". The earliest date
     stays the earliest: a draft sent on it is not too early, only read later."""
     from followup_lint.model.context import WORKING_DAYS, next_working_day
@@ -115,14 +131,24 @@ def check(rule, parsed, ctx, settings) -> list[Hit]:
     earliest, entry = bound(spec, timing.get("earliest"), ctx)
     if earliest is not None and send < earliest:
         days = int(spec.option(entry.get("days", 0)))
-        values.update(earliest=_fmt(earliest), days_early=(earliest - send).days, anchor=entry["after"].replace("_", " "),
-                      early_by=_days((earliest - send).days), reason=after_words(days, entry["after"]),
-                      next_working_day=working_day_note(earliest, ctx))
+        values.update(
+            earliest=_fmt(earliest),
+            days_early=(earliest - send).days,
+            anchor=entry["after"].replace("_", " "),
+            early_by=_days((earliest - send).days),
+            reason=after_words(days, entry["after"]),
+            next_working_day=working_day_note(earliest, ctx),
+        )
         return [Hit(start, end, values=values)]
     latest, entry = bound(spec, timing.get("latest"), ctx)
     if latest is not None and send > latest:
         days = int(spec.option(entry.get("days", 0)))
-        values.update(latest=_fmt(latest), days_late=(send - latest).days, anchor=entry["after"].replace("_", " "),
-                      late_by=_days((send - latest).days), reason=after_words(days, entry["after"]))
+        values.update(
+            latest=_fmt(latest),
+            days_late=(send - latest).days,
+            anchor=entry["after"].replace("_", " "),
+            late_by=_days((send - latest).days),
+            reason=after_words(days, entry["after"]),
+        )
         return [Hit(start, end, values=values)]
     return []

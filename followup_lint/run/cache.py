@@ -12,6 +12,7 @@ user only (0700, entries 0600) and carries a `.gitignore` of `*`, so a cache fol
 a repository is never committed. storage/private.py decides whether a folder is ours and
 safe; every entry read back is validated as untrusted input.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,19 +31,19 @@ from followup_lint.read.draft import format_for, read_bytes, read_file_bytes, re
 # The fingerprints a key is made of (re-exported: code, environment, rules).
 from followup_lint.run.fingerprints import _digest, code_fingerprint, environment_fingerprint, rules_fingerprint  # noqa: F401
 
-FORMAT = "1"                      # bump when the entry layout changes
+FORMAT = "1"  # bump when the entry layout changes
 
 
-MAX_AGE = 30 * 24 * 3600          # entries unused this long are removed
+MAX_AGE = 30 * 24 * 3600  # entries unused this long are removed
 
 
 PRUNE_EVERY = 24 * 3600
 
 
-ENTRY = re.compile(r"[0-9a-f]{64}\.json")   # an entry's name (its key); the only names pruned
+ENTRY = re.compile(r"[0-9a-f]{64}\.json")  # an entry's name (its key); the only names pruned
 KEY = re.compile(r"[0-9A-Za-z_-]{1,128}")  # get/put take no other key: a plain file name, always
-STALE_TMP = re.compile(r"\.tmp-[0-9a-f]{16}")   # a write cut short (storage.private's temporary names)
-MAX_ENTRY_BYTES = 64 * 1024 * 1024         # an entry holds one report; more is not ours
+STALE_TMP = re.compile(r"\.tmp-[0-9a-f]{16}")  # a write cut short (storage.private's temporary names)
+MAX_ENTRY_BYTES = 64 * 1024 * 1024  # an entry holds one report; more is not ours
 
 
 def config_fingerprint(cfg) -> str:
@@ -51,8 +52,9 @@ def config_fingerprint(cfg) -> str:
     return _digest(data)
 
 
-def run_fingerprint(cfg, rules, overrides: dict | None, today: dt.date | None = None, settings=None,
-                    rules_fp: str | None = None) -> str:
+def run_fingerprint(
+    cfg, rules, overrides: dict | None, today: dt.date | None = None, settings=None, rules_fp: str | None = None
+) -> str:
     """Everything but the draft itself that one config's reports depend on; `settings`: the
     rule set's ProjectSettings (the word list beside the config is read into them);
     `rules_fp`: the rules' fingerprint when a stored build (stored.py) computed it."""
@@ -75,7 +77,9 @@ def run_fingerprint(cfg, rules, overrides: dict | None, today: dt.date | None = 
 def entry_key(run: str, display: str, data: bytes) -> str:
     # The path matters too: per-file-ignores and the reported path depend on it.
     where = f"{display}\0{os.path.abspath(display)}"
-    return hashlib.sha256(f"{run}\0{where}\0".encode("utf-8", "surrogateescape") + hashlib.sha256(data).digest()).hexdigest()
+    return hashlib.sha256(
+        f"{run}\0{where}\0".encode("utf-8", "surrogateescape") + hashlib.sha256(data).digest()
+    ).hexdigest()
 
 
 def _dump(report: FileReport) -> dict:
@@ -104,23 +108,56 @@ def _load(data) -> FileReport | None:
         return None
     try:
         error = data.get("error")
-        return FileReport(**{**data, "error": None if error is None else Problem.parse(error, data["path"]),
-                             "findings": [Finding(**dict(f, fix=f.get("fix") and Fix.from_dict(f["fix"])))
-                                          for f in findings]})
+        return FileReport(
+            **{
+                **data,
+                "error": None if error is None else Problem.parse(error, data["path"]),
+                "findings": [Finding(**dict(f, fix=f.get("fix") and Fix.from_dict(f["fix"]))) for f in findings],
+            }
+        )
     except (TypeError, KeyError):
         return None
 
 
 _REPORT_FIELDS = {f.name for f in fields(FileReport)} - {"text"}
-_REPORT_TYPES = {"kind": str, "kind_source": str, "score": (int, type(None)), "verdict": (str, type(None)),
-                 "notes": list, "error": (str, type(None)), "kind_evidence": list, "send_date": (str, type(None))}
+_REPORT_TYPES = {
+    "kind": str,
+    "kind_source": str,
+    "score": (int, type(None)),
+    "verdict": (str, type(None)),
+    "notes": list,
+    "error": (str, type(None)),
+    "kind_evidence": list,
+    "send_date": (str, type(None)),
+}
 _FINDING_FIELDS = {f.name for f in fields(Finding)}
-_FINDING_TYPES = {"rule": str, "severity": str, "weight": (int, float), "message": str, "suggestion": str,
-                  "start": int, "end": int, "line": int, "column": int, "end_line": int, "end_column": int,
-                  "region": (str, type(None)), "decoded": bool, "title": str, "fix": (dict, type(None)),
-                  "source_rule": (str, type(None))}
-_EDIT_TYPES = {"start": int, "end": int, "line": int, "column": int, "end_line": int, "end_column": int,
-               "replacement": str}
+_FINDING_TYPES = {
+    "rule": str,
+    "severity": str,
+    "weight": (int, float),
+    "message": str,
+    "suggestion": str,
+    "start": int,
+    "end": int,
+    "line": int,
+    "column": int,
+    "end_line": int,
+    "end_column": int,
+    "region": (str, type(None)),
+    "decoded": bool,
+    "title": str,
+    "fix": (dict, type(None)),
+    "source_rule": (str, type(None)),
+}
+_EDIT_TYPES = {
+    "start": int,
+    "end": int,
+    "line": int,
+    "column": int,
+    "end_line": int,
+    "end_column": int,
+    "replacement": str,
+}
 
 
 def _valid_finding(f) -> bool:
@@ -134,12 +171,19 @@ def _valid_finding(f) -> bool:
     fix = f.get("fix")
     if fix is not None:
         edits = fix.get("edits")
-        if (not isinstance(fix.get("title"), str) or not isinstance(fix.get("safe"), bool) or set(fix) - {"title", "safe", "edits"}
-                or not isinstance(edits, list)):
+        if (
+            not isinstance(fix.get("title"), str)
+            or not isinstance(fix.get("safe"), bool)
+            or set(fix) - {"title", "safe", "edits"}
+            or not isinstance(edits, list)
+        ):
             return False
         for e in edits:
-            if not isinstance(e, dict) or set(e) != set(_EDIT_TYPES) or not all(
-                    isinstance(e[k], t) and not isinstance(e[k], bool) for k, t in _EDIT_TYPES.items()):
+            if (
+                not isinstance(e, dict)
+                or set(e) != set(_EDIT_TYPES)
+                or not all(isinstance(e[k], t) and not isinstance(e[k], bool) for k, t in _EDIT_TYPES.items())
+            ):
                 return False
     return True
 
@@ -154,7 +198,7 @@ class Cache:
         self.directory = Path(directory)
         self.results = self.directory / "results"
         self.warn = warn
-        self._folder = None      # storage.private.PrivateFolder of results/, once opened
+        self._folder = None  # storage.private.PrivateFolder of results/, once opened
         self._ready = False
         self._broken = False
 
@@ -232,8 +276,10 @@ class Cache:
     def _give_up(self, exc: OSError) -> None:
         self._broken = True
         if self.warn:
-            self.warn(f"{self.directory}: results are not cached ({exc.strerror or exc}); "
-                      "pass --cache-dir DIR or set FOLLOWUP_LINT_CACHE_DIR to a writable folder, or --no-cache")
+            self.warn(
+                f"{self.directory}: results are not cached ({exc.strerror or exc}); "
+                "pass --cache-dir DIR or set FOLLOWUP_LINT_CACHE_DIR to a writable folder, or --no-cache"
+            )
 
 
 def _format_for(path: str):
@@ -253,8 +299,14 @@ class CachedLinting:
     def _run(self, cfg) -> str:
         if id(cfg) not in self._runs:
             ruleset = self.session.ruleset_for(cfg)
-            self._runs[id(cfg)] = run_fingerprint(cfg, ruleset.rules, self.session.overrides, self.session.today,
-                                                 ruleset.settings, getattr(ruleset, "fingerprint", None))
+            self._runs[id(cfg)] = run_fingerprint(
+                cfg,
+                ruleset.rules,
+                self.session.overrides,
+                self.session.today,
+                ruleset.settings,
+                getattr(ruleset, "fingerprint", None),
+            )
         return self._runs[id(cfg)]
 
     def lint_many(self, items, jobs: int | None = 1, progress=None) -> list[FileReport]:
@@ -263,7 +315,7 @@ class CachedLinting:
         from followup_lint.run import workers as parallel
 
         results: list = [None] * len(items)
-        misses = []   # (index, cfg, display, data, key, draft)
+        misses = []  # (index, cfg, display, data, key, draft)
         for i, (cfg, path, display) in enumerate(items):
             data = key = None
             try:  # bounded, and regular files only: /dev/zero has st_size 0 and never ends
@@ -292,7 +344,7 @@ class CachedLinting:
             self._lint_in_workers(misses, results, jobs, progress)
         else:
             for start in range(0, len(misses), parallel.BATCH):
-                self._lint_batch(misses[start:start + parallel.BATCH], results, progress)
+                self._lint_batch(misses[start : start + parallel.BATCH], results, progress)
         return results
 
     def _finish(self, results, i, key, report, progress):
@@ -323,7 +375,7 @@ class CachedLinting:
 
         chunks, where = [], []
         for start in range(0, len(misses), parallel.BATCH):
-            part = misses[start:start + parallel.BATCH]
+            part = misses[start : start + parallel.BATCH]
             chunk = []
             for i, cfg, path, display, data, key in part:
                 if data is None:  # unreadable or too big: let the reader say why, here

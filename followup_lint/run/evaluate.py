@@ -46,7 +46,7 @@ class RuleStats:
     def f1(self):
         p, r = self.precision, self.recall
         if r is not None and p is None:
-            return 0.0   # positives to find and nothing fired: every one missed
+            return 0.0  # positives to find and nothing fired: every one missed
         if p is None or r is None:
             return None
         return 2 * p * r / (p + r) if p + r else 0.0
@@ -55,7 +55,9 @@ class RuleStats:
 def load_labels(directory: Path) -> dict:
     path = directory / "labels.yaml"
     if not path.is_file():
-        raise EvalError(f"{path}: not found; a corpus needs labels.yaml mapping each draft to {{expected: [...], quality: N, kind: ...}}")
+        raise EvalError(
+            f"{path}: not found; a corpus needs labels.yaml mapping each draft to {{expected: [...], quality: N, kind: ...}}"
+        )
     located = yamlsource.load(path.read_text("utf-8"), str(path))
     if not isinstance(located.data, dict):
         raise EvalError(f"{path}:1: labels.yaml must map file names to labels")
@@ -135,14 +137,26 @@ def evaluate(directory: Path, linter) -> dict:
     fn = sum(s.fn for s in stats.values()) + sum(unevaluated.values())
     micro_p = tp / (tp + fp) if tp + fp else None
     micro_r = tp / (tp + fn) if tp + fn else None
-    micro_f1 = (2 * micro_p * micro_r / (micro_p + micro_r) if micro_p and micro_r else
-                (0.0 if micro_r is not None else None))
+    micro_f1 = (
+        2 * micro_p * micro_r / (micro_p + micro_r) if micro_p and micro_r else (0.0 if micro_r is not None else None)
+    )
     return {
         "drafts": len(labels),
-        "rules": [{"rule": s.rule, "support": s.support, "tp": s.tp, "fp": s.fp, "fn": s.fn,
-                   "precision": s.precision, "recall": s.recall, "f1": s.f1,
-                   "false_positives": s.false_positives, "false_negatives": s.false_negatives}
-                  for s in stats.values()],
+        "rules": [
+            {
+                "rule": s.rule,
+                "support": s.support,
+                "tp": s.tp,
+                "fp": s.fp,
+                "fn": s.fn,
+                "precision": s.precision,
+                "recall": s.recall,
+                "f1": s.f1,
+                "false_positives": s.false_positives,
+                "false_negatives": s.false_negatives,
+            }
+            for s in stats.values()
+        ],
         "macro_f1": sum(scored) / len(scored) if scored else None,
         "micro_f1": micro_f1,
         "micro_precision": micro_p,
@@ -164,23 +178,32 @@ def render_text(result: dict, verbose: bool = False) -> str:
     out = [f"{'rule':<24} {'support':>7} {'tp':>4} {'fp':>4} {'fn':>4} {'prec':>5} {'rec':>5} {'f1':>5}"]
     for r in result["rules"]:
         note = "" if r["support"] else "   (no positive labels: not averaged)"
-        out.append(f"{r['rule']:<24} {r['support']:>7} {r['tp']:>4} {r['fp']:>4} {r['fn']:>4} "
-                   f"{_fmt(r['precision']):>5} {_fmt(r['recall']):>5} {_fmt(r['f1']):>5}{note}")
+        out.append(
+            f"{r['rule']:<24} {r['support']:>7} {r['tp']:>4} {r['fp']:>4} {r['fn']:>4} "
+            f"{_fmt(r['precision']):>5} {_fmt(r['recall']):>5} {_fmt(r['f1']):>5}{note}"
+        )
         if verbose:
             for name in r["false_positives"]:
                 out.append(f"    false positive: {name}")
             for name in r["false_negatives"]:
                 out.append(f"    missed:         {name}")
     out.append("")
-    out.append(f"drafts: {result['drafts']}   macro F1: {_fmt(result['macro_f1'])}   "
-               f"micro F1: {_fmt(result.get('micro_f1'))} (P {_fmt(result.get('micro_precision'))}, "
-               f"R {_fmt(result.get('micro_recall'))})   "
-               f"Spearman(score, quality): {_fmt(result['spearman'])}")
+    out.append(
+        f"drafts: {result['drafts']}   macro F1: {_fmt(result['macro_f1'])}   "
+        f"micro F1: {_fmt(result.get('micro_f1'))} (P {_fmt(result.get('micro_precision'))}, "
+        f"R {_fmt(result.get('micro_recall'))})   "
+        f"Spearman(score, quality): {_fmt(result['spearman'])}"
+    )
     if result["kind_accuracy"] is not None:
-        out.append(f"kind accuracy: {_fmt(result['kind_accuracy'])} "
-                   f"(inferred from the text on {result['kind_inferred_count']} drafts: {_fmt(result['kind_accuracy_inferred'])})")
+        out.append(
+            f"kind accuracy: {_fmt(result['kind_accuracy'])} "
+            f"(inferred from the text on {result['kind_inferred_count']} drafts: {_fmt(result['kind_accuracy_inferred'])})"
+        )
     if result["unevaluated_labels"]:
-        out.append("labels for rules not in this run: " + ", ".join(f"{k} ({v})" for k, v in sorted(result["unevaluated_labels"].items())))
+        out.append(
+            "labels for rules not in this run: "
+            + ", ".join(f"{k} ({v})" for k, v in sorted(result["unevaluated_labels"].items()))
+        )
     for e in result["errors"]:
         out.append(f"error: {e}")
     return "\n".join(out) + "\n"

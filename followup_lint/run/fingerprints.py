@@ -1,6 +1,7 @@
 """The fingerprints a results-cache key (run/cache.py) and a stored build (run/stored.py)
 are made of: our code, the installed packages our results depend on, the rules in effect.
 """
+
 from __future__ import annotations
 
 import hashlib

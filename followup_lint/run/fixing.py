@@ -16,13 +16,13 @@ from followup_lint.engine.fixes import apply, choose, edits_of
 @dataclass
 class FixOutcome:
     path: str
-    before: str | None = None       # the decoded file before and after
+    before: str | None = None  # the decoded file before and after
     after: str | None = None
-    data: bytes | None = None       # the bytes to write, when something changed
-    applied: int = 0                # fixes applied
-    unsafe_left: int = 0            # unsafe fixes left for --unsafe-fixes
-    refused: str | None = None      # why the file was not touched
-    error: str | None = None        # why it could not be read or linted (one line, path first)
+    data: bytes | None = None  # the bytes to write, when something changed
+    applied: int = 0  # fixes applied
+    unsafe_left: int = 0  # unsafe fixes left for --unsafe-fixes
+    refused: str | None = None  # why the file was not touched
+    error: str | None = None  # why it could not be read or linted (one line, path first)
     write_error: str | None = None  # why the fixed file could not be written (the draft is intact)
 
     @property
@@ -78,8 +78,9 @@ def fix_bytes(linter, data: bytes, display: str, unsafe: bool = False, fmt: str 
     return out
 
 
-def fix_file(linter, path, display: str, unsafe: bool = False, write: bool = True,
-             read_only: bool = False) -> FixOutcome:
+def fix_file(
+    linter, path, display: str, unsafe: bool = False, write: bool = True, read_only: bool = False
+) -> FixOutcome:
     """Fix one file in place. A read-only file is left alone unless `read_only`; a file that
     changes while it is linted is not overwritten; a file with other names (hard links) is
     rewritten in place, so they all keep naming it."""
@@ -101,16 +102,23 @@ def fix_file(linter, path, display: str, unsafe: bool = False, write: bool = Tru
     out = fix_bytes(linter, data, display, unsafe, fmt=format_for(os.fspath(path)))
     if not (write and out.changed):
         return out
-    if not read_only and (not before.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
-                          or not os.access(path, os.W_OK)):
-        return FixOutcome(display, refused="the file is read-only (add --fix-readonly to fix it anyway)",
-                          applied=0, unsafe_left=out.unsafe_left)
+    if not read_only and (
+        not before.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK)
+    ):
+        return FixOutcome(
+            display,
+            refused="the file is read-only (add --fix-readonly to fix it anyway)",
+            applied=0,
+            unsafe_left=out.unsafe_left,
+        )
     try:
         write_checked(path, out.data, data, before)
     except FileChanged as exc:
         return FixOutcome(display, refused=str(exc))
     except OSError as exc:
-        return FixOutcome(display, write_error=f"{display}: not fixed: cannot write it ({exc.strerror or exc}); the file is unchanged")
+        return FixOutcome(
+            display, write_error=f"{display}: not fixed: cannot write it ({exc.strerror or exc}); the file is unchanged"
+        )
     return out
 
 
@@ -122,8 +130,12 @@ def _same(path, data: bytes, before) -> bool:
     try:
         with open(path, "rb") as fh:
             now = os.fstat(fh.fileno())
-            if (now.st_ino, now.st_dev, now.st_size, now.st_mtime_ns) != (before.st_ino, before.st_dev, before.st_size,
-                                                                          before.st_mtime_ns):
+            if (now.st_ino, now.st_dev, now.st_size, now.st_mtime_ns) != (
+                before.st_ino,
+                before.st_dev,
+                before.st_size,
+                before.st_mtime_ns,
+            ):
                 return False
             return fh.read() == data
     except OSError:
@@ -150,14 +162,14 @@ def write_in_place(path, new: bytes, old: bytes) -> None:
             os.lseek(fd, 0, os.SEEK_SET)
             view = memoryview(new)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.ftruncate(fd, len(new))
             os.fsync(fd)
         except OSError:
             os.lseek(fd, 0, os.SEEK_SET)
             view = memoryview(old)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.ftruncate(fd, len(old))
             raise
     finally:
@@ -177,8 +189,13 @@ def not_fixable(draft, data: bytes) -> str | None:
     return None
 
 
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"), (codecs.BOM_UTF8, "utf-8"))
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+)
 
 
 def encode_like(text: str, encoding: str, original: bytes) -> bytes:

@@ -29,8 +29,18 @@ SETUP_ERRORS = (ConfigError, RuleError, ModelMissing)
 
 
 class Session:
-    def __init__(self, *, config_file=None, config: Config | None = None, root=None, select=None, ignore=None,
-                 overrides: dict | None = None, today=None, store=None):
+    def __init__(
+        self,
+        *,
+        config_file=None,
+        config: Config | None = None,
+        root=None,
+        select=None,
+        ignore=None,
+        overrides: dict | None = None,
+        today=None,
+        store=None,
+    ):
         """config_file: one config for every draft (--config); config: a Config already
         built (the API); neither: discover per draft, walking up from it. root: where a
         draft without a path (stdin, an editor's untitled buffer) starts looking.
@@ -42,9 +52,9 @@ class Session:
         self.today = today
         self.root = Path(root) if root else None
         self._fixed = config
-        self._configs: dict = {}    # config file (or None) -> (stat signature, Config)
-        self._rulesets: dict = {}   # id(Config) -> RuleSet
-        self._linters: dict = {}    # id(Config) -> Linter
+        self._configs: dict = {}  # config file (or None) -> (stat signature, Config)
+        self._rulesets: dict = {}  # id(Config) -> RuleSet
+        self._linters: dict = {}  # id(Config) -> Linter
         self.store_dir = os.fspath(store) if store else None
         self._store = None
         if store:
@@ -54,8 +64,14 @@ class Session:
 
     def recipe(self) -> dict:
         """What a worker process needs to build the same session (picklable)."""
-        return {"config_file": self.config_file, "select": self.select, "ignore": self.ignore,
-                "overrides": self.overrides, "today": self.today, "store": self.store_dir}
+        return {
+            "config_file": self.config_file,
+            "select": self.select,
+            "ignore": self.ignore,
+            "overrides": self.overrides,
+            "today": self.today,
+            "store": self.store_dir,
+        }
 
     # --- path -> config ----------------------------------------------------------------------
 
@@ -112,11 +128,13 @@ class Session:
 
             ruleset = self.ruleset_for(cfg)
             if self._store is None:
-                self._linters[id(cfg)] = Linter(cfg, self.select, self.ignore, self.overrides, today=self.today,
-                                                ruleset=ruleset)
+                self._linters[id(cfg)] = Linter(
+                    cfg, self.select, self.ignore, self.overrides, today=self.today, ruleset=ruleset
+                )
             else:
                 self._linters[id(cfg)] = self._stored_phrases(
-                    lambda: Linter(cfg, self.select, self.ignore, self.overrides, today=self.today, ruleset=ruleset))
+                    lambda: Linter(cfg, self.select, self.ignore, self.overrides, today=self.today, ruleset=ruleset)
+                )
         return self._linters[id(cfg)]
 
     def _stored_phrases(self, build):
@@ -141,8 +159,9 @@ class Session:
 
     # --- linting -----------------------------------------------------------------------------
 
-    def lint_text(self, text: str, path: str = "<text>", *, format: str | None = None,
-                  context: dict | None = None) -> FileReport:
+    def lint_text(
+        self, text: str, path: str = "<text>", *, format: str | None = None, context: dict | None = None
+    ) -> FileReport:
         """Lint a draft given as text (front matter and a Subject: line allowed)."""
         from followup_lint.read.draft import read_text
 

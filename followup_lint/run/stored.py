@@ -68,7 +68,7 @@ def _enc(obj):
 def _hook(obj: dict):
     if len(obj) != 1:
         return obj
-    (tag, value), = obj.items()
+    ((tag, value),) = obj.items()
     if not tag.startswith(_TAG):
         return obj
     if tag == _TAG + "t":
@@ -92,6 +92,7 @@ def _sha(text: str) -> str:
 
 # --- what a build was read from -----------------------------------------------------------
 
+
 def _file_digest(path: str) -> str:
     try:
         with open(path, "rb") as fh:
@@ -110,7 +111,9 @@ def _folder_digest(folder: str) -> str:
         return f"unreadable {exc.errno}"
     h = hashlib.sha256()
     for name in names:
-        h.update(name.encode("utf-8", "surrogateescape") + b"\0" + _file_digest(os.path.join(folder, name)).encode() + b"\0")
+        h.update(
+            name.encode("utf-8", "surrogateescape") + b"\0" + _file_digest(os.path.join(folder, name)).encode() + b"\0"
+        )
     return h.hexdigest()
 
 
@@ -171,7 +174,7 @@ class BuildStore:
         self.directory = Path(directory)
         self.folder = self.directory / "builds"
         self._code = None
-        self._opened = None       # storage.private.PrivateFolder of builds/, once opened
+        self._opened = None  # storage.private.PrivateFolder of builds/, once opened
         self._refused = False
 
     # --- keys ---------------------------------------------------------------------------
@@ -191,11 +194,16 @@ class BuildStore:
         KNOWN), and a run answered from the cache need not read them again."""
         from followup_lint.run import fingerprints as cache
 
-        stamp = _sha("\0".join([FORMAT, package_stamp(), site_stamp(), sys.version,
-                                 os.environ.get("FOLLOWUP_LINT_SPACY_MODEL", "")]))
+        stamp = _sha(
+            "\0".join(
+                [FORMAT, package_stamp(), site_stamp(), sys.version, os.environ.get("FOLLOWUP_LINT_SPACY_MODEL", "")]
+            )
+        )
         name = f"fingerprints-{stamp}.json"
         data = self._read(name)
-        if not (isinstance(data, dict) and isinstance(data.get("code"), str) and isinstance(data.get("environment"), str)):
+        if not (
+            isinstance(data, dict) and isinstance(data.get("code"), str) and isinstance(data.get("environment"), str)
+        ):
             data = {"code": cache.code_fingerprint(), "environment": cache.environment_fingerprint()}
             self._write(name, data)
         cache.KNOWN.update(code=data["code"], environment=data["environment"])
@@ -238,7 +246,9 @@ class BuildStore:
         if folder is None:
             return
         try:
-            folder.write(name, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
+            folder.write(
+                name, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+            )
         except (OSError, TypeError, ValueError):
             pass  # an unwritable cache folder only costs the next run the same build
 
@@ -259,8 +269,9 @@ class BuildStore:
 
             cfg = Config(**record["config"])
             rules = [Rule(**r) for r in record["rules"]]
-            ruleset = RuleSet(rules, {r.id: r for r in rules}, ProjectSettings(**record["settings"]),
-                              folders=list(record["folders"]))
+            ruleset = RuleSet(
+                rules, {r.id: r for r in rules}, ProjectSettings(**record["settings"]), folders=list(record["folders"])
+            )
             ruleset.fingerprint = record.get("fingerprint")
         except (KeyError, TypeError, ValueError):
             return None

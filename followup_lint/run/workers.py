@@ -49,7 +49,9 @@ def _work(chunk):
     out, by_config = [None] * len(chunk), {}
     for i, (config_path, display, data, fmt, max_bytes) in enumerate(chunk):
         try:
-            by_config.setdefault(config_path, []).append((i, read_bytes(data, display, format=fmt, max_bytes=max_bytes)))
+            by_config.setdefault(config_path, []).append(
+                (i, read_bytes(data, display, format=fmt, max_bytes=max_bytes))
+            )
         except DraftError as exc:
             out[i] = FileReport(path=display, error=Problem.of(exc))
     stages: dict = {}
@@ -83,7 +85,9 @@ def run_workers(chunks, jobs: int, recipe: dict, session=None):
         return
     from followup_lint.storage import cachedir
 
-    with multiprocessing.get_context().Pool(jobs, initializer=_spawn_init, initargs=(recipe, cachedir.choice())) as pool:
+    with multiprocessing.get_context().Pool(
+        jobs, initializer=_spawn_init, initargs=(recipe, cachedir.choice())
+    ) as pool:
         yield from pool.imap(_work, chunks)
 
 

@@ -97,17 +97,24 @@ def create_app(source, token: str, hosts: set[str], max_body: int = security.MAX
     async def on_worker(request: Request, fn, *args):
         """fn(linter, *args) on the worker thread (never superseded); a config that broke
         since start-up is a 422 with its one-line message."""
+
         def job():
             try:
                 return fn(source.linter(), *args)
             except engine.StartError as exc:
                 return _error(422, str(exc))
+
         result = await state.worker.run(f"once:{id(request)}", job)
         return result if isinstance(result, Response) else JSONResponse(result)
 
     async def info(request: Request):  # answered at once, even while a lint runs
-        return JSONResponse({"version": engine.version(), "folder": state.folder.name if state.folder else None,
-                             "today": source.today().isoformat()})
+        return JSONResponse(
+            {
+                "version": engine.version(),
+                "folder": state.folder.name if state.folder else None,
+                "today": source.today().isoformat(),
+            }
+        )
 
     async def lint(request: Request):
         data = await _json(request)
@@ -117,12 +124,21 @@ def create_app(source, token: str, hosts: set[str], max_body: int = security.MAX
         fmt = data.get("format") if data.get("format") in ("txt", "md") else "txt"
         context, errors = engine.clean_context(data.get("context"))
         channel = str(data.get("channel") or "default")[:100]
+
         def job():
             try:
                 return payload.report(source.linter(), text, context, errors, fmt)
             except engine.StartError as exc:
-                return {"error": str(exc), "field_errors": errors, "findings": [], "fix_all": [], "notes": [],
-                        "score": None, "verdict": None, "schedule": None}
+                return {
+                    "error": str(exc),
+                    "field_errors": errors,
+                    "findings": [],
+                    "fix_all": [],
+                    "notes": [],
+                    "score": None,
+                    "verdict": None,
+                    "schedule": None,
+                }
 
         result = await state.worker.run(channel, job)
         if result is None:
@@ -153,12 +169,28 @@ def create_app(source, token: str, hosts: set[str], max_body: int = security.MAX
             for f in report.findings:
                 rules[f.rule] = rules.get(f.rule, 0) + 1
                 counts[f.rule] = counts.get(f.rule, 0) + 1
-            drafts.append({"path": rel, "score": report.score, "verdict": report.verdict, "kind": report.kind,
-                           "findings": len(report.findings), "rules": rules, "error": engine.error_text(report)})
+            drafts.append(
+                {
+                    "path": rel,
+                    "score": report.score,
+                    "verdict": report.verdict,
+                    "kind": report.kind,
+                    "findings": len(report.findings),
+                    "rules": rules,
+                    "error": engine.error_text(report),
+                }
+            )
         titles = {r: engine.rule_info(linter, r)["title"] for r in counts}
-        frequency = [{"rule": r, "count": n, "title": titles[r]} for r, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
-        return {"folder": folder.name, "drafts": drafts, "frequency": frequency,
-                "problems": [{"path": str(w), "error": why} for w, why in problems]}
+        frequency = [
+            {"rule": r, "count": n, "title": titles[r]}
+            for r, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        return {
+            "folder": folder.name,
+            "drafts": drafts,
+            "frequency": frequency,
+            "problems": [{"path": str(w), "error": why} for w, why in problems],
+        }
 
     async def folder_list(request: Request):
         if state.folder is None:
@@ -189,8 +221,10 @@ def create_app(source, token: str, hosts: set[str], max_body: int = security.MAX
         try:
             path = resolve(rel)
             context = data.get("context") if isinstance(data.get("context"), dict) else {}
-            return await on_worker(request, lambda linter: payload.save_draft(path, rel, subject, body, context, sha,
-                                                                               linter.config.max_file_size))
+            return await on_worker(
+                request,
+                lambda linter: payload.save_draft(path, rel, subject, body, context, sha, linter.config.max_file_size),
+            )
         except security.Refused as exc:
             return _error(exc.status, str(exc))
         except engine.DraftProblem as exc:

@@ -253,8 +253,13 @@ def schedule(linter, context: dict, kind: str | None) -> dict | None:
     if not context.get("interview_date") and not context.get("reply_promised_by"):
         return None
     try:
-        ctx = context_mod.build({}, {k: v for k, v in context.items() if k != "ignore"}, linter.config.defaults,
-                                today=linter.today, working_days=linter.config.working_days)
+        ctx = context_mod.build(
+            {},
+            {k: v for k, v in context.items() if k != "ignore"},
+            linter.config.defaults,
+            today=linter.today,
+            working_days=linter.config.working_days,
+        )
     except context_mod.ContextError:
         return None
     if kind:

@@ -43,9 +43,19 @@ def utf16_to_index(text: str, unit: int) -> int:
 
 def report(linter, text: str, context: dict, errors: dict, fmt: str = "txt") -> dict:
     """Lint the page's draft; the answer the writer's view renders."""
-    out = {"error": None, "field_errors": errors, "score": None, "verdict": None, "kind": None,
-           "kind_source": None, "findings": [], "fix_all": [], "notes": [], "schedule": None,
-           "today": engine.today(linter).isoformat()}
+    out = {
+        "error": None,
+        "field_errors": errors,
+        "score": None,
+        "verdict": None,
+        "kind": None,
+        "kind_source": None,
+        "findings": [],
+        "fix_all": [],
+        "notes": [],
+        "schedule": None,
+        "today": engine.today(linter).isoformat(),
+    }
     limit = linter.config.max_file_size
     if len(text.encode("utf-8", "surrogatepass")) > limit:  # as a draft file of that size would be
         out["error"] = f"the draft is over {limit:,} bytes (max-file-size); shorten it"
@@ -64,16 +74,33 @@ def report(linter, text: str, context: dict, errors: dict, fmt: str = "txt") -> 
     for i, f in enumerate(result.findings):
         info = engine.rule_info(linter, f.rule)
         fix = engine.fix_dict(f.fix)
-        out["findings"].append({
-            "id": i, "rule": f.rule, "severity": f.severity, "message": f.message, "suggestion": f.suggestion,
-            "title": f.title or info["title"], "why": info["why"], "source": info["source"],
-            "start": units(f.start), "end": units(f.end), "line": f.line, "column": f.column,
-            "region": f.region,
-            "fix": dict(fix, edits=edits(fix["edits"])) if fix else None,
-        })
-    out.update(score=result.score, verdict=result.verdict, kind=result.kind, kind_source=result.kind_source,
-               notes=list(result.notes), fix_all=edits(engine.fix_all(result.findings)),
-               schedule=engine.schedule(linter, context, result.kind))
+        out["findings"].append(
+            {
+                "id": i,
+                "rule": f.rule,
+                "severity": f.severity,
+                "message": f.message,
+                "suggestion": f.suggestion,
+                "title": f.title or info["title"],
+                "why": info["why"],
+                "source": info["source"],
+                "start": units(f.start),
+                "end": units(f.end),
+                "line": f.line,
+                "column": f.column,
+                "region": f.region,
+                "fix": dict(fix, edits=edits(fix["edits"])) if fix else None,
+            }
+        )
+    out.update(
+        score=result.score,
+        verdict=result.verdict,
+        kind=result.kind,
+        kind_source=result.kind_source,
+        notes=list(result.notes),
+        fix_all=edits(engine.fix_all(result.findings)),
+        schedule=engine.schedule(linter, context, result.kind),
+    )
     return out
 
 
@@ -104,13 +131,22 @@ def open_draft(path, display: str, max_bytes: int) -> dict:
     if isinstance(ignore, str):
         ignore = [s.strip() for s in ignore.split(",") if s.strip()]
     context["ignore"] = [str(i) for i in ignore] if isinstance(ignore, (list, tuple)) else []
-    out = {"path": display, "format": draft.format, "sha": sha(data), "context": context,
-           "writable": draft.format in ("txt", "md"), "notes": list(draft.notes)}
+    out = {
+        "path": display,
+        "format": draft.format,
+        "sha": sha(data),
+        "context": context,
+        "writable": draft.format in ("txt", "md"),
+        "notes": list(draft.notes),
+    }
     if draft.format == "eml":
         text = _lf(draft.text)
         head_end = text.find("\n\n")
-        out.update(subject=draft.headers.get("subject", "") or "", body=text[head_end + 2:].strip("\n") + "\n" if head_end >= 0 else "",
-                   why_readonly="a saved email (.eml) is not rewritten here; copy the email into your mail program")
+        out.update(
+            subject=draft.headers.get("subject", "") or "",
+            body=text[head_end + 2 :].strip("\n") + "\n" if head_end >= 0 else "",
+            why_readonly="a saved email (.eml) is not rewritten here; copy the email into your mail program",
+        )
         return out
     head, subject, body = split_plain(draft.raw)
     out.update(subject=subject, body=body)
@@ -126,7 +162,7 @@ def split_plain(raw: str) -> tuple[str, str, str]:
     if not found:
         return text[:head_end], "", text[head_end:]
     _label, value, rest = found
-    subject = text[value[0]:value[1]] if value else ""
+    subject = text[value[0] : value[1]] if value else ""
     body = text[rest:].lstrip("\n")
     return text[:head_end], subject, body
 
@@ -207,12 +243,15 @@ def save_draft(path, display: str, subject: str, body: str, context: dict, base_
     lines_in_head = head.count("\n")
     head_nl = breaks[0] if breaks else "\n"
     body_nl = breaks[lines_in_head] if len(breaks) > lines_in_head else head_nl
-    text = (update_front_matter(head, context).replace("\n", head_nl)
-            + join_plain("", subject, _lf(body)).replace("\n", body_nl))
+    text = update_front_matter(head, context).replace("\n", head_nl) + join_plain("", subject, _lf(body)).replace(
+        "\n", body_nl
+    )
     try:
         new = engine.encode_like(text, draft.encoding, data)
     except (UnicodeEncodeError, LookupError):
-        raise engine.DraftProblem(f"the text has characters the file's encoding ({draft.encoding}) cannot hold") from None
+        raise engine.DraftProblem(
+            f"the text has characters the file's encoding ({draft.encoding}) cannot hold"
+        ) from None
     engine.check_bytes(new, display, draft.format, max_bytes)  # never write what would not read back
     if new != data:
         engine.write_atomic(path, new)

@@ -25,8 +25,10 @@ from pathlib import Path
 
 TOKEN_HEADER = "x-followup-token"
 MAX_BODY = 2_000_000  # a draft is at most 1 MB by default; JSON escaping may double it
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-       "form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
+)
 SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -38,9 +40,14 @@ SECURITY_HEADERS = [
 ]
 SAFE_METHODS = {"GET", "HEAD"}
 STATIC_DIR = Path(__file__).parent / "static"
-STATIC_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
-                ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png",
-                ".ico": "image/x-icon"}
+STATIC_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".ico": "image/x-icon",
+}
 
 
 def new_token() -> str:
@@ -139,8 +146,10 @@ class Guard:
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 names = {k.lower() for k, _ in message.get("headers", [])}
-                message = dict(message, headers=list(message.get("headers", []))
-                               + [(k, v) for k, v in SECURITY_HEADERS if k not in names])
+                message = dict(
+                    message,
+                    headers=list(message.get("headers", [])) + [(k, v) for k, v in SECURITY_HEADERS if k not in names],
+                )
             await send(message)
 
         problem = self.check(scope)
@@ -196,6 +205,11 @@ class Guard:
     @staticmethod
     async def refuse(send, status: int, message: str):
         body = json.dumps({"error": message}).encode()
-        await send({"type": "http.response.start", "status": status,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            }
+        )
         await send({"type": "http.response.body", "body": body})

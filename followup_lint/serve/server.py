@@ -56,8 +56,8 @@ def bind(hosts: list[str], port: int) -> tuple[list[socket.socket], int]:
 
 @dataclass
 class Running:
-    url: str            # the page, token included
-    base: str           # http://127.0.0.1:PORT
+    url: str  # the page, token included
+    base: str  # http://127.0.0.1:PORT
     token: str
     port: int
     hosts: list = field(default_factory=list)
@@ -74,8 +74,16 @@ def build(source, hosts: list[str], port: int, token: str | None = None):
     sockets, port = bind(hosts, port)
     token = token or security.new_token()
     app = create_app(source, token, security.allowed_hosts(hosts, port))
-    config = uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False, proxy_headers=False,
-                            server_header=False, timeout_graceful_shutdown=2, ws="none")
+    config = uvicorn.Config(
+        app,
+        lifespan="off",
+        log_level="warning",
+        access_log=False,
+        proxy_headers=False,
+        server_header=False,
+        timeout_graceful_shutdown=2,
+        ws="none",
+    )
     shown = hosts[0] if ":" not in hosts[0] else f"[{hosts[0]}]"
     base = f"http://{shown}:{port}"
     running = Running(url=f"{base}/?token={token}", base=base, token=token, port=port, hosts=hosts)
@@ -122,7 +130,9 @@ def run(source, hosts: list[str], port: int, open_browser: bool, echo) -> None:
                 return
             time.sleep(0.05)
         where = f" (serving {folder})" if folder else ""
-        echo(f"followup-lint serve{where}: open this address in your browser (Ctrl+C stops the server):\n\n    {running.url}\n")
+        echo(
+            f"followup-lint serve{where}: open this address in your browser (Ctrl+C stops the server):\n\n    {running.url}\n"
+        )
         if open_browser:
             import webbrowser
 

@@ -1,2 +1,1 @@
-"""Files the tool keeps for itself (the cache folder), and the rules for creating them safely.
-"""
+"""Files the tool keeps for itself (the cache folder), and the rules for creating them safely."""

@@ -22,8 +22,10 @@ import os
 import stat
 
 MARKER = "CACHEDIR.TAG"
-MARKER_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
-               "# This file marks a cache directory created by followup-lint (https://bford.info/cachedir/).\n")
+MARKER_TEXT = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file marks a cache directory created by followup-lint (https://bford.info/cachedir/).\n"
+)
 GITIGNORE = ".gitignore"
 GITIGNORE_TEXT = "# Created by followup-lint: cached findings quote your drafts; keep them out of git.\n*\n"
 _TMP_PREFIX = ".tmp-"
@@ -91,14 +93,19 @@ def _check_folder(path: str, st) -> None:
     if st.st_uid != euid:
         raise Unsafe(f"{path}: the folder belongs to another user (uid {st.st_uid}), so it is not used")
     if _others_may_write(st):
-        raise Unsafe(f"{path}: other users can write in this folder, so nothing in it is trusted "
-                     f"(`chmod 700 {path}` if it is yours alone)")
+        raise Unsafe(
+            f"{path}: other users can write in this folder, so nothing in it is trusted "
+            f"(`chmod 700 {path}` if it is yours alone)"
+        )
 
 
 def _known_name(name: str) -> bool:
     # A temporary name of ours too: another run may be marking the same new folder right now.
     return name.startswith(_KNOWN_PREFIXES) or (
-        name.startswith(_TMP_PREFIX) and len(name) == len(_TMP_PREFIX) + 16 and all(c in "0123456789abcdef" for c in name[len(_TMP_PREFIX):]))
+        name.startswith(_TMP_PREFIX)
+        and len(name) == len(_TMP_PREFIX) + 16
+        and all(c in "0123456789abcdef" for c in name[len(_TMP_PREFIX) :])
+    )
 
 
 class PrivateFolder:
@@ -131,8 +138,12 @@ class PrivateFolder:
         try:
             st = os.fstat(fd)
             euid = _euid()
-            if (not stat.S_ISREG(st.st_mode) or st.st_size > limit or st.st_nlink != 1
-                    or (euid is not None and (st.st_uid != euid or _others_may_write(st)))):
+            if (
+                not stat.S_ISREG(st.st_mode)
+                or st.st_size > limit
+                or st.st_nlink != 1
+                or (euid is not None and (st.st_uid != euid or _others_may_write(st)))
+            ):
                 return None
             chunks, left = [], limit + 1
             while left > 0:
@@ -304,8 +315,10 @@ def open_private(directory, create: bool = True) -> PrivateFolder | None:
         strangers = [n for n in names if not _known_name(n)]
         if strangers and not made:
             folder.close()
-            raise NotOurs(f"{path}: not a followup-lint cache folder (it holds {_some(strangers)} and no "
-                          f"{MARKER} of ours); give --cache-dir a new or empty folder, or use --no-cache")
+            raise NotOurs(
+                f"{path}: not a followup-lint cache folder (it holds {_some(strangers)} and no "
+                f"{MARKER} of ours); give --cache-dir a new or empty folder, or use --no-cache"
+            )
         if folder.fd is not None:
             os.fchmod(folder.fd, 0o700)
         elif hasattr(os, "chmod"):
