@@ -279,8 +279,14 @@ def anchor(span):
 
 def subject_of(token):
     """The lower-cased subject of the verb that governs `token`, or None."""
-    for t in clause_chain(token):
+    chain = clause_chain(token)
+    for t in chain:
         for c in t.children:
             if c.dep_ in ("nsubj", "nsubjpass", "expl"):
                 return c.lower_
+    # A coordinated verb without a subject of its own shares its first conjunct's:
+    # "I interviewed on the 14th, [followed up] twice".
+    top = chain[-1]
+    if top.dep_ == "conj" and top.pos_ in ("VERB", "AUX") and top.head.pos_ in ("VERB", "AUX"):
+        return subject_of(top.head)
     return None

@@ -1,0 +1,73 @@
+"""Issue 13, judgement round on blind set C: pushy, phone-call, value-missing and kind
+inference, interest/thanks-missing, self-focused, spelling of technical words. Each case is
+written for this test (not copied from the issue or from a blind draft) and failed before
+the change it guards."""
+
+import pytest
+
+from followup_lint.read.draft import read_text
+
+
+def _rules(linter, body, **context):
+    text = f"Hi Sam,\n\n{body}\n\nBest regards,\nJo Park\n"
+    report = linter.lint_draft(read_text(text, "d.txt"), {"setting": "corporate", **context})
+    return {f.rule for f in report.findings}, report
+
+
+# ---------------------------------------------------------------- pushy
+PUSHY = [
+    # resentment at the silence
+    "Nobody in your office has bothered to reply to me.",
+    # a date they gave, now passed
+    "You told me I would hear by the 12th, and that was almost a week ago now.",
+    "It's already long past the day your recruiter named.",
+    # how long the wait has been, in other shapes
+    "It's been like a month and still nothing.",
+    "Complete silence for two weeks after three interviews.",
+    "There has been no word in eleven days.",
+    # counting one's own notes, the subject carried by a coordinated verb
+    "I sat the assessment in May, wrote twice in June and got nothing back.",
+    # a demand for a counter-offer made into a condition
+    "Whether I sign with you rests on one thing: it depends on whether you can top their figure.",
+    "I'd expect you to beat their base salary.",
+    "You will have to match their bonus or I walk.",
+    # demands phrased as conditions or ultimatums
+    "I need to hear where I stand before Friday.",
+    "Unless somebody answers me by the 20th, I will escalate this to your board.",
+    "When might I get an answer?",
+    "I am not going to keep waiting indefinitely.",
+]
+
+NOT_PUSHY = [
+    # an honest deadline from another offer, and the writer's own decision
+    "Another company has made me an offer and I need to respond by the 14th, so I wanted you to hear it from me first.",
+    "I wanted to talk to you before making any decision about it.",
+    "I would like to make my decision with your plans in mind.",
+    # asking to match, as negotiation
+    "Would you consider matching their salary if you decide to offer me the job?",
+    "I'd need you to come near their package, if that is at all possible.",
+    # near misses of the new families
+    "The site went quiet for months before I took it over.",
+    "I'll put in whatever hours it takes during the stock take.",
+    "Unless I hear otherwise, I'll send the signed forms on Thursday.",
+]
+
+
+@pytest.mark.parametrize("body", PUSHY)
+def test_pushy_fires_on_new_families(linter, body):
+    rules, _ = _rules(linter, body, kind="check-in")
+    assert "pushy" in rules
+
+
+@pytest.mark.parametrize("body", NOT_PUSHY)
+def test_pushy_stays_quiet_on_near_misses(linter, body):
+    rules, _ = _rules(linter, body, kind="check-in")
+    assert "pushy" not in rules
+
+
+def test_a_coordinated_verb_shares_its_subject():
+    from followup_lint.language.pipeline import load, subject_of
+
+    doc = load()("I met the panel in May, followed up twice and heard nothing.")
+    followed = next(t for t in doc if t.lower_ == "followed")
+    assert subject_of(followed) == "i"
