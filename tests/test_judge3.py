@@ -71,3 +71,29 @@ def test_a_coordinated_verb_shares_its_subject():
     doc = load()("I met the panel in May, followed up twice and heard nothing.")
     followed = next(t for t in doc if t.lower_ == "followed")
     assert subject_of(followed) == "i"
+
+
+# ---------------------------------------------------------------- phone-call
+PHONE = [
+    "I'll give you a short ring on Tuesday if that's alright.",
+    "I'll try your mobile number later today.",
+    "I dialled the main switchboard this morning.",
+]
+
+NOT_PHONE = [
+    "I had honestly expected a phone call from someone by now.",
+    "Not one person called after the final round.",
+    "I was at least hoping for the courtesy of a quick call.",
+]
+
+
+@pytest.mark.parametrize("body", PHONE)
+def test_phone_call_fires_when_the_candidate_rings(linter, body):
+    rules, _ = _rules(linter, body, kind="check-in")
+    assert "phone-call" in rules
+
+
+@pytest.mark.parametrize("body", NOT_PHONE)
+def test_phone_call_quiet_on_a_call_the_candidate_expected(linter, body):
+    rules, _ = _rules(linter, body, kind="check-in")
+    assert "phone-call" not in rules
