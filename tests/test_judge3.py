@@ -97,3 +97,44 @@ def test_phone_call_fires_when_the_candidate_rings(linter, body):
 def test_phone_call_quiet_on_a_call_the_candidate_expected(linter, body):
     rules, _ = _rules(linter, body, kind="check-in")
     assert "phone-call" not in rules
+
+
+# ---------------------------------------------------------------- kind inference (value-missing applies to check-ins)
+KIND_CASES = [
+    # the wait or the silence named, in angry or terse drafts
+    ("Hi Ana,\n\nI have been waiting nearly three weeks for any word at all.\n\nKim\n", "check-in"),
+    ("Hi Ana,\n\nWhat exactly is happening with my application for the clerk post?\n\nKim\n", "check-in"),
+    ("Hi Ana,\n\nWhat is going on with the clerk vacancy? Nothing since the panel.\n\nKim\n", "check-in"),
+    ("Hi Ana,\n\nI sat the panel on the 2nd and have heard nothing.\n\nKim\n", "check-in"),
+    ("Hi Ana,\n\nso it's been 3 weeks now.\n\nKim\n", "check-in"),
+    # another offer as an aside in a note about the wait
+    (
+        "Hi Ana,\n\nI haven't heard back since the panel. I have also had an offer from a hotel in the meantime, "
+        "but I'd still prefer the clerk post.\n\nKim\n",
+        "check-in",
+    ),
+    # another offer made with the verb
+    ("Hi Ana,\n\nA rival chain has offered me the supervisor position at a higher rate.\n\nKim\n", "offer-update"),
+    # thanks phrased as appreciation; a decision mentioned helpfully inside a thank-you
+    (
+        "Hi Ana,\n\nI wanted to express my appreciation for the opportunity to meet the team today.\n\nKim\n",
+        "thank-you",
+    ),
+    (
+        "Hi Ana,\n\nThank you for meeting me this morning. I'm happy to send references when you make your decision."
+        "\n\nKim\n",
+        "thank-you",
+    ),
+    # an offer from years ago is no offer-update
+    (
+        "Hi Ana,\n\nThank you for the chat today. The hotel offered me a manager post two years ago, and I turned it "
+        "down to finish my degree.\n\nKim\n",
+        "thank-you",
+    ),
+]
+
+
+@pytest.mark.parametrize("text,kind", KIND_CASES)
+def test_kind_inferred_from_new_cues(linter, text, kind):
+    report = linter.lint_draft(read_text(text, "d.txt"), {"setting": "corporate"})
+    assert report.kind == kind, report.kind_evidence
