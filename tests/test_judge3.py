@@ -138,3 +138,29 @@ KIND_CASES = [
 def test_kind_inferred_from_new_cues(linter, text, kind):
     report = linter.lint_draft(read_text(text, "d.txt"), {"setting": "corporate"})
     assert report.kind == kind, report.kind_evidence
+
+
+# ---------------------------------------------------------------- interest-missing
+INTEREST_STATED = [
+    "Thank you for the interview. I would still like the bookkeeper position.",
+    "Thank you for the interview. I'd rather go to Alderway than anywhere else I've applied.",
+    "thanks for the interview!! i still want it tbh",
+]
+
+INTEREST_NOT_STATED = [
+    "Thank you for the interview. I want to know what has happened with the shortlist.",
+    "Thank you for the interview. My old manager would be keen to learn how your panel works.",
+    "Thank you for the interview. I remain interested in the role for the time being.",
+]
+
+
+@pytest.mark.parametrize("body", INTEREST_STATED)
+def test_interest_stated_as_wanting_counts(linter, body):
+    rules, _ = _rules(linter, body, kind="thank-you")
+    assert "interest-missing" not in rules
+
+
+@pytest.mark.parametrize("body", INTEREST_NOT_STATED)
+def test_curiosity_and_time_limited_interest_do_not_count(linter, body):
+    rules, _ = _rules(linter, body, kind="thank-you")
+    assert "interest-missing" in rules
