@@ -164,3 +164,40 @@ def test_interest_stated_as_wanting_counts(linter, body):
 def test_curiosity_and_time_limited_interest_do_not_count(linter, body):
     rules, _ = _rules(linter, body, kind="thank-you")
     assert "interest-missing" in rules
+
+
+# ---------------------------------------------------------------- thanks-missing
+THANKS_NOT_GIVEN = [
+    # a bare thanks closing a request
+    "is the packer job still open? thanks so much Sam",
+    "Any word on the packer role? Thanks!",
+    # sarcastic thanks for what never came
+    "Thanks so much for the swift reply to my application. Sixteen days and counting. I still want the role.",
+]
+
+THANKS_GIVEN = [
+    "I enjoyed seeing the packing line and I'm keen on the role. Thank you so much!",
+    "Thank you for the prompt reply about the shift pattern. I'm keen on the role.",
+]
+
+
+@pytest.mark.parametrize("body", THANKS_NOT_GIVEN)
+def test_bare_or_sarcastic_thanks_is_no_thanks(linter, body):
+    rules, _ = _rules(linter, body, kind="check-in")
+    assert "thanks-missing" in rules
+
+
+@pytest.mark.parametrize("body", THANKS_GIVEN)
+def test_real_thanks_still_counts(linter, body):
+    rules, _ = _rules(linter, body, kind="check-in")
+    assert "thanks-missing" not in rules
+
+
+def test_closing_condition_is_in_the_schema_and_docs():
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    schema = json.loads((root / "followup_lint/schema/rule.schema.json").read_text())
+    assert "closing" in schema["$defs"]["condition"]["properties"]
+    assert "`closing: true`" in (root / "docs/writing-rules.md").read_text()

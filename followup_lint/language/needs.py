@@ -20,6 +20,7 @@ _PARSE_CONDITIONS = {
     "child_dep",
     "subject",
     "object",
+    "closing",
     "sentence",
     "before",
 }

@@ -492,6 +492,7 @@ class Conditions:
         "object",
         "subject",
         "next_tag",
+        "closing",
         *SUB_PATTERN_KEYS,
     )
 
@@ -542,6 +543,8 @@ class Conditions:
                 got = any(c.dep_ in ("dobj", "dative") and c.lower_ in want for c in head.children)
             elif key == "subject":
                 got = nlp_mod.subject_of(head) in [w.lower() for w in want]
+            elif key == "closing":
+                got = nlp_mod.closes_region(span)
             elif key in self.SUB_PATTERN_KEYS:
                 got = self._sub_match(i, key, match, segments, ctx)
             else:  # the schema rules this out

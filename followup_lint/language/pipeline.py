@@ -272,6 +272,26 @@ def is_question(token) -> bool:
     return sent.text.rstrip().endswith("?")
 
 
+# Words that may stand beside a match and leave it bare: "Thanks so much, Sam!"
+_CLOSING_FILLERS = {"so", "very", "much", "a", "lot", "lots", "you", "all", "heaps", "loads", "tons"}
+
+
+def closes_region(span) -> bool:
+    """Is the match the whole of the last sentence of its region, give or take punctuation,
+    a name, an interjection or an intensifier ("Any news? thx", "... Thanks so much, Sam!")?
+    A bare word of that kind closes a message rather than saying anything of its own."""
+    sent = span.sent
+    if any(not (t.is_punct or t.is_space) for t in span.doc[sent.end :]):
+        return False
+    for t in sent:
+        if span.start <= t.i < span.end:
+            continue
+        if t.is_punct or t.is_space or t.pos_ in ("PROPN", "INTJ", "SYM", "X") or t.norm_ in _CLOSING_FILLERS:
+            continue
+        return False
+    return True
+
+
 def anchor(span):
     """The syntactic head of a matched span (the token whose head lies outside it)."""
     return span.root
