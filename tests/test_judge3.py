@@ -201,3 +201,12 @@ def test_closing_condition_is_in_the_schema_and_docs():
     schema = json.loads((root / "followup_lint/schema/rule.schema.json").read_text())
     assert "closing" in schema["$defs"]["condition"]["properties"]
     assert "`closing: true`" in (root / "docs/writing-rules.md").read_text()
+
+
+# ---------------------------------------------------------------- spelling on technical drafts
+def test_a_coined_stem_after_a_hyphen_prefix_is_a_term_not_a_slip(linter):
+    body = "Thank you for explaining the multi-omic pipeline and the non-GAAP reporting. I am keen on the reserch role."
+    text = f"Hi Sam,\n\n{body}\n\nBest regards,\nJo Park\n"
+    report = linter.lint_draft(read_text(text, "d.txt"), {"setting": "corporate", "kind": "thank-you"})
+    flagged = {text[f.start : f.end].lower() for f in report.findings if f.rule == "spelling"}
+    assert flagged == {"reserch"}
