@@ -145,12 +145,14 @@ INTEREST_STATED = [
     "Thank you for the interview. I would still like the bookkeeper position.",
     "Thank you for the interview. I'd rather go to Alderway than anywhere else I've applied.",
     "thanks for the interview!! i still want it tbh",
+    "Thank you for the interview. I'd love to have the chance to join your crew.",
 ]
 
 INTEREST_NOT_STATED = [
     "Thank you for the interview. I want to know what has happened with the shortlist.",
     "Thank you for the interview. My old manager would be keen to learn how your panel works.",
     "Thank you for the interview. I remain interested in the role for the time being.",
+    "Thank you for the interview. I won't sit waiting like the last time I applied to a chain.",
 ]
 
 
