@@ -409,12 +409,15 @@ class Patterns:
         self.token_keys: dict[int, str] = {}  # pattern index -> its key in the shared matcher
         self._regexes: dict[int, re.Pattern] | None = None
         self.context: dict[int, tuple] = {}  # pattern index -> context fields it matches
+        self.opinions: dict[int, dict] = {}  # pattern index -> its `opinion:` (language/opinion.py)
         self._regex_specs: dict[int, tuple] = {}  # compiled on first use (most drafts need few)
         phrase_tokens = analyse_phrases(nlp, {p for pat in patterns for p in pat.get("phrases", [])})
         for i, pat in enumerate(patterns):
             try:
                 if "context" in pat:
                     self.context[i] = tuple(pat["context"])
+                elif "opinion" in pat:
+                    self.opinions[i] = dict(pat["opinion"])
                 elif "phrases" in pat:
                     self.token_keys[i] = self.hub.add_phrases([phrase_tokens[p] for p in pat["phrases"]])
                 elif "tokens" in pat:
@@ -443,6 +446,17 @@ class Patterns:
             self._regexes = compiled
         return self._regexes
 
+    def _opinion_matches(self, segment) -> list[Match]:
+        """The learned second opinion (language/opinion.py, loaded on first use): in each
+        sentence it rates `label` at `min` or above, the words with the largest share."""
+        from followup_lint.language import opinion
+
+        out = []
+        for idx, spec in self.opinions.items():
+            for span in opinion.find(segment.doc, spec["label"], spec.get("min", 0.5)):
+                out.append(Match(segment.at(span.start_char), segment.at(span.end_char), segment, span, idx))
+        return out
+
     def find(self, segment, ctx=None) -> list[Match]:
         doc = segment.doc
         found: list[Match] = []
@@ -454,6 +468,8 @@ class Patterns:
             for s, e in shared.get(key, ()):
                 span = doc[s:e]
                 found.append(Match(segment.at(span.start_char), segment.at(span.end_char), segment, span, idx))
+        if self.opinions:
+            found.extend(self._opinion_matches(segment))
         if not (self._regex_specs or self.context):
             found.sort(key=lambda m: (m.start, -(m.end - m.start), m.pattern))
             return found
