@@ -229,6 +229,44 @@ def export(design: Design, w: np.ndarray, b: np.ndarray, meta: dict) -> dict:
     }
 
 
+def drafts_report(directories: list[Path], shown: float) -> None:
+    """Draft level, against each folder's labels.yaml: a draft counts as rated `label` when
+    one sentence of its subject or body is; P/R at a few thresholds, and the drafts
+    rated >= `shown` that are not labelled so (and the labelled ones below it)."""
+    import yaml
+
+    from followup_lint.language.parsed import ParsedDraft
+    from followup_lint.read.draft import read_path
+
+    nlp = nlp_mod.load()
+    for directory in directories:
+        labels = yaml.safe_load((directory / "labels.yaml").read_text("utf-8"))
+        best, gold = [], []
+        for name in sorted(labels):
+            parsed = ParsedDraft(read_path(directory / name), nlp)
+            top = dict.fromkeys(opinion.LABELS, 0.0)
+            where = dict.fromkeys(opinion.LABELS, "")
+            for seg in parsed.segments(("subject", "body")):
+                for text, probs in opinion.rate(seg.doc):
+                    for lab in opinion.LABELS:
+                        if probs[lab] > top[lab]:
+                            top[lab], where[lab] = probs[lab], text
+            best.append((name, top, where))
+            gold.append(set(labels[name].get("expected") or []))
+        print(f"{directory} ({len(best)} drafts)")
+        y = np.array([[lab in g for lab in opinion.LABELS] for g in gold], dtype=float)
+        p = np.array([[t[lab] for lab in opinion.LABELS] for _, t, _ in best])
+        for threshold in (0.5, 0.7, 0.8, 0.9, 0.95):
+            cells = "  ".join(
+                f"{lab} P {pr:.2f} R {rc:.2f}" for lab, (pr, rc, _) in zip(opinion.LABELS, prf(y, p, threshold))
+            )
+            print(f"  >= {threshold:.2f}  {cells}")
+        for k, lab in enumerate(opinion.LABELS):
+            for (name, top, where), g in zip(best, gold):
+                if top[lab] >= shown and lab not in g:
+                    print(f"    {lab} not labelled  {top[lab]:.2f} {name}: {where[lab][:110]!r}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DATA)
@@ -236,7 +274,12 @@ def main() -> int:
     ap.add_argument("--features", choices=("ngrams", "tensor", "both"), default="both")
     ap.add_argument("--report-only", action="store_true")
     ap.add_argument("--compare", action="store_true", help="also train spaCy TextCatBOW.v3 on the same split")
+    ap.add_argument("--drafts", type=Path, nargs="*", help="rate these labelled folders' drafts with the shipped model")
+    ap.add_argument("--shown", type=float, default=0.8, help="with --drafts: list unlabelled drafts rated this high")
     args = ap.parse_args()
+    if args.drafts:
+        drafts_report(args.drafts, args.shown)
+        return 0
 
     rows = read(args.data)
     train, held = split(rows)
