@@ -57,7 +57,9 @@ def main() -> int:
     )
 
     nlp = nlp_mod.load()
-    paths = sorted(p for p in (ROOT / "corpus").iterdir() if p.suffix in (".txt", ".md", ".eml") and p.name != "LABELS.md")
+    paths = sorted(
+        p for p in (ROOT / "corpus").iterdir() if p.suffix in (".txt", ".md", ".eml") and p.name != "LABELS.md"
+    )
     drafts = [read_path(p) for p in paths]
     texts = [d.text for d in drafts]
     opinion.load()

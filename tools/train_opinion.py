@@ -181,7 +181,8 @@ def choose_l2(feats, y, use_ngrams, use_tensor) -> float:
 def report(name: str, y, p) -> None:
     for threshold in (0.5, 0.8, 0.9):
         cells = "  ".join(
-            f"{lab} P {pr:.2f} R {rc:.2f} F1 {f1:.2f}" for lab, (pr, rc, f1) in zip(opinion.LABELS, prf(y, p, threshold))
+            f"{lab} P {pr:.2f} R {rc:.2f} F1 {f1:.2f}"
+            for lab, (pr, rc, f1) in zip(opinion.LABELS, prf(y, p, threshold))
         )
         print(f"  {name:<22} >= {threshold:.1f}  {cells}")
 
@@ -289,7 +290,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--out", type=Path, default=OUT)
-    ap.add_argument("--features", choices=("ngrams", "tensor", "both"), default="both")
+    ap.add_argument("--features", choices=("ngrams", "tensor", "both"), default="ngrams")
     ap.add_argument("--report-only", action="store_true")
     ap.add_argument("--compare", action="store_true", help="also train spaCy TextCatBOW.v3 on the same split")
     ap.add_argument("--drafts", type=Path, nargs="*", help="rate these labelled folders' drafts with the shipped model")

@@ -1,13 +1,15 @@
 """A learned second opinion on a sentence's tone: hostile, pushy or needy.
 
 Patterns see what a rule author could list; this sees wording nobody listed. It is a
-logistic regression per label over two kinds of features that the lint parse has already
-computed, so it costs no extra model run:
+logistic regression per label over features the lint parse has already computed, so it
+costs no extra model run:
 
-- the lower-cased lemmas of the sentence and its lemma bigrams (a bag of n-grams), and
-- the mean of the sentence's token vectors from the spaCy model's own tok2vec layer
-  (`doc.tensor`; en_core_web_sm has no static vectors), which carries some meaning past the
-  exact words.
+- the lower-cased lemmas of the sentence and its lemma bigrams (a bag of n-grams; the
+  trainer keeps those holding a content word), and
+- optionally the mean of the sentence's token vectors from the spaCy model's own tok2vec
+  layer (`doc.tensor`; en_core_web_sm has no static vectors). The trainer measures it; the
+  shipped weights leave it out (`meta.features`), because on real drafts it rated short
+  lines such as subject lines and sign-offs far too high.
 
 Both parts are linear in the sentence's tokens, so each token's share of the score is exact:
 its n-gram weights plus its vector's dot product with the label's vector weights over the
