@@ -280,7 +280,7 @@ def drafts_report(directories: list[Path], shown: float) -> None:
                 f"{lab} P {pr:.2f} R {rc:.2f}" for lab, (pr, rc, _) in zip(opinion.LABELS, prf(y, p, threshold))
             )
             print(f"  >= {threshold:.2f}  {cells}")
-        for k, lab in enumerate(opinion.LABELS):
+        for lab in opinion.LABELS:
             for (name, top, where), g in zip(best, gold):
                 if top[lab] >= shown and lab not in g:
                     print(f"    {lab} not labelled  {top[lab]:.2f} {name}: {where[lab][:110]!r}")

@@ -73,7 +73,7 @@ class Model:
         self.tensor = np.asarray(tensor, dtype=np.float32) if tensor else None  # (width, labels)
         self.meta = data.get("meta", {})
 
-    def token_shares(self, norms: list[str], vectors) -> "list":
+    def token_shares(self, norms: list[str], vectors):
         """(tokens, labels) array: each token's share of each label's logit (without the
         bias). A bigram's weight is split between its two tokens."""
         import numpy as np
@@ -157,7 +157,7 @@ def find(doc, label: str, minimum: float) -> list:
         return []
     k = model.labels.index(label)
     found = []
-    for sent, probs, shares, index in _judged(doc, model):
+    for _sent, probs, shares, index in _judged(doc, model):
         if probs[label] < minimum:
             continue
         col = [float(x) for x in shares[:, k]]
