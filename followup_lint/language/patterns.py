@@ -450,7 +450,9 @@ class Patterns:
         found: list[Match] = []
         shared = self.hub.matches(doc) if self.token_keys else {}
         for idx, key in self.token_keys.items():
-            slow = shared[_TIMED_OUT].intersection(_token_regexes(self.patterns[idx].get("tokens", [])))
+            slow = shared[_TIMED_OUT] and shared[_TIMED_OUT].intersection(
+                _token_regexes(self.patterns[idx].get("tokens", []))
+            )
             if slow:
                 raise RegexTimeout(self.keys + (idx, "tokens"), min(slow), TOKEN_REGEX_BUDGET)
             for s, e in shared.get(key, ()):
@@ -583,7 +585,11 @@ class FilteredPatterns:
         self.raw = Patterns(nlp, patterns, keys)
         self.when = [Conditions(nlp, p.get("when", []), keys + (i, "when")) for i, p in enumerate(patterns)]
         self.unless = [Conditions(nlp, p.get("unless", []), keys + (i, "unless")) for i, p in enumerate(patterns)]
-        self.cues = {i: CueScore(nlp, p, keys + (i, "cues")) for i, p in enumerate(patterns) if "cues" in p}
+        self.cues = {}
+        for i, p in enumerate(patterns):
+            if "cues" in p:  # a list reused through a YAML anchor is matched once
+                shared = next((c.patterns for c in self.cues.values() if c.spec["cues"] is p["cues"]), None)
+                self.cues[i] = CueScore(nlp, p, keys + (i, "cues"), shared)
 
     def find(self, segment, segments, ctx=None) -> list[Match]:
         out = []
@@ -616,15 +622,24 @@ class CueScore:
     courtesy that cancels one). In each sentence every cue counts once, at its weight; when
     the sum reaches `min_score` the match is the words of the strongest cue there."""
 
-    def __init__(self, nlp, spec: dict, keys=()):
+    def __init__(self, nlp, spec: dict, keys=(), patterns=None):
         self.spec = spec
         self.weights = [float(c.get("weight", 1)) for c in spec["cues"]]
         self.min_score = float(spec.get("min_score", 2))
-        self.patterns = FilteredPatterns(nlp, spec["cues"], keys)
+        self.patterns = patterns or FilteredPatterns(nlp, spec["cues"], keys)
+
+    def _cue_matches(self, segment, segments, ctx) -> list[Match]:
+        # Kept on the patterns for the last segment: patterns sharing the list ask in turn.
+        last = getattr(self.patterns, "_last_cues", None)
+        if last is not None and last[0] is segment and last[1] is ctx:
+            return last[2]
+        found = self.patterns.find(segment, segments, ctx)
+        self.patterns._last_cues = (segment, ctx, found)
+        return found
 
     def find(self, idx: int, segment, segments, ctx=None) -> list[Match]:
         by_sentence: dict = {}
-        for m in self.patterns.find(segment, segments, ctx):
+        for m in self._cue_matches(segment, segments, ctx):
             if m.span is None or len(m.span) == 0:
                 continue
             best = by_sentence.setdefault(m.span.sent.start, {})
