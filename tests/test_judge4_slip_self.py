@@ -65,3 +65,34 @@ def test_slip_fix_through_cli(tmp_path):
     found = [f for f in json.loads(out.stdout)["files"][0]["findings"] if f["rule"] == "common-slip"]
     assert found and "you're" in found[0]["message"]
     assert found[0]["fix"]["edits"][0]["replacement"] == "You're"
+
+
+# ---------------------------------------------------------------- self-focused
+SILENT_ABOUT_THEM = (
+    "Thank you for meeting me yesterday. I felt I answered the scheduling questions well and I was "
+    "proud of my case study. I have run my own rota for two years and I know I would pick this up "
+    "quickly. I hope I hear good news soon."
+)
+SOMETHING_ABOUT_THEM = (
+    "Thank you for meeting me yesterday. I enjoyed learning about the weekend clinic and how the "
+    "front desk handles walk-ins. I have run my own rota for two years and I know I would pick this "
+    "up quickly. I hope I hear good news soon."
+)
+
+
+def test_self_focused_when_nothing_is_about_them(linter):
+    found = _findings(linter, SILENT_ABOUT_THEM, "self-focused")
+    assert len(found) == 1 and "nothing about them" in found[0].message
+
+
+def test_one_sentence_about_their_work_is_enough(linter):
+    assert not _findings(linter, SOMETHING_ABOUT_THEM, "self-focused")
+
+
+def test_one_finding_when_both_measures_hold(linter):
+    body = (
+        "I wanted to write because I think I did well. I have led my own projects and I have managed my "
+        "own budget. I believe I am ready and I know I would do well. I hope I get my chance, and I am "
+        "sure my record speaks for me."
+    )
+    assert len(_findings(linter, body, "self-focused")) == 1
