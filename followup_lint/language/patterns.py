@@ -586,7 +586,9 @@ class Patterns:
         found: list[Match] = []
         shared = self.hub.matches(doc) if self.token_keys else {}
         for idx, key in self.token_keys.items():
-            slow = shared[_TIMED_OUT].intersection(_token_regexes(self.patterns[idx].get("tokens", [])))
+            slow = shared[_TIMED_OUT] and shared[_TIMED_OUT].intersection(
+                _token_regexes(self.patterns[idx].get("tokens", []))
+            )
             if slow:
                 raise RegexTimeout(self.keys + (idx, "tokens"), min(slow), TOKEN_REGEX_BUDGET)
             for s, e in shared.get(key, ()):

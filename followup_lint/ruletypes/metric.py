@@ -37,7 +37,15 @@ _OTHER_FOCUS = {
 
 
 def _words(segments):
-    return [(seg, t) for seg in segments for t in seg.doc if _is_word(t)]
+    return [(seg, t) for seg in segments for t in _doc_words(seg.doc)]
+
+
+def _doc_words(doc) -> list:
+    """The doc's word tokens, kept on the doc: several metric rules count them per draft."""
+    words = doc.user_data.get("followup_lint_words")
+    if words is None:
+        words = doc.user_data["followup_lint_words"] = [t for t in doc if _is_word(t)]
+    return words
 
 
 def _is_word(t) -> bool:
