@@ -94,7 +94,7 @@ def run_workers(chunks, jobs: int, recipe: dict, session=None):
 def _forked(chunks, jobs: int, session, context):
     # Build every Linter the chunks need before forking, so the workers inherit them.
     for config_path in dict.fromkeys(item[0] for chunk in chunks for item in chunk):
-        session.linter_for(session.load_config(config_path))
+        session.linter_for(session.load_config(config_path)).warm()
     _state["session"] = session
     done: dict = {}
     todo = deque(range(len(chunks)))
