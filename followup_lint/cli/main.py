@@ -783,6 +783,9 @@ SUBCOMMANDS = {
 
 
 def main(argv: list | None = None) -> None:
+    from followup_lint.run import workers
+
+    workers.mark_load()  # `--jobs` auto measures how busy the cores are from here
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in SUBCOMMANDS:
         SUBCOMMANDS[argv[0]]().main(argv[1:], prog_name=f"followup-lint {argv[0]}")
