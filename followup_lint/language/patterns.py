@@ -273,7 +273,8 @@ class _MatcherHub:
         # Token patterns whose first token names its words (LOWER/NORM/ORTH, equal or IN) run
         # one Matcher each, only where a doc has that word (see matches()); the rest share
         # `self.matcher`, which runs over every token.
-        self.anchored: list = []  # (Matcher, key, attr id, first-token ids, max length, required)
+        self.anchored: list = []  # (Matcher, key id, max length, required words, fixed prefix)
+        self._first: dict = {}  # attr id -> {word id: [indexes in self.anchored]}
         self._seen: set = set()  # attributes the anchored patterns read (annotation check)
         self.version = 0  # bumped on every add: results cached on a doc are then stale
         self.timed_out: set = set()  # token REGEX patterns that ran out of time on this doc
@@ -299,9 +300,17 @@ class _MatcherHub:
                 # that must occur (no operator, or "+").
                 later = [_anchor([_without_op(t)]) for t in specs[0][1:] if t.get("OP") in (None, "+")]
                 required = [(a, frozenset(strings.add(v) for v in vs)) for a, vs in filter(None, later)]
-                self.anchored.append(
-                    (matcher, strings[key], attr, frozenset(strings.add(v) for v in ids), _max_length(specs[0]), required)
-                )
+                # The tokens right after the first, up to the first operator: words they must be.
+                prefix = []
+                for offset, token in enumerate(specs[0][1:], 1):
+                    if "OP" in token:
+                        break
+                    words = _anchor([token])
+                    if words is not None:
+                        prefix.append((offset, words[0], frozenset(strings.add(v) for v in words[1])))
+                for word in ids:
+                    self._first.setdefault(attr, {}).setdefault(strings.add(word), []).append(len(self.anchored))
+                self.anchored.append((matcher, strings[key], _max_length(specs[0]), required, prefix))
                 self._seen.update(getattr(matcher, "_seen_attrs", ()))
             for pred in getattr(matcher, "_extra_predicates", ()):
                 if isinstance(getattr(pred, "value", None), re.Pattern) and "REGEX" in getattr(pred, "operators", ()):
@@ -353,7 +362,6 @@ class _MatcherHub:
         doc.user_data["followup_lint_matches"] = (self, self.version, out)
         return out
 
-
     def _anchored_matches(self, doc):
         """The matches of the anchored patterns: each pattern's Matcher runs only on the
         stretches of `doc` that start at a token its first token names, and only when the
@@ -367,18 +375,27 @@ class _MatcherHub:
         n = len(doc)
         if n == 0:
             return
-        columns = doc.to_array([LOWER, NORM, ORTH]).T.tolist()
+        attrs = (LOWER, NORM, ORTH)
+        columns = dict(zip(attrs, doc.to_array(list(attrs)).T.tolist()))
         index = {}
-        for attr, column in zip((LOWER, NORM, ORTH), columns):
+        for attr, column in columns.items():
             where: dict = {}
             for i, v in enumerate(column):
                 where.setdefault(v, []).append(i)
             index[attr] = where
-        for matcher, match_id, attr, ids, longest, required in self.anchored:
+        # Where each pattern may start: the positions of the words its first token names.
+        candidates: dict = {}
+        for attr, first in self._first.items():
+            for v, positions in index[attr].items():
+                for k in first.get(v, ()):
+                    candidates.setdefault(k, []).extend(positions)
+        for k in sorted(candidates):
+            matcher, match_id, longest, required, prefix = self.anchored[k]
             if required and not all(any(v in index[a] for v in vs) for a, vs in required):
                 continue
-            where = index[attr]
-            starts = sorted(i for v in ids if v in where for i in where[v])
+            starts = sorted(
+                i for i in set(candidates[k]) if all(i + off < n and columns[a][i + off] in vs for off, a, vs in prefix)
+            )
             if not starts:
                 continue
             # Stretches from each start to the pattern's longest reach (one token more, for a
