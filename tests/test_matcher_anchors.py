@@ -73,6 +73,8 @@ EDGE_PATTERNS = [
     [{"LOWER": "hear"}, {"IS_ALPHA": True, "OP": "*"}],
     [{"NORM": {"IN": ["be", "have"]}}, {"LOWER": "you", "OP": "{1,2}"}, {"LOWER": {"NOT_IN": ["there"]}}],
     [{"LOWER": {"NOT_IN": ["a"]}}, {"LOWER": "you"}],  # not anchored: the whole-doc matcher
+    [{"LOWER": "thank"}, {}],  # words only: checked without the Matcher, never past the end
+    [{"LOWER": {"IN": ["so", "thank"]}, "NORM": {"IN": ["so", "thanks"]}}, {"ORTH": "much"}],
     [{"LOWER": "so", "POS": "ADV"}, {"LOWER": "much", "OP": "?"}, {"LOWER": "!", "OP": "!"}],
 ]
 
@@ -87,6 +89,7 @@ EDGE_TEXTS = [
     "Have you you been there? Be you you",
     "so much",
     "so",
+    "So much! Thanks so much",
 ]
 
 

@@ -300,17 +300,24 @@ class _MatcherHub:
                 # that must occur (no operator, or "+").
                 later = [_anchor([_without_op(t)]) for t in specs[0][1:] if t.get("OP") in (None, "+")]
                 required = [(a, frozenset(strings.add(v) for v in vs)) for a, vs in filter(None, later)]
-                # The tokens right after the first, up to the first operator: words they must be.
-                prefix = []
-                for offset, token in enumerate(specs[0][1:], 1):
+                # The tokens from the first up to the first operator: the words they must be.
+                # When every part of the pattern is such a word list, checking them is the
+                # whole match, and the Matcher need not run (`simple`).
+                prefix, simple = [], True
+                for offset, token in enumerate(specs[0]):
                     if "OP" in token:
+                        simple = False
                         break
-                    words = _anchor([token])
-                    if words is not None:
-                        prefix.append((offset, words[0], frozenset(strings.add(v) for v in words[1])))
+                    for name, value in token.items():
+                        words = _words_of(name, value)
+                        if words is None:
+                            simple = False
+                        else:
+                            prefix.append((offset, words[0], frozenset(strings.add(v) for v in words[1])))
                 for word in ids:
                     self._first.setdefault(attr, {}).setdefault(strings.add(word), []).append(len(self.anchored))
-                self.anchored.append((matcher, strings[key], _max_length(specs[0]), required, prefix))
+                length = len(specs[0]) if simple else None
+                self.anchored.append((matcher, strings[key], _max_length(specs[0]), required, prefix, length))
                 self._seen.update(getattr(matcher, "_seen_attrs", ()))
             for pred in getattr(matcher, "_extra_predicates", ()):
                 if isinstance(getattr(pred, "value", None), re.Pattern) and "REGEX" in getattr(pred, "operators", ()):
@@ -390,13 +397,18 @@ class _MatcherHub:
                 for k in first.get(v, ()):
                     candidates.setdefault(k, []).extend(positions)
         for k in sorted(candidates):
-            matcher, match_id, longest, required, prefix = self.anchored[k]
+            matcher, match_id, longest, required, prefix, length = self.anchored[k]
             if required and not all(any(v in index[a] for v in vs) for a, vs in required):
                 continue
             starts = sorted(
                 i for i in set(candidates[k]) if all(i + off < n and columns[a][i + off] in vs for off, a, vs in prefix)
             )
             if not starts:
+                continue
+            if length is not None:  # the words were the whole pattern
+                for i in starts:
+                    if i + length <= n:
+                        yield match_id, i, i + length
                 continue
             # Stretches from each start to the pattern's longest reach (one token more, for a
             # trailing "!" or optional token to see what follows), merged where they overlap.
@@ -430,29 +442,37 @@ def _without_op(token: dict) -> dict:
 def _anchor(pattern):
     """(attribute id, words) that a token pattern's first token must have one of, or None
     when it has no such word list (an operator on it, only tags, NOT_IN, ...)."""
-    from spacy.attrs import IDS
 
     if not isinstance(pattern, list) or not pattern or not isinstance(pattern[0], dict) or "OP" in pattern[0]:
         return None
     best = None
     for name, value in pattern[0].items():
-        if not isinstance(name, str) or name.upper() not in _ANCHOR_ATTRS:
-            continue
-        if isinstance(value, str):
-            words = [value]
-        elif (
-            isinstance(value, dict)
-            and list(value) == ["IN"]
-            and isinstance(value["IN"], list)
-            and value["IN"]
-            and all(isinstance(v, str) for v in value["IN"])
-        ):
-            words = value["IN"]
-        else:
-            continue
-        if best is None or len(words) < len(best[1]):
-            best = (IDS[_ANCHOR_ATTRS[name.upper()]], words)
+        words = _words_of(name, value)
+        if words is not None and (best is None or len(words[1]) < len(best[1])):
+            best = words
     return best
+
+
+def _words_of(name, value):
+    """(attribute id, words) when a token pattern's `name: value` asks for one of a list of
+    words (LOWER/NORM/ORTH, equal to one or IN a list of strings), else None."""
+    from spacy.attrs import IDS
+
+    if not isinstance(name, str) or name.upper() not in _ANCHOR_ATTRS:
+        return None
+    if isinstance(value, str):
+        words = [value]
+    elif (
+        isinstance(value, dict)
+        and list(value) == ["IN"]
+        and isinstance(value["IN"], list)
+        and value["IN"]
+        and all(isinstance(v, str) for v in value["IN"])
+    ):
+        words = value["IN"]
+    else:
+        return None
+    return IDS[_ANCHOR_ATTRS[name.upper()]], words
 
 
 def _max_length(pattern) -> int | None:
