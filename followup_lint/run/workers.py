@@ -97,7 +97,9 @@ def auto_jobs(n_drafts: int, busy: float | None = None) -> int:
         return 1
     if busy is None:
         busy = busy_elsewhere(cores)
-    return max(1, min(cores, int(cores - busy + BUSY_TOLERANCE)))
+    jobs = max(1, min(cores, int(cores - busy + BUSY_TOLERANCE)))
+    _state["auto"] = (jobs, cores, busy)  # FOLLOWUP_LINT_STAGES reports the choice
+    return jobs
 
 
 def _init(recipe: dict, storage: dict | None = None):
