@@ -72,7 +72,9 @@ EDGE_PATTERNS = [
     [{"LOWER": "hear"}, {"IS_ALPHA": True, "OP": "+"}],
     [{"LOWER": "hear"}, {"IS_ALPHA": True, "OP": "*"}],
     [{"NORM": {"IN": ["be", "have"]}}, {"LOWER": "you", "OP": "{1,2}"}, {"LOWER": {"NOT_IN": ["there"]}}],
-    [{"LOWER": {"NOT_IN": ["a"]}}, {"LOWER": "you"}],  # not anchored: the whole-doc matcher
+    [{"LOWER": {"NOT_IN": ["a"]}, "OP": "?"}, {"LOWER": "you"}],  # not anchored: the whole-doc matcher
+    [{"LOWER": {"NOT_IN": ["a"]}}, {"LOWER": "you"}],  # anchored on its second token
+    [{"IS_ALPHA": True}, {"POS": "ADV"}, {"LOWER": "much"}, {"OP": "?"}],
     [{"LOWER": "thank"}, {}],  # words only: checked without the Matcher, never past the end
     [{"LOWER": {"IN": ["so", "thank"]}, "NORM": {"IN": ["so", "thanks"]}}, {"ORTH": "much"}],
     [{"LOWER": "so", "POS": "ADV"}, {"LOWER": "much", "OP": "?"}, {"LOWER": "!", "OP": "!"}],

@@ -274,7 +274,7 @@ class _MatcherHub:
         # one Matcher each, only where a doc has that word (see matches()); the rest share
         # `self.matcher`, which runs over every token.
         self.anchored: list = []  # (Matcher, key id, max length, required words, fixed prefix)
-        self._first: dict = {}  # attr id -> {word id: [indexes in self.anchored]}
+        self._first: dict = {}  # attr id -> {word id: [(index in self.anchored, token offset)]}
         self._seen: set = set()  # attributes the anchored patterns read (annotation check)
         self.version = 0  # bumped on every add: results cached on a doc are then stale
         self.timed_out: set = set()  # token REGEX patterns that ran out of time on this doc
@@ -287,14 +287,14 @@ class _MatcherHub:
 
         with self._lock:
             key = f"p{self.version}"
-            anchor = _anchor(specs[0]) if len(specs) == 1 else None
+            anchor = _anchor_at(specs[0]) if len(specs) == 1 else None
             if anchor is None:
                 matcher = self.matcher
                 matcher.add(key, specs)  # validates first; a bad pattern raises before it is added
             else:
                 matcher = Matcher(self.vocab, validate=True)
                 matcher.add(key, specs)
-                attr, ids = anchor
+                at, attr, ids = anchor
                 strings = self.vocab.strings
                 # Words the doc must hold somewhere for a match: those of every later token
                 # that must occur (no operator, or "+").
@@ -315,7 +315,8 @@ class _MatcherHub:
                         else:
                             prefix.append((offset, words[0], frozenset(strings.add(v) for v in words[1])))
                 for word in ids:
-                    self._first.setdefault(attr, {}).setdefault(strings.add(word), []).append(len(self.anchored))
+                    where = self._first.setdefault(attr, {}).setdefault(strings.add(word), [])
+                    where.append((len(self.anchored), at))
                 length = len(specs[0]) if simple else None
                 self.anchored.append((matcher, strings[key], _max_length(specs[0]), required, prefix, length))
                 self._seen.update(getattr(matcher, "_seen_attrs", ()))
@@ -371,7 +372,8 @@ class _MatcherHub:
 
     def _anchored_matches(self, doc):
         """The matches of the anchored patterns: each pattern's Matcher runs only on the
-        stretches of `doc` that start at a token its first token names, and only when the
+        stretches of `doc` that start where its first word token (the first token, or one a
+        fixed number of tokens in) finds its word, and only when the
         doc holds every word the pattern requires. A Matcher costs about the same per token
         and pattern whatever the pattern, and almost every token starts no match, so the
         same matches come at a fraction of the cost (a quarter or less for the packs'
@@ -394,8 +396,8 @@ class _MatcherHub:
         candidates: dict = {}
         for attr, first in self._first.items():
             for v, positions in index[attr].items():
-                for k in first.get(v, ()):
-                    candidates.setdefault(k, []).extend(positions)
+                for k, at in first.get(v, ()):
+                    candidates.setdefault(k, []).extend(p - at for p in positions if p >= at)
         for k in sorted(candidates):
             matcher, match_id, longest, required, prefix, length = self.anchored[k]
             if required and not all(any(v in index[a] for v in vs) for a, vs in required):
@@ -451,6 +453,21 @@ def _anchor(pattern):
         if words is not None and (best is None or len(words[1]) < len(best[1])):
             best = words
     return best
+
+
+def _anchor_at(pattern):
+    """(offset, attribute id, words): the first token of `pattern` at a fixed offset from
+    its start (no operator on it or before it) that must be one of a list of words; None
+    when there is none."""
+    if not isinstance(pattern, list) or not all(isinstance(t, dict) for t in pattern):
+        return None
+    for offset, token in enumerate(pattern):
+        if "OP" in token:
+            return None
+        found = _anchor([token])
+        if found is not None:
+            return (offset, *found)
+    return None
 
 
 def _words_of(name, value):
