@@ -29,6 +29,7 @@ def test_wheel_contains_rules_and_works_from_site_packages(tmp_path):
     )
     assert (target / "followup_lint" / "rules" / "pushy.yaml").is_file()
     assert (target / "followup_lint" / "schema" / "rule.schema.json").is_file()
+    assert (target / "followup_lint" / "data" / "opinion.json").is_file()  # the learned opinion's weights
     env = {**os.environ, "PYTHONPATH": str(target)}
     code = (
         "import followup_lint.rulefiles.loader as r, json, sys; "

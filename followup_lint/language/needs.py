@@ -20,6 +20,7 @@ _PARSE_CONDITIONS = {
     "child_dep",
     "subject",
     "object",
+    "closing",
     "sentence",
     "before",
 }
@@ -46,7 +47,7 @@ def rule_needs(rule) -> set[str]:
     for node in _walk([rule.patterns, rule.when, rule.unless]):
         if "phrases" in node or "tokens" in node:
             needs |= set(LEMMAS)
-        if _PARSE_CONDITIONS & set(node):
+        if _PARSE_CONDITIONS & set(node) or "opinion" in node:  # opinion: lemmas, tok2vec, sentences
             needs |= set(PARSER) | set(LEMMAS)
         if "ENT_TYPE" in node or "ENT_IOB" in node or "ENT_ID" in node:
             needs.add("ner")

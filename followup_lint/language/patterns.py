@@ -601,12 +601,17 @@ class Patterns:
         self.token_keys: dict[int, str] = {}  # pattern index -> its key in the shared matcher
         self._regexes: dict[int, re.Pattern] | None = None
         self.context: dict[int, tuple] = {}  # pattern index -> context fields it matches
+        self.opinions: dict[int, dict] = {}  # pattern index -> its `opinion:` (language/opinion.py)
         self._regex_specs: dict[int, tuple] = {}  # compiled on first use (most drafts need few)
         phrase_tokens = analyse_phrases(nlp, {p for pat in patterns for p in pat.get("phrases", [])})
         for i, pat in enumerate(patterns):
             try:
                 if "context" in pat:
                     self.context[i] = tuple(pat["context"])
+                elif "opinion" in pat:
+                    self.opinions[i] = dict(pat["opinion"])
+                elif "cues" in pat:
+                    continue  # scored by FilteredPatterns (CueScore)
                 elif "phrases" in pat:
                     self.token_keys[i] = self.hub.add_phrases([phrase_tokens[p] for p in pat["phrases"]])
                 elif "tokens" in pat:
@@ -635,6 +640,17 @@ class Patterns:
             self._regexes = compiled
         return self._regexes
 
+    def _opinion_matches(self, segment) -> list[Match]:
+        """The learned second opinion (language/opinion.py, loaded on first use): in each
+        sentence it rates `label` at `min` or above, the words with the largest share."""
+        from followup_lint.language import opinion
+
+        out = []
+        for idx, spec in self.opinions.items():
+            for span in opinion.find(segment.doc, spec["label"], spec.get("min", 0.5)):
+                out.append(Match(segment.at(span.start_char), segment.at(span.end_char), segment, span, idx))
+        return out
+
     def find(self, segment, ctx=None) -> list[Match]:
         doc = segment.doc
         found: list[Match] = []
@@ -648,6 +664,8 @@ class Patterns:
             for s, e in shared.get(key, ()):
                 span = doc[s:e]
                 found.append(Match(segment.at(span.start_char), segment.at(span.end_char), segment, span, idx))
+        if self.opinions:
+            found.extend(self._opinion_matches(segment))
         if not (self._regex_specs or self.context):
             found.sort(key=lambda m: (m.start, -(m.end - m.start), m.pattern))
             return found
@@ -686,6 +704,7 @@ class Conditions:
         "object",
         "subject",
         "next_tag",
+        "closing",
         *SUB_PATTERN_KEYS,
     )
 
@@ -736,6 +755,8 @@ class Conditions:
                 got = any(c.dep_ in ("dobj", "dative") and c.lower_ in want for c in head.children)
             elif key == "subject":
                 got = nlp_mod.subject_of(head) in [w.lower() for w in want]
+            elif key == "closing":
+                got = nlp_mod.closes_region(span)
             elif key in self.SUB_PATTERN_KEYS:
                 got = self._sub_match(i, key, match, segments, ctx)
             else:  # the schema rules this out
@@ -775,10 +796,20 @@ class FilteredPatterns:
         self.raw = Patterns(nlp, patterns, keys)
         self.when = [Conditions(nlp, p.get("when", []), keys + (i, "when")) for i, p in enumerate(patterns)]
         self.unless = [Conditions(nlp, p.get("unless", []), keys + (i, "unless")) for i, p in enumerate(patterns)]
+        self.cues = {}
+        for i, p in enumerate(patterns):
+            if "cues" in p:  # a list reused through a YAML anchor is matched once
+                shared = next((c.patterns for c in self.cues.values() if c.spec["cues"] is p["cues"]), None)
+                self.cues[i] = CueScore(nlp, p, keys + (i, "cues"), shared)
 
     def find(self, segment, segments, ctx=None) -> list[Match]:
         out = []
-        for m in self.raw.find(segment, ctx):
+        found = self.raw.find(segment, ctx)
+        if self.cues:
+            for idx, score in self.cues.items():
+                found.extend(score.find(idx, segment, segments, ctx))
+            found.sort(key=lambda m: (m.start, -(m.end - m.start), m.pattern))
+        for m in found:
             spec = self.specs[m.pattern]
             if ctx is not None and ctx.setting not in spec.get("settings", (ctx.setting,)):
                 continue
@@ -790,4 +821,56 @@ class FilteredPatterns:
             if unless and unless.any_holds(m, segments, ctx):
                 continue
             out.append(m)
+        if self.cues:  # a sentence a plain pattern already caught is quoted by that pattern
+            plain = {m.span.sent.start for m in out if m.pattern not in self.cues and m.span is not None}
+            out = [m for m in out if m.pattern not in self.cues or m.span.sent.start not in plain]
         return out
+
+
+class CueScore:
+    """A `cues:` pattern: weak signals that count only together. Each cue is a full pattern
+    (with its own conditions) and a `weight` (default 1; a negative weight is a sign of
+    courtesy that cancels one). In each sentence every cue counts once, at its weight; when
+    the sum reaches `min_score` the match is the words of the strongest cue there."""
+
+    def __init__(self, nlp, spec: dict, keys=(), patterns=None):
+        self.spec = spec
+        self.weights = [float(c.get("weight", 1)) for c in spec["cues"]]
+        self.min_score = float(spec.get("min_score", 2))
+        self.patterns = patterns or FilteredPatterns(nlp, spec["cues"], keys)
+
+    def _cue_matches(self, segment, segments, ctx) -> list[Match]:
+        # Kept on the patterns for the last segment: patterns sharing the list ask in turn.
+        last = getattr(self.patterns, "_last_cues", None)
+        if last is not None and last[0] is segment and last[1] is ctx:
+            return last[2]
+        found = self.patterns.find(segment, segments, ctx)
+        self.patterns._last_cues = (segment, ctx, found)
+        return found
+
+    def find(self, idx: int, segment, segments, ctx=None) -> list[Match]:
+        by_sentence: dict = {}
+        for m in self._cue_matches(segment, segments, ctx):
+            if m.span is None or len(m.span) == 0:
+                continue
+            best = by_sentence.setdefault(m.span.sent.start, {})
+            if m.pattern not in best:  # each cue counts once per sentence (its first match)
+                best[m.pattern] = m
+        out = []
+        for cues in by_sentence.values():
+            if sum(self.weights[i] for i in cues) < self.min_score:
+                continue
+            top = max(cues.values(), key=lambda m: (self.weights[m.pattern], -m.start))
+            out.append(Match(top.start, top.end, top.segment, top.span, idx))
+        return out
+
+    def explain(self, segment, segments, ctx=None) -> list[tuple]:
+        """(sentence text, score, [(cue words, weight)]) per sentence with a cue: for tuning."""
+        rows: dict = {}
+        for m in self.patterns.find(segment, segments, ctx):
+            if m.span is None or len(m.span) == 0:
+                continue
+            sent = m.span.sent
+            row = rows.setdefault(sent.start, (sent.text, {}))
+            row[1].setdefault(m.pattern, (m.text, self.weights[m.pattern]))
+        return [(text, sum(w for _, w in cues.values()), list(cues.values())) for text, cues in rows.values()]

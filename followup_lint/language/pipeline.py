@@ -272,6 +272,26 @@ def is_question(token) -> bool:
     return sent.text.rstrip().endswith("?")
 
 
+# Words that may stand beside a match and leave it bare: "Thanks so much, Sam!"
+_CLOSING_FILLERS = {"so", "very", "much", "a", "lot", "lots", "you", "all", "heaps", "loads", "tons"}
+
+
+def closes_region(span) -> bool:
+    """Is the match the whole of the last sentence of its region, give or take punctuation,
+    a name, an interjection or an intensifier ("Any news? thx", "... Thanks so much, Sam!")?
+    A bare word of that kind closes a message rather than saying anything of its own."""
+    sent = span.sent
+    if any(not (t.is_punct or t.is_space) for t in span.doc[sent.end :]):
+        return False
+    for t in sent:
+        if span.start <= t.i < span.end:
+            continue
+        if t.is_punct or t.is_space or t.pos_ in ("PROPN", "INTJ", "SYM", "X") or t.norm_ in _CLOSING_FILLERS:
+            continue
+        return False
+    return True
+
+
 def anchor(span):
     """The syntactic head of a matched span (the token whose head lies outside it)."""
     return span.root
@@ -279,8 +299,14 @@ def anchor(span):
 
 def subject_of(token):
     """The lower-cased subject of the verb that governs `token`, or None."""
-    for t in clause_chain(token):
+    chain = clause_chain(token)
+    for t in chain:
         for c in t.children:
             if c.dep_ in ("nsubj", "nsubjpass", "expl"):
                 return c.lower_
+    # A coordinated verb without a subject of its own shares its first conjunct's:
+    # "I interviewed on the 14th, [followed up] twice".
+    top = chain[-1]
+    if top.dep_ == "conj" and top.pos_ in ("VERB", "AUX") and top.head.pos_ in ("VERB", "AUX"):
+        return subject_of(top.head)
     return None

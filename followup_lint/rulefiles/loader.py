@@ -112,6 +112,8 @@ def _iter_patterns(data, keys=()):
     """Yield (keys, pattern) for every pattern in a rule, conditions' patterns included."""
     for i, pattern in enumerate(data.get("patterns", [])):
         yield keys + ("patterns", i), pattern
+        for ckeys, cue in _iter_patterns({"patterns": pattern.get("cues", [])}):
+            yield keys + ("patterns", i, "cues") + ckeys[1:], cue  # a `cues:` pattern's own patterns
         for ckey in ("when", "unless"):
             for j, cond in enumerate(pattern.get(ckey, [])):
                 for sub in ("sentence", "before", "draft"):

@@ -441,6 +441,10 @@ def check(rule, parsed, ctx, settings) -> list[Hit]:
                 continue
             if low in _HYPHEN_PREFIXES and masked[e : e + 1] == "-":
                 continue
+            # The stem after such a prefix ("multi-omic", "non-GAAP", "pre-seed") is a term of art
+            # far more often than a slip: coined compounds are how technical writing names things.
+            if i and masked[s - 1 : s] == "-" and lowers[i - 1] in _HYPHEN_PREFIXES and words[i - 1][1] == s - 1:
+                continue
             if (
                 lower_case
                 and (tok := tokens.get(s)) is not None

@@ -68,6 +68,10 @@ def run_fingerprint(
         "context": {k: v for k, v in (overrides or {}).items() if v is not None},
         "today": today,
     }
+    from followup_lint.language import opinion
+
+    if opinion.used_by(rules):  # the learned opinion's weights, by hash (language/opinion.py)
+        parts["opinion"] = opinion.version()
     if any(r.type == "timing" for r in rules):
         # A timing rule measures from today unless the draft or a flag gives the date.
         parts["today"] = today or dt.date.today()
