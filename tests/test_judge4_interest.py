@@ -1,0 +1,51 @@
+"""Issue 13, judgement round 4 (set D): interest-missing, value-missing, thanks-missing and
+kind inference. Each case is written for this test (not copied from the issue or from a
+blind draft) and failed before the change it guards."""
+
+import pytest
+
+from followup_lint.read.draft import read_text
+
+
+def _rules(linter, body, **context):
+    text = f"Hi Sam,\n\n{body}\n\nBest regards,\nJo Park\n"
+    report = linter.lint_draft(read_text(text, "d.txt"), {"setting": "corporate", **context})
+    return {f.rule for f in report.findings}, report
+
+
+# ---------------------------------------------------------------- interest-missing
+INTEREST = [
+    # the job named by another noun
+    "Thanks for showing me round the kitchen. i really want that sous chef spot.",
+    # the place where the writer would rather be
+    "Thank you for the tour. Harlow Press is honestly where I'd prefer to be next year.",
+    # gladness about accepting or bringing one's work to them
+    "Thank you for the interview. I would be happy to accept the post if it were offered.",
+    "Thank you for the tour. I'd be delighted to bring my scheduling experience to your team.",
+    "Thank you for the interview. I'd be glad to bring five years of triage work to Northgate.",
+    # the job as a pronoun, wanted hard
+    "Thank you for meeting me. I want this so badly.",
+]
+
+NO_INTEREST = [
+    # more conversation, not the job
+    "Thank you for the call. I'd welcome the chance to continue our discussion some time.",
+    # a career plan elsewhere
+    "Thank you for the interview. Long term I hope to move into product design.",
+    # somebody else's wanting
+    "Thank you for the interview. It seems strange that people who want to join your firm wait so long.",
+    # a field of study, not wanting the job
+    "Thank you for the interview. The project touches on my research interests in soil science.",
+]
+
+
+@pytest.mark.parametrize("body", INTEREST)
+def test_interest_in_new_shapes_counts(linter, body):
+    rules, _ = _rules(linter, body, kind="thank-you")
+    assert "interest-missing" not in rules
+
+
+@pytest.mark.parametrize("body", NO_INTEREST)
+def test_talk_plans_others_and_research_interests_are_not_interest(linter, body):
+    rules, _ = _rules(linter, body, kind="thank-you")
+    assert "interest-missing" in rules
