@@ -49,3 +49,24 @@ def test_interest_in_new_shapes_counts(linter, body):
 def test_talk_plans_others_and_research_interests_are_not_interest(linter, body):
     rules, _ = _rules(linter, body, kind="thank-you")
     assert "interest-missing" in rules
+
+
+# ---------------------------------------------------------------- kind inference
+KINDS = [
+    # the subject line names the kind
+    ("Subject: Checking in - payroll clerk\n\nHi Sam,\n\nI now have an offer from a bank, though I prefer your team.\n"
+     "I can send my certificates if useful.\n\nJo", "check-in"),
+    ("Subject: Thanks for Friday\n\nHi Sam,\n\nI wanted to follow up on our talk last Friday with a note about my"
+     " background in logistics.\n\nJo", "thank-you"),
+    # another offer mentioned as an aside in a note asking for news
+    ("hey sam, any news on the barista job? btw i got another offer so let me know", "check-in"),
+    # the silence named, and a question whether they have decided
+    ("wow, still nothing?? guess nobody reads these", "check-in"),
+    ("hi, have you picked someone for the role yet?", "check-in"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), KINDS)
+def test_kind_from_subject_asides_and_silence(linter, text, kind):
+    report = linter.lint_draft(read_text(text, "d.txt"), {"setting": "corporate"})
+    assert report.kind == kind
