@@ -70,3 +70,20 @@ KINDS = [
 def test_kind_from_subject_asides_and_silence(linter, text, kind):
     report = linter.lint_draft(read_text(text, "d.txt"), {"setting": "corporate"})
     assert report.kind == kind
+
+
+# ---------------------------------------------------------------- value-missing
+NO_VALUE = [
+    # a comparison of desire read as "need anything"
+    "Is there any news on the clerk role? I want it more than anything.",
+    # an earlier step recalled, nothing offered now
+    "Is there any news on the clerk role? I sent my writing sample the day after we met.",
+    # a public review threatened
+    "Is there any news on the clerk role? Otherwise I'll share my experience online for other applicants.",
+]
+
+
+@pytest.mark.parametrize("body", NO_VALUE)
+def test_desire_recall_and_threats_are_not_value(linter, body):
+    rules, _ = _rules(linter, body, kind="check-in")
+    assert "value-missing" in rules
