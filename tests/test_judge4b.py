@@ -87,3 +87,33 @@ NO_VALUE = [
 def test_desire_recall_and_threats_are_not_value(linter, body):
     rules, _ = _rules(linter, body, kind="check-in")
     assert "value-missing" in rules
+
+
+# ---------------------------------------------------------------- thanks-missing
+def _draft_rules(linter, text, kind):
+    report = linter.lint_draft(read_text(text, "d.eml" if text.startswith("Subject") else "d.txt"), {"kind": kind})
+    return {f.rule for f in report.findings}
+
+
+NO_THANKS = [
+    # thanks only in the subject of an earlier message in the thread
+    "Subject: Fwd: Thank you for Monday\n\nHi Sam,\n\nIs the planner role still open?\n\nJo\n",
+    # appreciation denied, or a concession
+    "Hi Sam,\n\nI really don't appreciate waiting three weeks. Where do things stand?\n\nJo\n",
+    "Hi Sam,\n\nI appreciate that you have many applicants, but a reply would be courteous.\n\nJo\n",
+]
+
+THANKS = [
+    "hi sam, tysm for the chat earlier, still keen on the role\n\njo\n",
+    "Hi Sam,\n\nI appreciate that you stayed late to meet me on Tuesday.\n\nJo\n",
+]
+
+
+@pytest.mark.parametrize("text", NO_THANKS)
+def test_thread_subjects_denials_and_concessions_are_no_thanks(linter, text):
+    assert "thanks-missing" in _draft_rules(linter, text, "check-in")
+
+
+@pytest.mark.parametrize("text", THANKS)
+def test_texted_and_clausal_thanks_count(linter, text):
+    assert "thanks-missing" not in _draft_rules(linter, text, "check-in")
