@@ -240,11 +240,22 @@ def main() -> None:
     }
 
     def row(measure, ours, floor, ratio, target, what):
-        rows.append((measure, ours, floor, ratio, target, what))
+        # The load average (1 and 5 minutes) as the row's runs end: on a shared machine it
+        # says whether the row measured our code or the neighbours.
+        load = "{:.2f} / {:.2f}".format(*os.getloadavg()[:2])
+        rows.append((measure, ours, floor, ratio, target, what, load))
         result["rows"].append(
-            {"measure": measure, "ours": ours, "floor": floor, "ratio": ratio, "target": target, "floor_is": what}
+            {
+                "measure": measure,
+                "ours": ours,
+                "floor": floor,
+                "ratio": ratio,
+                "target": target,
+                "floor_is": what,
+                "load": load,
+            }
         )
-        print(f"  {measure}: {ours} vs {floor} -> {ratio} (target {target})", flush=True)
+        print(f"  {measure}: {ours} vs {floor} -> {ratio} (target {target}; load {load})", flush=True)
 
     try:
         one = make_drafts(work / "one", 1)[0]
@@ -437,7 +448,12 @@ def main() -> None:
             f"({platform.python_version()}, commit {git_head()}); medians of {repeats} alternating runs for the "
             f"one-draft rows, {brepeats} for the batch rows. Only the ratios compare across days."
         )
-        lines = [header, "", "| measure | ours | floor | ratio | target | floor is |", "|---|---|---|---|---|---|"]
+        lines = [
+            header,
+            "",
+            "| measure | ours | floor | ratio | target | floor is | load avg 1 / 5 min |",
+            "|---|---|---|---|---|---|---|",
+        ]
         lines += [f"| {' | '.join(map(str, r))} |" for r in rows]
         if result.get("cold_stages"):
             lines += [

@@ -231,11 +231,43 @@ def test_auto_jobs_uses_the_usable_cores_from_enough_drafts(monkeypatch):
     from followup_lint.run import workers
 
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    assert workers.auto_jobs(workers.PARALLEL_MIN_DRAFTS - 1) == 1
-    assert workers.auto_jobs(workers.PARALLEL_MIN_DRAFTS) == 2
-    assert workers.auto_jobs(1000) == 2
+    assert workers.auto_jobs(workers.PARALLEL_MIN_DRAFTS - 1, busy=0.0) == 1
+    assert workers.auto_jobs(workers.PARALLEL_MIN_DRAFTS, busy=0.0) == 2
+    assert workers.auto_jobs(1000, busy=0.0) == 2
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3}, raising=False)
-    assert workers.auto_jobs(1000) == 1  # one usable core, whatever the machine has
+    assert workers.auto_jobs(1000, busy=0.0) == 1  # one usable core, whatever the machine has
+
+
+def test_auto_jobs_leaves_out_cores_other_processes_keep_busy(monkeypatch):
+    """On a shared machine a second process on a core someone else keeps busy is slower
+    than one process (bench/results.md): auto counts only the cores that are at least half
+    idle, measured over the run's start-up (or the load average)."""
+    from followup_lint.run import workers
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert workers.auto_jobs(1000, busy=0.3) == 2
+    assert workers.auto_jobs(1000, busy=0.6) == 1
+    assert workers.auto_jobs(1000, busy=2.0) == 1
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(8)), raising=False)
+    assert workers.auto_jobs(1000, busy=3.0) == 5
+    assert workers.auto_jobs(1000, busy=8.0) == 1
+    # Without a measurement the load average decides.
+    monkeypatch.setattr(workers, "_mark", None)
+    monkeypatch.setattr(os, "getloadavg", lambda: (7.5, 1.0, 1.0))
+    assert workers.auto_jobs(1000) == 1
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 1.0, 1.0))
+    assert workers.auto_jobs(1000) == 8
+
+
+def test_busy_elsewhere_is_measured_from_the_cores_since_the_mark():
+    from followup_lint.run import workers
+
+    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    workers.mark_load()
+    if cpus is None or workers._mark is None:
+        pytest.skip("no /proc/stat here")
+    busy = workers.busy_elsewhere(len(cpus))
+    assert 0.0 <= busy <= len(cpus)
 
 
 @pytest.mark.slow

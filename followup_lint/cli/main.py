@@ -55,6 +55,11 @@ def _print_stages(linters, cached, total: float, startup: dict) -> None:
     for name, secs in sorted(stages.items(), key=lambda kv: -kv[1]):
         click.echo(f"stage {name:<16} {secs:8.3f}s", err=True)
     click.echo(f"stage {'other':<16} {max(total - accounted, 0):8.3f}s  (start-up, reading, cache, report)", err=True)
+    from followup_lint.run import workers
+
+    if "auto" in workers._state:
+        jobs, cores, busy = workers._state["auto"]
+        click.echo(f"jobs auto: {jobs} of {cores} usable cores ({busy:.2f} busy elsewhere)", err=True)
 
 
 def _use_color(no_color: bool, stream) -> bool:
@@ -783,6 +788,9 @@ SUBCOMMANDS = {
 
 
 def main(argv: list | None = None) -> None:
+    from followup_lint.run import workers
+
+    workers.mark_load()  # `--jobs` auto measures how busy the cores are from here
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in SUBCOMMANDS:
         SUBCOMMANDS[argv[0]]().main(argv[1:], prog_name=f"followup-lint {argv[0]}")

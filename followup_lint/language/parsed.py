@@ -7,6 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from followup_lint.language import pipeline as nlp_mod
+from followup_lint.language.patterns import doc_text
 
 # What reaches the parser is bounded before it starts, since spaCy cannot be interrupted
 # mid-parse: its tokenizer is quadratic on a long run without spaces ("!" x 20,000 took
@@ -147,11 +148,12 @@ def _pipe(nlp, texts: list, batch_size: int = 64):
     """nlp.pipe over `texts` (tokenized docs), at most BATCH_CHARS characters in flight at a time."""
     group, size = [], 0
     for text in texts:
-        if group and size + len(text.text) > BATCH_CHARS:
+        length = len(doc_text(text))  # the tokenizer's text, kept on the doc (doc.text joins it anew)
+        if group and size + length > BATCH_CHARS:
             yield from nlp.pipe(group, batch_size=batch_size)
             group, size = [], 0
         group.append(text)
-        size += len(text.text)
+        size += length
     if group:
         yield from nlp.pipe(group, batch_size=batch_size)
 
@@ -190,6 +192,7 @@ class ParsedDraft:
         if len(doc) > tokens:
             cut = doc[tokens].idx
             doc = self.nlp.make_doc(short[:cut])
+        doc.user_data["followup_lint_text"] = short[:cut]  # doc.text, as doc_text() keeps it
         if cut < len(short):
             text = text[: _to_text(runs, cut)]
             self.notes.append(

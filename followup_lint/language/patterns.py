@@ -270,6 +270,12 @@ class _MatcherHub:
         # Phrase lists are exact sequences of lower-cased lemmas: a hash lookup per token
         # (PhraseMatcher), not a predicate per pattern per token (Matcher).
         self.phrases = PhraseMatcher(vocab, attr="NORM")
+        # Token patterns whose first token names its words (LOWER/NORM/ORTH, equal or IN) run
+        # one Matcher each, only where a doc has that word (see matches()); the rest share
+        # `self.matcher`, which runs over every token.
+        self.anchored: list = []  # (Matcher, key id, max length, required words, fixed prefix)
+        self._first: dict = {}  # attr id -> {word id: [(index in self.anchored, token offset)]}
+        self._seen: set = set()  # attributes the anchored patterns read (annotation check)
         self.version = 0  # bumped on every add: results cached on a doc are then stale
         self.timed_out: set = set()  # token REGEX patterns that ran out of time on this doc
         # Linters built in threads (the API under a threaded scheduler) share the hub: a key
@@ -277,10 +283,44 @@ class _MatcherHub:
         self._lock = threading.Lock()
 
     def add(self, specs: list) -> str:
+        from spacy.matcher import Matcher
+
         with self._lock:
             key = f"p{self.version}"
-            self.matcher.add(key, specs)  # validates first; a bad pattern raises before it is added
-            for pred in getattr(self.matcher, "_extra_predicates", ()):
+            anchor = _anchor_at(specs[0]) if len(specs) == 1 else None
+            if anchor is None:
+                matcher = self.matcher
+                matcher.add(key, specs)  # validates first; a bad pattern raises before it is added
+            else:
+                matcher = Matcher(self.vocab, validate=True)
+                matcher.add(key, specs)
+                at, attr, ids = anchor
+                strings = self.vocab.strings
+                # Words the doc must hold somewhere for a match: those of every later token
+                # that must occur (no operator, or "+").
+                later = [_anchor([_without_op(t)]) for t in specs[0][1:] if t.get("OP") in (None, "+")]
+                required = [(a, frozenset(strings.add(v) for v in vs)) for a, vs in filter(None, later)]
+                # The tokens from the first up to the first operator: the words they must be.
+                # When every part of the pattern is such a word list, checking them is the
+                # whole match, and the Matcher need not run (`simple`).
+                prefix, simple = [], True
+                for offset, token in enumerate(specs[0]):
+                    if "OP" in token:
+                        simple = False
+                        break
+                    for name, value in token.items():
+                        words = _words_of(name, value)
+                        if words is None:
+                            simple = False
+                        else:
+                            prefix.append((offset, words[0], frozenset(strings.add(v) for v in words[1])))
+                for word in ids:
+                    where = self._first.setdefault(attr, {}).setdefault(strings.add(word), [])
+                    where.append((len(self.anchored), at))
+                length = len(specs[0]) if simple else None
+                self.anchored.append((matcher, strings[key], _max_length(specs[0]), required, prefix, length))
+                self._seen.update(getattr(matcher, "_seen_attrs", ()))
+            for pred in getattr(matcher, "_extra_predicates", ()):
                 if isinstance(getattr(pred, "value", None), re.Pattern) and "REGEX" in getattr(pred, "operators", ()):
                     pred.value = _TokenRegex(pred.value, self)  # time every token REGEX
             self.version += 1
@@ -323,12 +363,164 @@ class _MatcherHub:
             if len(matcher):
                 for match_id, start, end in matcher(doc):
                     out.setdefault(strings[match_id], []).append((start, end))
+        if self.anchored:
+            for match_id, start, end in self._anchored_matches(doc):
+                out.setdefault(strings[match_id], []).append((start, end))
         out[_TIMED_OUT] = set(self.timed_out)
         doc.user_data["followup_lint_matches"] = (self, self.version, out)
         return out
 
+    def _anchored_matches(self, doc):
+        """The matches of the anchored patterns: each pattern's Matcher runs only on the
+        stretches of `doc` that start where its first word token (the first token, or one a
+        fixed number of tokens in) finds its word, and only when the
+        doc holds every word the pattern requires. A Matcher costs about the same per token
+        and pattern whatever the pattern, and almost every token starts no match, so the
+        same matches come at a fraction of the cost (a quarter or less for the packs'
+        patterns; tests/test_matcher_anchors.py compares with one Matcher over the doc)."""
+        from spacy.attrs import LOWER, NORM, ORTH
+
+        _check_annotation(doc, self._seen)
+        n = len(doc)
+        if n == 0:
+            return
+        attrs = (LOWER, NORM, ORTH)
+        columns = dict(zip(attrs, doc.to_array(list(attrs)).T.tolist()))
+        index = {}
+        for attr, column in columns.items():
+            where: dict = {}
+            for i, v in enumerate(column):
+                where.setdefault(v, []).append(i)
+            index[attr] = where
+        # Where each pattern may start: the positions of the words its first token names.
+        candidates: dict = {}
+        for attr, first in self._first.items():
+            for v, positions in index[attr].items():
+                for k, at in first.get(v, ()):
+                    candidates.setdefault(k, []).extend(p - at for p in positions if p >= at)
+        for k in sorted(candidates):
+            matcher, match_id, longest, required, prefix, length = self.anchored[k]
+            if required and not all(any(v in index[a] for v in vs) for a, vs in required):
+                continue
+            starts = sorted(
+                i for i in set(candidates[k]) if all(i + off < n and columns[a][i + off] in vs for off, a, vs in prefix)
+            )
+            if not starts:
+                continue
+            if length is not None:  # the words were the whole pattern
+                for i in starts:
+                    if i + length <= n:
+                        yield match_id, i, i + length
+                continue
+            # Stretches from each start to the pattern's longest reach (one token more, for a
+            # trailing "!" or optional token to see what follows), merged where they overlap.
+            stretches, lo, hi = [], None, None
+            for i in starts:
+                end = n if longest is None else min(n, i + longest + 1)
+                if lo is not None and i <= hi:
+                    hi = max(hi, end)
+                    continue
+                if lo is not None:
+                    stretches.append((lo, hi))
+                lo, hi = i, end
+            stretches.append((lo, hi))
+            begin = set(starts)
+            for lo, hi in stretches:
+                for mid, s, e in matcher(doc[lo:hi], allow_missing=True):
+                    if lo + s in begin:
+                        yield mid, lo + s, lo + e
+
 
 _TIMED_OUT = object()  # key of the token REGEX patterns that ran out of time, in a match result
+
+# Token attributes a first token may be anchored on (the Matcher's TEXT is ORTH).
+_ANCHOR_ATTRS = {"LOWER": "LOWER", "NORM": "NORM", "ORTH": "ORTH", "TEXT": "ORTH"}
+
+
+def _without_op(token: dict) -> dict:
+    return {k: v for k, v in token.items() if k != "OP"}
+
+
+def _anchor(pattern):
+    """(attribute id, words) that a token pattern's first token must have one of, or None
+    when it has no such word list (an operator on it, only tags, NOT_IN, ...)."""
+
+    if not isinstance(pattern, list) or not pattern or not isinstance(pattern[0], dict) or "OP" in pattern[0]:
+        return None
+    best = None
+    for name, value in pattern[0].items():
+        words = _words_of(name, value)
+        if words is not None and (best is None or len(words[1]) < len(best[1])):
+            best = words
+    return best
+
+
+def _anchor_at(pattern):
+    """(offset, attribute id, words): the first token of `pattern` at a fixed offset from
+    its start (no operator on it or before it) that must be one of a list of words; None
+    when there is none."""
+    if not isinstance(pattern, list) or not all(isinstance(t, dict) for t in pattern):
+        return None
+    for offset, token in enumerate(pattern):
+        if "OP" in token:
+            return None
+        found = _anchor([token])
+        if found is not None:
+            return (offset, *found)
+    return None
+
+
+def _words_of(name, value):
+    """(attribute id, words) when a token pattern's `name: value` asks for one of a list of
+    words (LOWER/NORM/ORTH, equal to one or IN a list of strings), else None."""
+    from spacy.attrs import IDS
+
+    if not isinstance(name, str) or name.upper() not in _ANCHOR_ATTRS:
+        return None
+    if isinstance(value, str):
+        words = [value]
+    elif (
+        isinstance(value, dict)
+        and list(value) == ["IN"]
+        and isinstance(value["IN"], list)
+        and value["IN"]
+        and all(isinstance(v, str) for v in value["IN"])
+    ):
+        words = value["IN"]
+    else:
+        return None
+    return IDS[_ANCHOR_ATTRS[name.upper()]], words
+
+
+def _max_length(pattern) -> int | None:
+    """The most tokens a match of `pattern` can span (None: no bound)."""
+    total = 0
+    for token in pattern:
+        op = token.get("OP")
+        if op in (None, "?", "!", "1"):
+            total += 1
+        elif isinstance(op, str) and re.fullmatch(r"\{\d*(,\d*)?\}", op):
+            body = op[1:-1]
+            hi = body.split(",")[-1]
+            if not hi:
+                return None
+            total += int(hi)
+        else:  # "+", "*" or anything else: unbounded
+            return None
+    return total
+
+
+def _check_annotation(doc, seen) -> None:
+    """Raise as the Matcher does when a pattern reads an annotation the doc lacks (the
+    anchored matchers run with allow_missing, so the check is made once here)."""
+    from spacy.attrs import DEP, LEMMA, MORPH, POS, TAG
+    from spacy.matcher import Matcher
+
+    for attr, name in ((TAG, "TAG"), (POS, "POS"), (MORPH, "MORPH"), (LEMMA, "LEMMA"), (DEP, "DEP")):
+        if attr in seen and not doc.has_annotation(attr):
+            probe = Matcher(doc.vocab)
+            probe.add("annotation", [[{name: "_"}]])
+            probe(doc)  # raises the Matcher's own error naming the missing component
 
 
 def _token_regexes(value):

@@ -602,7 +602,15 @@ def _possessor(low: str) -> str:
 
 
 def _sentence_starts(doc) -> set:
-    """Offsets of the first word of each sentence (and of each line, for lists)."""
+    """Offsets of the first word of each sentence (and of each line, for lists); kept on
+    the doc, as the check and the names it skips both ask."""
+    out = doc.user_data.get("followup_lint_sentence_starts")
+    if out is None:
+        out = doc.user_data["followup_lint_sentence_starts"] = frozenset(_find_sentence_starts(doc))
+    return out
+
+
+def _find_sentence_starts(doc) -> set:
     out = set()
     for sent in doc.sents:
         for t in sent:

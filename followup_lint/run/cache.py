@@ -343,6 +343,11 @@ class CachedLinting:
             misses.append((i, cfg, path, display, data, key))
         self.misses += len(misses)
         if jobs is None:
+            if len(misses) >= parallel.PARALLEL_MIN_DRAFTS:
+                # Load the model first: auto then judges how busy the cores are over a
+                # second or more of this run, not over its first few imports.
+                for cfg in {id(m[1]): m[1] for m in misses}.values():
+                    self.session.linter_for(cfg)
             jobs = parallel.auto_jobs(len(misses))
         if jobs > 1 and len(misses) > parallel.BATCH:
             self._lint_in_workers(misses, results, jobs, progress)

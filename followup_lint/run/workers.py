@@ -14,16 +14,92 @@ from collections import deque
 
 # Below this many drafts to lint, one process. With forked workers a second process costs
 # a fork and the pickling of reports, not another spaCy load; bench/run.py's auto-vs-j1 rows
-# measure it (docs/speed.md).
+# measure it (bench/results.md).
 PARALLEL_MIN_DRAFTS = 64
 BATCH = 32
+# `--jobs` auto adds a process for each core that is free, counting a core as free when
+# at most this much of it is busy with other processes' work. A worker on a core that
+# another process keeps busy gets a share of it, while the run still pays the worker's fork,
+# its copy-on-write faults and the pickling of its reports, and the two halves of the work
+# finish apart: on the shared 2-core machine of bench/results.md two processes beside one
+# busy neighbour took longer than one (auto 1.13x and 1.16x of -j 1 at 300 and 1,000
+# drafts), as `make -l` knows; on a quiet one it took 0.55x. So: a further process only
+# for a core that is at least half idle (a worker that gets half a core still pays for
+# itself: the workers and this process take chunks from either end and meet where they
+# meet).
+BUSY_TOLERANCE = 0.5
+# The shortest look at the machine that says how busy it is now (clock ticks are 10 ms).
+MIN_WINDOW = 0.3
 
 _state: dict = {}
+_mark: tuple | None = None  # (time, busy CPU seconds of the usable cores, our CPU seconds)
 
 
-def auto_jobs(n_drafts: int) -> int:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return cores if n_drafts >= PARALLEL_MIN_DRAFTS and cores > 1 else 1
+def _usable_cores() -> set | None:
+    return os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+
+
+def _cpu_sample(cpus) -> tuple | None:
+    """(monotonic time, CPU seconds the cores in `cpus` have been busy, CPU seconds this
+    process has used), from /proc/stat (Linux); None elsewhere."""
+    import time
+
+    try:
+        with open("/proc/stat", "rb") as fh:
+            lines = fh.read().splitlines()
+        tick = os.sysconf("SC_CLK_TCK")
+        busy, seen = 0, 0
+        for line in lines:
+            if line[:3] == b"cpu" and line[3:4].isdigit():
+                name, *values = line.split()
+                if int(name[3:]) in cpus:
+                    v = [int(x) for x in values[:8]]  # user nice system idle iowait irq softirq steal
+                    busy += sum(v) - v[3] - v[4]
+                    seen += 1
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+    if not cpus or seen != len(cpus):
+        return None
+    used = os.times()
+    return time.monotonic(), busy / tick, used.user + used.system
+
+
+def mark_load() -> None:
+    """Note how busy the usable cores are (the CLI calls this as it starts), so that
+    `--jobs` auto can tell how much of them other processes used meanwhile."""
+    global _mark
+    cpus = _usable_cores()
+    _mark = _cpu_sample(cpus) if cpus else None
+
+
+def busy_elsewhere(cores: int) -> float:
+    """How many of the usable cores other processes keep busy now: measured over the time
+    since mark_load() (this process's own CPU time taken out) when that is long enough,
+    else the last minute's load average (which also counts this process and lags)."""
+    cpus = _usable_cores()
+    now = _cpu_sample(cpus) if cpus and _mark else None
+    if now is not None and now[0] - _mark[0] >= MIN_WINDOW:
+        window = now[0] - _mark[0]
+        others = (now[1] - _mark[1]) - (now[2] - _mark[2])
+        return min(max(others / window, 0.0), float(cores))
+    try:
+        return min(os.getloadavg()[0], float(cores))
+    except (OSError, AttributeError):
+        return 0.0
+
+
+def auto_jobs(n_drafts: int, busy: float | None = None) -> int:
+    """Processes for `--jobs` auto: one below PARALLEL_MIN_DRAFTS drafts or on one usable
+    core, else this process plus one per further core that is (nearly) free."""
+    cpus = _usable_cores()
+    cores = len(cpus) if cpus is not None else (os.cpu_count() or 1)
+    if n_drafts < PARALLEL_MIN_DRAFTS or cores <= 1:
+        return 1
+    if busy is None:
+        busy = busy_elsewhere(cores)
+    jobs = max(1, min(cores, int(cores - busy + BUSY_TOLERANCE)))
+    _state["auto"] = (jobs, cores, busy)  # FOLLOWUP_LINT_STAGES reports the choice
+    return jobs
 
 
 def _init(recipe: dict, storage: dict | None = None):
@@ -94,7 +170,7 @@ def run_workers(chunks, jobs: int, recipe: dict, session=None):
 def _forked(chunks, jobs: int, session, context):
     # Build every Linter the chunks need before forking, so the workers inherit them.
     for config_path in dict.fromkeys(item[0] for chunk in chunks for item in chunk):
-        session.linter_for(session.load_config(config_path))
+        session.linter_for(session.load_config(config_path)).warm()
     _state["session"] = session
     done: dict = {}
     todo = deque(range(len(chunks)))

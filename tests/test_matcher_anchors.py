@@ -1,0 +1,107 @@
+"""The shared matcher runs each token pattern whose first token names its words only where
+those words occur (language/patterns.py, _MatcherHub._anchored_matches). It must find
+exactly what one spaCy Matcher over the whole doc finds: for the built-in packs on every
+corpus draft, and for the operators that look past a match's end ("!", "?", "{n,m}", "+")
+at the ends of a doc."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _reference(hub, doc) -> dict:
+    """{key: sorted (start, end)} from one Matcher holding every token pattern of `hub`."""
+    from spacy.matcher import Matcher
+
+    strings = doc.vocab.strings
+    whole = Matcher(doc.vocab)
+    for key, patterns in hub.matcher._patterns.items():
+        whole.add(key, patterns)
+    for matcher, *_ in hub.anchored:
+        for key, patterns in matcher._patterns.items():
+            whole.add(key, patterns)
+    out: dict = {}
+    for match_id, start, end in whole(doc) if len(whole) else ():
+        out.setdefault(strings[match_id], set()).add((start, end))
+    for match_id, start, end in hub.phrases(doc) if len(hub.phrases) else ():
+        out.setdefault(strings[match_id], set()).add((start, end))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _ours(hub, doc) -> dict:
+    found = hub.matches(doc)
+    return {k: sorted(set(v)) for k, v in found.items() if isinstance(k, str)}
+
+
+def test_anchored_matching_finds_what_one_matcher_finds_on_the_corpus(linter):
+    from followup_lint.language import patterns
+    from followup_lint.language.parsed import parse_batch
+    from followup_lint.model.draft import DraftError
+    from followup_lint.read.draft import read_path
+
+    hub = patterns._hub(linter.nlp)
+    assert hub.anchored, "the built-in packs have anchored patterns"
+    drafts = []
+    for folder in (ROOT / "corpus", ROOT / "bench" / "blind-c"):
+        for path in sorted(folder.glob("*.*")):
+            if path.suffix in (".txt", ".md", ".eml"):
+                try:
+                    drafts.append(read_path(path))
+                except DraftError:
+                    pass
+    assert len(drafts) > 50
+    docs = 0
+    for start in range(0, len(drafts), 32):
+        for parsed in parse_batch(drafts[start : start + 32], linter.nlp):
+            for name, segments in parsed._segments.items():
+                for seg in segments:
+                    assert _ours(hub, seg.doc) == _reference(hub, seg.doc), (parsed.draft.path, name)
+                    docs += 1
+    assert docs > 150
+
+
+EDGE_PATTERNS = [
+    [{"LOWER": "thank"}, {"LOWER": "you"}],
+    [{"LOWER": {"IN": ["thank", "thanks"]}}, {"LOWER": "you", "OP": "?"}],
+    [{"LOWER": "thank"}, {"LOWER": "you", "OP": "!"}],
+    [{"LOWER": "hear"}, {"OP": "{0,3}"}, {"LOWER": "soon"}],
+    [{"LOWER": "hear"}, {"IS_ALPHA": True, "OP": "+"}],
+    [{"LOWER": "hear"}, {"IS_ALPHA": True, "OP": "*"}],
+    [{"NORM": {"IN": ["be", "have"]}}, {"LOWER": "you", "OP": "{1,2}"}, {"LOWER": {"NOT_IN": ["there"]}}],
+    [{"LOWER": {"NOT_IN": ["a"]}, "OP": "?"}, {"LOWER": "you"}],  # not anchored: the whole-doc matcher
+    [{"LOWER": {"NOT_IN": ["a"]}}, {"LOWER": "you"}],  # anchored on its second token
+    [{"IS_ALPHA": True}, {"POS": "ADV"}, {"LOWER": "much"}, {"OP": "?"}],
+    [{"LOWER": "thank"}, {}],  # words only: checked without the Matcher, never past the end
+    [{"LOWER": {"IN": ["so", "thank"]}, "NORM": {"IN": ["so", "thanks"]}}, {"ORTH": "much"}],
+    [{"LOWER": "so", "POS": "ADV"}, {"LOWER": "much", "OP": "?"}, {"LOWER": "!", "OP": "!"}],
+]
+
+EDGE_TEXTS = [
+    "Thank you",
+    "thank",
+    "Thank you so much!",
+    "Thanks, thank you, thank",
+    "I hope to hear from you soon",
+    "I hope to hear",
+    "hear hear hear soon soon",
+    "Have you you been there? Be you you",
+    "so much",
+    "so",
+    "So much! Thanks so much",
+]
+
+
+@pytest.mark.parametrize("text", EDGE_TEXTS)
+def test_anchored_matching_at_the_ends_of_a_doc(linter, text):
+    from followup_lint.language.patterns import _MatcherHub
+
+    hub = _MatcherHub(linter.nlp.vocab)
+    for pattern in EDGE_PATTERNS:
+        hub.add([pattern])
+    assert len(hub.anchored) == len(EDGE_PATTERNS) - 1
+    doc = linter.nlp(text)
+    assert _ours(hub, doc) == _reference(hub, doc)
