@@ -54,10 +54,16 @@ def test_talk_plans_others_and_research_interests_are_not_interest(linter, body)
 # ---------------------------------------------------------------- kind inference
 KINDS = [
     # the subject line names the kind
-    ("Subject: Checking in - payroll clerk\n\nHi Sam,\n\nI now have an offer from a bank, though I prefer your team.\n"
-     "I can send my certificates if useful.\n\nJo", "check-in"),
-    ("Subject: Thanks for Friday\n\nHi Sam,\n\nI wanted to follow up on our talk last Friday with a note about my"
-     " background in logistics.\n\nJo", "thank-you"),
+    (
+        "Subject: Checking in - payroll clerk\n\nHi Sam,\n\nI now have an offer from a bank, though I prefer your team.\n"
+        "I can send my certificates if useful.\n\nJo",
+        "check-in",
+    ),
+    (
+        "Subject: Thanks for Friday\n\nHi Sam,\n\nI wanted to follow up on our talk last Friday with a note about my"
+        " background in logistics.\n\nJo",
+        "thank-you",
+    ),
     # another offer mentioned as an aside in a note asking for news
     ("hey sam, any news on the barista job? btw i got another offer so let me know", "check-in"),
     # the silence named, and a question whether they have decided
