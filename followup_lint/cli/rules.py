@@ -281,7 +281,7 @@ suggestion: "TODO: how to bring it down."
 rationale: >
   TODO: why this measure matters, in a sentence or two.
 conditions:
-  # words | grade | longest_sentence_words | exclamations | first_person_share | first_person_count
+  # words | grade | longest_sentence_words | exclamations | first_person_share | first_person_count | about_them_sentences
   - metric: words
     above: max_words
 examples:

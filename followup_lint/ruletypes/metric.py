@@ -108,8 +108,99 @@ def first_person_count(segments, ctx, options):
     return n, _whole(segments), {}
 
 
+# Nouns that "your" often owns in a courtesy formula rather than in something said about the
+# reader ("your time", "your reply"); a sentence with only these says nothing about them.
+_THIN_POSSESSED = {
+    "time",
+    "consideration",
+    "interview",
+    "reply",
+    "answer",
+    "decision",
+    "email",
+    "message",
+    "office",
+    "question",
+    "response",
+    "attention",
+    "help",
+    "patience",
+    "inbox",
+    "process",
+    "update",
+    "note",
+    "call",
+    "voicemail",
+}
+# Nouns that stand for the employer or its work when introduced by "the"/"this".
+_THEIR_SIDE = {
+    "team",
+    "company",
+    "organization",
+    "organisation",
+    "department",
+    "firm",
+    "school",
+    "hospital",
+    "clinic",
+    "store",
+    "group",
+    "unit",
+    "lab",
+    "branch",
+    "project",
+    "plan",
+    "work",
+    "product",
+    "client",
+    "customer",
+    "patient",
+    "student",
+}
+_COURTESY_VERBS = {"thank", "know", "let", "hear", "need", "have", "get", "can", "could", "would", "will"}
+_TAKING_IN = {"hear", "learn", "see", "discuss", "talk", "read", "meet"}
+
+
+def _about_them(sent, names) -> bool:
+    """Does the sentence say something about the reader's side: something of theirs beyond a
+    courtesy ("your plans", not "your time"), the company by name, "the team", the reader as
+    the subject of a verb other than a courtesy, or what one heard or learned about a topic
+    that is not oneself?"""
+    for t in sent:
+        low, head = t.lower_, t.head
+        if low in ("your", "their") and t.dep_ == "poss" and head.lemma_.lower() not in _THIN_POSSESSED:
+            return True
+        if (low in names or t.ent_type_ == "ORG") and t.dep_ in ("nsubj", "poss", "pobj", "dobj"):
+            return True
+        if low in ("the", "this") and head.lemma_.lower() in _THEIR_SIDE:
+            return True
+        if low in ("you", "they") and t.dep_ == "nsubj" and head.lemma_ not in _COURTESY_VERBS:
+            return True
+        if low == "about" and head.lemma_ in _TAKING_IN:
+            objects = [c for c in t.children if c.dep_ == "pobj"]
+            if objects and objects[0].lower_ not in _FIRST_PERSON:
+                return True
+    return False
+
+
+def about_them_sentences(segments, ctx, options):
+    """How many sentences of the region say something about the reader, their team or their work."""
+    names = {n.lower() for n in (ctx.company, ctx.interviewer) if n}
+    n = sum(1 for seg in segments for sent in seg.doc.sents if _about_them(sent, names))
+    return n, _whole(segments), {}
+
+
 METRICS = {
-    f.__name__: f for f in (words, longest_sentence_words, grade, exclamations, first_person_share, first_person_count)
+    f.__name__: f
+    for f in (
+        words,
+        longest_sentence_words,
+        grade,
+        exclamations,
+        first_person_share,
+        first_person_count,
+        about_them_sentences,
+    )
 }
 
 
@@ -151,6 +242,8 @@ def check(rule, parsed, ctx, settings) -> list[Hit]:
     hits: list[Hit] = []
     word_count = None
     for cond in spec.conditions:
+        if cond.get("otherwise") and hits:
+            continue  # an alternative to the conditions above, not a second finding
         min_words = spec.option(cond.get("min_words", 0))
         if min_words:
             word_count = word_count if word_count is not None else len(_words(segments))
