@@ -13,17 +13,24 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _reference(hub, doc) -> dict:
-    """{key: sorted (start, end)} from one Matcher holding every token pattern of `hub`."""
+def _whole(hub, vocab):
+    """One Matcher holding every token pattern of `hub` (built once: building it per doc
+    made this test take minutes on the 570-draft corpus)."""
     from spacy.matcher import Matcher
 
-    strings = doc.vocab.strings
-    whole = Matcher(doc.vocab)
+    whole = Matcher(vocab)
     for key, patterns in hub.matcher._patterns.items():
         whole.add(key, patterns)
     for matcher, *_ in hub.anchored:
         for key, patterns in matcher._patterns.items():
             whole.add(key, patterns)
+    return whole
+
+
+def _reference(hub, doc, whole=None) -> dict:
+    """{key: sorted (start, end)} from one Matcher holding every token pattern of `hub`."""
+    strings = doc.vocab.strings
+    whole = whole if whole is not None else _whole(hub, doc.vocab)
     out: dict = {}
     for match_id, start, end in whole(doc) if len(whole) else ():
         out.setdefault(strings[match_id], set()).add((start, end))
@@ -46,7 +53,7 @@ def test_anchored_matching_finds_what_one_matcher_finds_on_the_corpus(linter):
     hub = patterns._hub(linter.nlp)
     assert hub.anchored, "the built-in packs have anchored patterns"
     drafts = []
-    for folder in (ROOT / "corpus", ROOT / "bench" / "blind-c"):
+    for folder in (ROOT / "corpus",):
         for path in sorted(folder.glob("*.*")):
             if path.suffix in (".txt", ".md", ".eml"):
                 try:
@@ -55,11 +62,12 @@ def test_anchored_matching_finds_what_one_matcher_finds_on_the_corpus(linter):
                     pass
     assert len(drafts) > 50
     docs = 0
+    whole = _whole(hub, linter.nlp.vocab)
     for start in range(0, len(drafts), 32):
         for parsed in parse_batch(drafts[start : start + 32], linter.nlp):
             for name, segments in parsed._segments.items():
                 for seg in segments:
-                    assert _ours(hub, seg.doc) == _reference(hub, seg.doc), (parsed.draft.path, name)
+                    assert _ours(hub, seg.doc) == _reference(hub, seg.doc, whole), (parsed.draft.path, name)
                     docs += 1
     assert docs > 150
 
