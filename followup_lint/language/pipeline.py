@@ -11,6 +11,7 @@ import importlib
 import importlib.util
 import os
 import re
+import threading
 from bisect import bisect_right
 from functools import lru_cache
 
@@ -30,7 +31,18 @@ class ModelMissing(RuntimeError):
     pass
 
 
+# Threads (a Dask local scheduler's, the language server's) may ask for spaCy at once: while
+# one thread's import is under way, sys.modules already holds a half-initialised spacy and the
+# stand-ins below, so the others must wait for it to finish.
+_IMPORT_LOCK = threading.Lock()
+
+
 def import_spacy():
+    with _IMPORT_LOCK:
+        return _import_spacy()
+
+
+def _import_spacy():
     """Import spaCy without its command-line package.
 
     `import spacy` runs `from .cli.info import info`, and spacy/cli/ imports its `download`
