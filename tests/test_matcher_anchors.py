@@ -60,6 +60,10 @@ def test_anchored_matching_finds_what_one_matcher_finds_on_the_corpus(linter):
                     drafts.append(read_path(path))
                 except DraftError:
                     pass
+    # Every eighth draft: the reference Matcher holds every pattern the process has compiled,
+    # and in a full test run that is every test pack's too (the hub only grows: see the note
+    # in language/patterns.py), so all 570 drafts would take minutes there.
+    drafts = drafts[::8]
     assert len(drafts) > 50
     docs = 0
     whole = _whole(hub, linter.nlp.vocab)

@@ -589,6 +589,8 @@ def _token_regexes(value):
                 yield from _token_regexes(arg)
 
 
+# One hub per vocab. Known issue: it only grows. Every Patterns object of every pack and config
+# adds to it and nothing removes them, so a long-lived process that reloads packs slows down.
 _HUBS: dict = {}
 
 # Phrase -> its tokens as (text, lower-cased lemma, lower-cased text), by pipeline. Parsing
