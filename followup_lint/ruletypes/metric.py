@@ -14,18 +14,12 @@ FIELDS = frozenset({"value", "limit", "sentence", "mine", "other"})
 FIXES: frozenset = frozenset()
 
 _FIRST_PERSON = {"i", "me", "my", "mine", "myself"}
-# Words that turn attention to the reader and their organisation.
-_OTHER_FOCUS = {
-    "you",
-    "your",
-    "yours",
-    "yourself",
+# The employer's organisation, named by a common noun.
+_ORGANISATION = {
     "team",
     "company",
     "organization",
     "organisation",
-    "they",
-    "their",
     "group",
     "department",
     "firm",
@@ -34,6 +28,8 @@ _OTHER_FOCUS = {
     "clinic",
     "store",
 }
+# Words that turn attention to the reader and their organisation.
+_OTHER_FOCUS = {"you", "your", "yours", "yourself", "they", "their"} | _ORGANISATION
 
 
 def _words(segments):
@@ -133,18 +129,7 @@ _THIN_POSSESSED = {
     "voicemail",
 }
 # Nouns that stand for the employer or its work when introduced by "the"/"this".
-_THEIR_SIDE = {
-    "team",
-    "company",
-    "organization",
-    "organisation",
-    "department",
-    "firm",
-    "school",
-    "hospital",
-    "clinic",
-    "store",
-    "group",
+_THEIR_SIDE = _ORGANISATION | {
     "unit",
     "lab",
     "branch",
