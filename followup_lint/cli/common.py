@@ -6,13 +6,13 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-import click
-
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def fail(message: str) -> None:
     """One line on stderr and exit 2: every input or usage error ends this way."""
+    import click  # here, not above: cli/hit.py takes the exit codes and a cache hit never fails
+
     from followup_lint.model.text import printable
 
     click.echo(f"followup-lint: {printable(message)}", err=True)  # a name's \n or \x1b escaped

@@ -1,0 +1,219 @@
+"""The console entry point, and the front path that answers a cache hit.
+
+Most runs of `followup-lint` in a pre-commit hook or an editor's save hook lint drafts
+that the results cache has seen: the report is already on disk. On such a run the full
+command line (click, the config layer, YAML, jsonschema, the rule set) costs several times
+what finding and printing the entry does. So `main` first tries `answer_from_cache`: it
+recognises only the plain invocations (draft files, and the few options listed in
+`FRONT_OPTIONS`), finds every draft's entry from fingerprints alone (run/stored.py's hit
+record: the config file, its word list and the rule packs by hash, the code and the
+installed packages by stat + hash, the same keys run/cache.py writes), and prints it with
+the same formatter, bytes and exit code as the full path. Anything else (another option, a
+folder, stdin, a terminal that wants the source lines, one draft that misses, a stale or
+absent record, a cache folder that is not ours) returns None before printing anything, and
+the click command in cli/main.py runs as if this module did not exist.
+
+The options themselves are defined once, in cli/main.py's click command; `FRONT_OPTIONS`
+only names those this path understands, and tests/test_speed.py checks each against the
+click command (name, flag or value, choices), so the two cannot drift apart. Nothing here
+imports click (about a third of a hit's time).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from followup_lint.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+
+# --fail-on score without --fail-under or a config's fail-under: below this a draft's
+# verdict is "rewrite".
+SCORE_GATE_DEFAULT = 60
+
+# The options the front path understands: name -> None for a flag, else the values it
+# accepts (() for any value). --format sarif is left to the full path: SARIF describes
+# every rule in effect, which takes the rule set.
+FRONT_OPTIONS = {
+    "--format": ("text", "json", "github"),
+    "--quiet": None,
+    "-q": None,
+    "--no-color": None,
+    "--exit-zero": None,
+    "--force-exclude": None,
+    "--fail-on": ("finding", "score"),
+    "--cache-dir": (),
+    "--config": (),
+}
+_SUBCOMMANDS = ("eval", "schedule", "lsp", "rules", "serve")  # cli/main.py's SUBCOMMANDS
+
+
+def main(argv: list | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    code = answer_from_cache(argv)
+    if code is not None:
+        sys.exit(code)
+    from followup_lint.cli.main import main as full
+
+    full(argv)
+
+
+def _parse(argv: list) -> dict | None:
+    """The plain invocation's options and paths, or None for anything else."""
+    if not argv or argv[0] in _SUBCOMMANDS:
+        return None
+    opts: dict = {"paths": []}
+    args = iter(argv)
+    for arg in args:
+        if not arg.startswith("-"):
+            opts["paths"].append(arg)
+            continue
+        name, eq, value = arg.partition("=")
+        if name not in FRONT_OPTIONS:
+            return None  # `-`, `--`, --help and every other option: the full path
+        accepts = FRONT_OPTIONS[name]
+        if accepts is None:
+            if eq:
+                return None
+            opts["quiet" if name == "-q" else name.lstrip("-")] = True
+            continue
+        if not eq:
+            value = next(args, None)
+            if value is None:
+                return None
+        if accepts and value not in accepts or not value:
+            return None
+        opts[name.lstrip("-")] = value
+    return opts if opts["paths"] else None
+
+
+def _read(path: str, max_bytes: int) -> bytes | None:
+    """A regular file's bytes, or None (not regular, too big, unreadable: the full path
+    reads it again and says what is wrong, as run/cache.py's reader does)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    import stat
+
+    with open(fd, "rb", closefd=True) as fh:
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+                return None
+            data = fh.read(max_bytes + 1)
+        except OSError:
+            return None
+    return data if len(data) <= max_bytes else None
+
+
+def answer_from_cache(argv: list) -> int | None:
+    """Print the reports of a run that is a cache hit for every draft and return its exit
+    code; None (nothing printed) when the full path must run."""
+    opts = _parse(argv)
+    if opts is None or os.environ.get("FOLLOWUP_LINT_STAGES"):
+        return None
+    fmt = opts.get("format", "text")
+    if fmt == "text" and sys.stdout is not None and sys.stdout.isatty():
+        return None  # the source lines under each finding need the draft parsed
+    try:
+        return _answer(opts, fmt)
+    except Exception:  # noqa: BLE001 - anything unexpected: the full path runs and reports it
+        return None
+
+
+def _answer(opts: dict, fmt: str) -> int | None:
+    from followup_lint.rulefiles.discover import discover, excluded
+    from followup_lint.run.cache import Cache, dated_run, entry_key
+    from followup_lint.run.stored import BuildStore
+    from followup_lint.storage.cachedir import resolve_dir
+
+    config_file = opts.get("config")
+    if config_file and not os.path.isfile(config_file):
+        return None
+    folder = resolve_dir(opts.get("cache-dir"))
+    builds = BuildStore(folder)
+    records: dict = {}
+
+    def record_for(path: str):
+        if config_file:
+            file = config_file
+        else:
+            found = discover(Path(path))
+            file = os.fspath(found) if found else None
+        if file not in records:
+            records[file] = builds.load_run(file, None, None, None)
+        return records[file]
+
+    start = record_for(opts["paths"][0])
+    if start is None:
+        return None
+    cache = Cache(folder)
+    results = []
+    for raw in opts["paths"]:
+        p = Path(raw)
+        if not os.path.lexists(p) or p.is_dir():
+            return None
+        record = record_for(raw)
+        if record is None:
+            return None
+        if opts.get("force-exclude") and excluded(record["exclude"], record["root"], p):
+            continue
+        data = _read(os.fsdecode(os.fspath(p)), record["max_file_size"])
+        if data is None:
+            return None
+        display = str(p)
+        report = cache.get(entry_key(dated_run(record["fixed"], None, record["timing"]), display, data))
+        if report is None:
+            return None
+        report.text = None
+        results.append(report)
+    if not results:
+        return None
+
+    from followup_lint.formats import render
+    from followup_lint.model.text import printable
+
+    text = render(fmt, results, show_source=False, color=False, quiet=bool(opts.get("quiet")), rules=[])
+    out = sys.stdout.buffer
+    out.write(output_bytes(text, fmt))
+    out.flush()
+    if fmt != "text":
+        for r in results:
+            if r.error is not None:
+                sys.stderr.write(printable(str(r.error)) + "\n")
+        sys.stderr.flush()
+    return exit_code(results, bool(opts.get("exit-zero")), opts.get("fail-on", "finding"), None, start["fail_under"])
+
+
+def output_bytes(text: str, fmt: str) -> bytes:
+    """The report as UTF-8. A file name that is not UTF-8 reaches us with lone surrogates
+    (PEP 383): JSON and SARIF get them as \\udcXX escapes (valid JSON, and
+    os.fsencode(json.loads(...)) gives the name's bytes back). The text formats escape them
+    already; any left are written as the name's own bytes, never a UnicodeEncodeError."""
+    if fmt in ("json", "sarif"):
+        import re
+
+        text = re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
+        return text.encode("utf-8")
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file name gives (\ud800): shown as an escape
+        return text.encode("utf-8", "backslashreplace")
+
+
+def exit_code(results, exit_zero: bool, fail_on: str, fail_under: float | None, config_fail_under) -> int:
+    """2 if a draft could not be read; else (unless --exit-zero) 1 for a failing finding
+    (--fail-on finding) or a score under --fail-under, else the config's fail-under (with
+    --fail-on score, else SCORE_GATE_DEFAULT); else 0."""
+    if any(r.error is not None for r in results):
+        return EXIT_ERROR
+    if exit_zero:
+        return EXIT_OK
+    threshold = fail_under if fail_under is not None else config_fail_under
+    failed = fail_on == "finding" and any(r.failed for r in results)
+    if fail_on == "score" and threshold is None:
+        threshold = SCORE_GATE_DEFAULT
+    if threshold is not None:
+        failed = failed or any(r.score is not None and r.score < threshold for r in results)
+    return EXIT_FINDINGS if failed else EXIT_OK
