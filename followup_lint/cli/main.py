@@ -17,10 +17,17 @@ from pathlib import Path
 import click
 
 from followup_lint import __version__
-from followup_lint.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, setup_errors_fail  # noqa: F401 (re-exported)
+from followup_lint.cli.common import (  # noqa: F401 (re-exported)
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    SCORE_GATE_DEFAULT,
+    exit_code,
+    output_bytes,
+    setup_errors_fail,
+)
 from followup_lint.cli.common import fail as _fail
 from followup_lint.cli.common import load_config as _load_config
-from followup_lint.cli.hit import SCORE_GATE_DEFAULT, exit_code, output_bytes
 from followup_lint.model.draft import DraftError
 from followup_lint.model.findings import FileReport, Problem
 from followup_lint.model.rule import KINDS, SETTINGS
@@ -626,7 +633,7 @@ def _report(o: LintOptions, session: Session, results, file_paths, show_source: 
                 click.echo(printable(str(r.error)), err=True)
 
 
-_output_bytes = output_bytes  # cli/hit.py's: a cache hit writes the same bytes
+_output_bytes = output_bytes  # in cli/common.py: the cache-hit front path writes the same bytes
 
 
 def _exit_code(o: LintOptions, session: Session, results) -> int:

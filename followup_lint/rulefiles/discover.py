@@ -57,5 +57,6 @@ def excluded(patterns, root, path: Path) -> bool:
     except ValueError:
         rel = path.as_posix()
     return any(
-        fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g) or rel.startswith(g.rstrip("/") + "/") for g in patterns
+        fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g) or rel.startswith(g.rstrip("/") + "/")
+        for g in patterns
     )
