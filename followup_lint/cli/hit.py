@@ -9,7 +9,7 @@ recognises only the plain invocations (draft files, and the few options listed i
 record: the config file, its word list and the rule packs by hash, the code and the
 installed packages by stat + hash, the same keys run/cache.py writes), and prints it with
 the same formatter, bytes and exit code as the full path. Anything else (another option, a
-folder, stdin, a terminal that wants the source lines, one draft that misses, a stale or
+folder, stdin, --format sarif, one draft that misses, a stale or
 absent record, a cache folder that is not ours) returns None before printing anything, and
 the click command in cli/main.py runs as if this module did not exist.
 
@@ -110,8 +110,8 @@ def answer_from_cache(argv: list) -> int | None:
     if opts is None or os.environ.get("FOLLOWUP_LINT_STAGES"):
         return None
     fmt = opts.get("format", "text")
-    if fmt == "text" and sys.stdout is not None and sys.stdout.isatty():
-        return None  # the source lines under each finding need the draft parsed
+    if sys.stdout is None:
+        return None
     try:
         return _answer(opts, fmt)
     except Exception:  # noqa: BLE001 - anything unexpected: the full path runs and reports it
@@ -127,6 +127,9 @@ def _answer(opts: dict, fmt: str) -> int | None:
     config_file = opts.get("config")
     if config_file and not os.path.isfile(config_file):
         return None
+    # As cli/main.py decides them (there is no --output-file here, and no --statistics).
+    show_source = fmt == "text" and sys.stdout.isatty()
+    color = show_source and not opts.get("no-color") and not os.environ.get("NO_COLOR")
     folder = resolve_dir(opts.get("cache-dir"))
     builds = BuildStore(folder)
     records: dict = {}
@@ -162,7 +165,15 @@ def _answer(opts: dict, fmt: str) -> int | None:
         report = cache.get(entry_key(dated_run(record["fixed"], None, record["timing"]), display, data))
         if report is None:
             return None
-        report.text = None
+        if show_source:  # the source lines under each finding on a terminal, as run/cache.py reads them
+            from followup_lint.model.draft import DraftError
+            from followup_lint.read.draft import format_for, read_bytes
+
+            try:
+                path = os.fsdecode(os.fspath(p))
+                report.text = read_bytes(data, display, format=format_for(path), max_bytes=record["max_file_size"]).text
+            except DraftError:
+                pass
         results.append(report)
     if not results:
         return None
@@ -170,7 +181,8 @@ def _answer(opts: dict, fmt: str) -> int | None:
     from followup_lint.formats import render
     from followup_lint.model.text import printable
 
-    text = render(fmt, results, show_source=False, color=False, quiet=bool(opts.get("quiet")), rules=[])
+    quiet = bool(opts.get("quiet"))
+    text = render(fmt, results, show_source=show_source, color=color, quiet=quiet, rules=[])
     out = sys.stdout.buffer
     out.write(output_bytes(text, fmt))
     out.flush()
