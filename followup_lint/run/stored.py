@@ -17,6 +17,11 @@ once and keeps it under `<cache folder>/builds/`, as JSON:
 The phrase analyses of the rule packs (each phrase's tokens and lemmas, which take a
 pipe() over ~1,500 phrases) are stored beside it, keyed by the code and the model.
 
+Beside each build, a hit record (`run-*.json`): the day-independent part of the results
+cache's run fingerprint for that config and rule set, and the few config values a hit reads
+(max-file-size, fail-under, exclude), valid while the same files are. cli/hit.py finds a
+draft's cache entry from it without decoding the build.
+
 Nothing here imports YAML, jsonschema or spaCy: a run answered from the results cache
 reads its config and rules from here.
 """
