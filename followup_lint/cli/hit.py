@@ -9,9 +9,9 @@ recognises only the plain invocations (draft files, and the few options listed i
 record: the config file, its word list and the rule packs by hash, the code and the
 installed packages by stat + hash, the same keys run/cache.py writes), and prints it with
 the same formatter, bytes and exit code as the full path. Anything else (another option, a
-folder, stdin, --format sarif, one draft that misses, a stale or
-absent record, a cache folder that is not ours) returns None before printing anything, and
-the click command in cli/main.py runs as if this module did not exist.
+folder, stdin, --format sarif, one draft that misses, a stale or absent record, a cache
+folder that is not ours) returns None before printing anything, and the click command in
+cli/main.py runs as if this module did not exist.
 
 The options themselves are defined once, in cli/main.py's click command; `FRONT_OPTIONS`
 only names those this path understands, and tests/test_speed.py checks each against the
@@ -77,7 +77,7 @@ def _parse(argv: list) -> dict | None:
             value = next(args, None)
             if value is None:
                 return None
-        if accepts and value not in accepts or not value:
+        if not value or (accepts and value not in accepts):
             return None
         opts[name.lstrip("-")] = value
     return opts if opts["paths"] else None
@@ -97,7 +97,7 @@ def _read(path: str, max_bytes: int) -> bytes | None:
             info = os.fstat(fd)
             if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
                 return None
-            data = fh.read(max_bytes + 1)
+            data = fh.read(info.st_size + 1)  # read(n) allocates n bytes: never the limit itself
         except OSError:
             return None
     return data if len(data) <= max_bytes else None
@@ -113,12 +113,23 @@ def answer_from_cache(argv: list) -> int | None:
     if sys.stdout is None:
         return None
     try:
-        return _answer(opts, fmt)
+        answer = _answer(opts, fmt)
     except Exception:  # noqa: BLE001 - anything unexpected: the full path runs and reports it
         return None
+    if answer is None:
+        return None
+    data, errors, code = answer
+    out = sys.stdout.buffer
+    out.write(data)
+    out.flush()
+    if errors:
+        sys.stderr.write("".join(f"{e}\n" for e in errors))
+        sys.stderr.flush()
+    return code
 
 
-def _answer(opts: dict, fmt: str) -> int | None:
+def _answer(opts: dict, fmt: str) -> tuple[bytes, list, int] | None:
+    """(the report's bytes, the lines for stderr, the exit code), or None: not all hits."""
     from followup_lint.rulefiles.discover import discover, excluded
     from followup_lint.run.cache import Cache, dated_run, entry_key
     from followup_lint.run.stored import BuildStore
@@ -183,12 +194,6 @@ def _answer(opts: dict, fmt: str) -> int | None:
 
     quiet = bool(opts.get("quiet"))
     text = render(fmt, results, show_source=show_source, color=color, quiet=quiet, rules=[])
-    out = sys.stdout.buffer
-    out.write(output_bytes(text, fmt))
-    out.flush()
-    if fmt != "text":
-        for r in results:
-            if r.error is not None:
-                sys.stderr.write(printable(str(r.error)) + "\n")
-        sys.stderr.flush()
-    return exit_code(results, bool(opts.get("exit-zero")), opts.get("fail-on", "finding"), None, start["fail_under"])
+    errors = [printable(str(r.error)) for r in results if r.error is not None] if fmt != "text" else []
+    code = exit_code(results, bool(opts.get("exit-zero")), opts.get("fail-on", "finding"), None, start["fail_under"])
+    return output_bytes(text, fmt), errors, code
