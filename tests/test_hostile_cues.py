@@ -147,7 +147,10 @@ def test_courtesy_and_own_work_count_against_the_cues(tmp_path, sentence):
     "sentence, quoted",
     [
         ("If nobody gets back to me by Thursday, I will take it up with Priya directly.", "take it up with"),
-        ("Should I receive no answer this week, I shall be obliged to raise this matter with your board.", "be obliged to"),
+        (
+            "Should I receive no answer this week, I shall be obliged to raise this matter with your board.",
+            "be obliged to",
+        ),
         ("Has anyone looked at my file, or do you lot just not read applications?", "or do you lot just not"),
         ("Please stop wasting my time with vague promises.", "wasting my time"),
     ],
@@ -161,14 +164,19 @@ def test_escalation_rhetoric_and_wasted_time_fire(tmp_path, sentence, quoted):
 def test_a_cue_with_each_counts_every_distinct_word(tmp_path, monkeypatch):
     # Three cues (3) less one courtesy word (-1) fire; with `each: true` a second, different
     # courtesy word counts again (3 - 2 = 1) and the sentence stays silent.
-    _cue_rule(tmp_path, "- phrases: [sadly]\n- phrases: [clearly]\n- phrases: [never]\n- phrases: [thanks, sorry]\n  weight: -1\n  each: true\n")
+    _cue_rule(
+        tmp_path,
+        "- phrases: [sadly]\n- phrases: [clearly]\n- phrases: [never]\n- phrases: [thanks, sorry]\n  weight: -1\n  each: true\n",
+    )
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".followup-lint.yaml").write_text("packs: [./house-rules]\n")
     draft = tmp_path / "d.txt"
 
     def house(sentence):
         draft.write_text(f"Hi Sam,\n\n{sentence}\n\nBest,\nJo\n")
-        result = CliRunner().invoke(lint_command, [str(draft), "--format", "json", "--no-cache", "--select", "house-rules/house"])
+        result = CliRunner().invoke(
+            lint_command, [str(draft), "--format", "json", "--no-cache", "--select", "house-rules/house"]
+        )
         return [f for f in json.loads(result.output)["files"][0]["findings"] if f["rule"] == "house-rules/house"]
 
     assert house("Sadly, thanks, the answer clearly never came.") != []
