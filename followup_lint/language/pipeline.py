@@ -106,6 +106,8 @@ def load(exclude: tuple = DEFAULT_EXCLUDE):
             nlp.add_pipe("followup_lint_breaks", before="parser")
         if "attribute_ruler" in nlp.pipe_names:
             fast_attribute_ruler(nlp.get_pipe("attribute_ruler"))
+        if "lemmatizer" in nlp.pipe_names:
+            remembered_lemmas(nlp.get_pipe("lemmatizer"))
         return nlp
     raise ModelMissing(INSTALL_HINT)
 
@@ -208,6 +210,34 @@ def fast_attribute_ruler(ruler) -> None:
         return sorted(found)
 
     ruler.match = match
+
+
+# Words the lemmatizer remembers (a bounded table: it starts again when full).
+LEMMA_MEMO = 200_000
+
+
+def remembered_lemmas(lemmatizer) -> None:
+    """Remember the rule lemmatizer's answer per (word, POS, morphology), which is all it
+    reads: spaCy's own cache skips the answers it reaches early (a base form, punctuation,
+    most of a draft's words), so those were worked out again on every token."""
+    from spacy.lang.en.lemmatizer import EnglishLemmatizer
+    from spacy.pipeline import Lemmatizer
+
+    if type(lemmatizer) not in (Lemmatizer, EnglishLemmatizer) or lemmatizer.mode != "rule":
+        return  # another kind of lemmatizer may read more of the token
+    rule = lemmatizer.rule_lemmatize
+    memo: dict = {}
+
+    def lemmatize(token):
+        key = (token.orth, token.pos, token.morph.key)
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= LEMMA_MEMO:
+                memo.clear()
+            found = memo[key] = rule(token)
+        return found
+
+    lemmatizer.lemmatize = lemmatize
 
 
 def _table_tests(token, strings, get_string_id, ids):
