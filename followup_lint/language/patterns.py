@@ -446,18 +446,19 @@ class _MatcherHub:
                 where.setdefault(v, []).append(i)
             index[attr] = where
         # Where each pattern may start: the positions of the words its first token names.
-        candidates: dict = {}
+        candidates: dict = {}  # pattern -> [(positions of its word, offset)], made into starts if it can match
         for attr, first in self._first.items():
             for v, positions in index[attr].items():
                 for k, at in first.get(v, ()):
-                    candidates.setdefault(k, []).extend(p - at for p in positions if p >= at)
+                    candidates.setdefault(k, []).append((positions, at))
         for k in sorted(candidates):
             matcher, match_id, longest, required, prefix, length = self.anchored[k]
-            if required and not all(any(v in index[a] for v in vs) for a, vs in required):
+            if required and not all(not index[a].keys().isdisjoint(vs) for a, vs in required):
                 continue
-            starts = sorted(
-                i for i in set(candidates[k]) if all(i + off < n and columns[a][i + off] in vs for off, a, vs in prefix)
-            )
+            found = set()
+            for positions, at in candidates[k]:
+                found.update(positions if at == 0 else [p - at for p in positions if p >= at])
+            starts = sorted(i for i in found if all(i + off < n and columns[a][i + off] in vs for off, a, vs in prefix))
             if not starts:
                 continue
             if length is not None:  # the words were the whole pattern
