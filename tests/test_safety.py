@@ -244,7 +244,10 @@ def test_a_tampered_syllable_table_is_rebuilt(tmp_path, monkeypatch):
     cover the CLI around it): each run reads the table afresh, as a new process would."""
     from followup_lint.language import readability
 
+    from followup_lint.storage import cachedir
+
     monkeypatch.setattr(readability, "_packaged_counts", lambda: None)
+    monkeypatch.setattr(cachedir, "_chosen", dict(cachedir._chosen))  # --cache-dir is process state
 
     def grade():
         readability.syllable_counts.cache_clear()
