@@ -243,7 +243,6 @@ def test_a_tampered_syllable_table_is_rebuilt(tmp_path, monkeypatch):
     """In process (the table's own reading is what is tested; the subprocess runs above
     cover the CLI around it): each run reads the table afresh, as a new process would."""
     from followup_lint.language import readability
-
     from followup_lint.storage import cachedir
 
     monkeypatch.setattr(readability, "_packaged_counts", lambda: None)
