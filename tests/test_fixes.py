@@ -374,9 +374,10 @@ def test_cli_unsafe_fixes_needs_fix(tmp_path, monkeypatch):
     assert result.exit_code == 2 and "--unsafe-fixes goes with --fix or --diff" in result.stderr
 
 
-def test_cli_diff_names_files_relatively_and_marks_a_missing_final_newline(tmp_path):
+def test_cli_diff_names_files_relatively_and_marks_a_missing_final_newline(tmp_path, monkeypatch):
     """Issue 18.2: no `a//tmp/x.txt`, a path relative to the working folder where it can be,
-    `\\ No newline at end of file`, and the summary on a line of its own; `patch` applies it."""
+    `\\ No newline at end of file`, and the summary on a line of its own; `patch` applies it.
+    In process but for the one run that needs a real process's two streams in one."""
     import subprocess
     import sys
 
@@ -384,15 +385,18 @@ def test_cli_diff_names_files_relatively_and_marks_a_missing_final_newline(tmp_p
     drafts.mkdir()
     (drafts / "d.txt").write_text("hey Dana,\n\nThx for the chat, it was awesome.")  # no final newline
     cmd = [sys.executable, "-m", "followup_lint", "--no-cache", "--diff"]
-    inside = subprocess.run(cmd + [str(drafts / "d.txt")], cwd=tmp_path, capture_output=True, text=True)
-    assert inside.returncode == 1, inside.stderr
+    monkeypatch.chdir(tmp_path)
+    inside = run("--no-cache", "--diff", str(drafts / "d.txt"))
+    assert inside.exit_code == 1, inside.stderr
     assert inside.stdout.startswith("--- a/drafts/d.txt\n+++ b/drafts/d.txt\n")
     assert (
         "-Thx for the chat, it was awesome.\n\\ No newline at end of file\n"
         "+Thanks for the chat, it was great.\n\\ No newline at end of file\n"
     ) in inside.stdout
     assert inside.stdout.endswith("\n")
-    elsewhere = subprocess.run(cmd + [str(drafts / "d.txt")], cwd="/", capture_output=True, text=True)
+    monkeypatch.chdir("/")
+    elsewhere = run("--no-cache", "--diff", str(drafts / "d.txt"))
+    monkeypatch.chdir(tmp_path)
     assert elsewhere.stdout.splitlines()[0] == f"--- a/{(drafts / 'd.txt').as_posix().lstrip('/')}"
     # one stream, as a terminal shows them: the summary starts a line of its own
     both = subprocess.run(

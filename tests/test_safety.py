@@ -202,12 +202,15 @@ GRADE = "from followup_lint.cli.main import main; main()"
 UNPACKAGED = "from followup_lint.language import readability as r; r._packaged_counts = lambda: None; " + GRADE
 
 
+LONG = (
+    "Hi Sam,\n\nThank you for the conversation about organisational transformation and the considerable "
+    "opportunities ahead. I remain enthusiastic about the position and about contributing to the "
+    "infrastructure migration your department described, particularly its documentation.\n\nBest,\nJo\n"
+)
+
+
 def _grade(tmp_path, *args, env=None, code=UNPACKAGED):
-    (tmp_path / "long.txt").write_text(
-        "Hi Sam,\n\nThank you for the conversation about organisational transformation and the considerable "
-        "opportunities ahead. I remain enthusiastic about the position and about contributing to the "
-        "infrastructure migration your department described, particularly its documentation.\n\nBest,\nJo\n"
-    )
+    (tmp_path / "long.txt").write_text(LONG)
     return subprocess.run(
         [sys.executable, "-c", code, "--format", "json", "long.txt", *args],
         cwd=tmp_path,
@@ -236,15 +239,44 @@ def test_no_cache_and_cache_dir_apply_to_the_syllable_table(tmp_path):
     assert (tmp_path / "packaged").is_dir() and not list((tmp_path / "packaged").glob("cmudict-syllables-*"))
 
 
-def test_a_tampered_syllable_table_is_rebuilt(tmp_path):
+def test_a_tampered_syllable_table_is_rebuilt(tmp_path, monkeypatch):
+    """In process (the table's own reading is what is tested; the subprocess runs above
+    cover the CLI around it): each run reads the table afresh, as a new process would."""
+    from followup_lint.language import readability
+    from followup_lint.storage import cachedir
+
+    monkeypatch.setattr(readability, "_packaged_counts", lambda: None)
+    monkeypatch.setattr(cachedir, "_chosen", dict(cachedir._chosen))  # --cache-dir is process state
+
+    def grade():
+        readability.syllable_counts.cache_clear()
+        readability._install.cache_clear()
+        return lint(tmp_path, "--format", "json", "long.txt", "--cache-dir", "cache")
+
+    (tmp_path / "long.txt").write_text(LONG)
+    cache = tmp_path / "cache"
+    try:
+        first = grade()  # builds the table from cmudict and keeps it in the folder
+        (table,) = cache.glob("cmudict-syllables-*")
+        # Each rebuild below derives the same table again (5 s of parsing cmudict a time):
+        # hand back the one just built instead. What is tested is that a tampered file is
+        # refused and replaced and the grades stay the same.
+        built = readability._decode(table.read_bytes())
+        monkeypatch.setattr(readability, "_build", lambda: dict(built))
+        _check_tampering(cache, first, grade)
+    finally:  # the next test's lint installs the packaged table again
+        readability.syllable_counts.cache_clear()
+        readability._install.cache_clear()
+
+
+def _check_tampering(cache, first, grade):
     import marshal
     import shutil
     import zlib
 
     from followup_lint.language import readability
 
-    cache = tmp_path / "cache"
-    first = _grade(tmp_path, "--cache-dir", "cache")
+    assert first.exit_code in (0, 1), first.output
     (table,) = cache.glob("cmudict-syllables-*")
     good = table.read_bytes()
     payloads = {
@@ -257,9 +289,9 @@ def test_a_tampered_syllable_table_is_rebuilt(tmp_path):
         check = b"%08x" % zlib.crc32(payload) if tamper != "truncated" else good[len(readability._HEADER) :][:8]
         table.write_bytes(readability._HEADER + check + b"\n" + payload)
         shutil.rmtree(cache / "results")  # a miss: the draft is graded again
-        again = _grade(tmp_path, "--cache-dir", "cache")
-        assert again.returncode == first.returncode and again.stdout == first.stdout, (tamper, again.stderr)
-        assert "Error" not in again.stderr
+        again = grade()
+        assert again.exit_code == first.exit_code and again.stdout == first.stdout, (tamper, again.output)
+        assert again.exception is None and "Error" not in again.stderr
         assert readability._decode(table.read_bytes()) is not None, tamper  # rebuilt
 
 

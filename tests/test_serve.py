@@ -363,15 +363,17 @@ def test_nothing_outside_was_written(folder):
 
 
 def _cli_json(path: Path, *flags) -> dict:
-    proc = subprocess.run(
-        [sys.executable, "-m", "followup_lint", "--format", "json", "--no-cache", "--exit-zero", *flags, str(path)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)["files"][0]
+    """The CLI's JSON for a draft, in process: what is compared is the JSON (test_cli.py
+    runs the command in a process of its own; a fresh interpreter per case cost a model
+    load each)."""
+    from click.testing import CliRunner
+
+    from followup_lint.cli.main import lint_command
+
+    args = ["--format", "json", "--no-cache", "--exit-zero", *flags, str(path)]
+    result = CliRunner().invoke(lint_command, args, env={"NO_COLOR": "1"}, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["files"][0]
 
 
 def _offset(text: str, line: int, column: int) -> int:

@@ -351,7 +351,9 @@ def test_forked_workers_and_auto_give_one_process_report(tmp_path):
     ]
     drafts = tmp_path / "drafts"
     drafts.mkdir()
-    for i in range(100):
+    from followup_lint.run.workers import PARALLEL_MIN_DRAFTS
+
+    for i in range(PARALLEL_MIN_DRAFTS + 8):  # enough for auto to consider a second process
         (drafts / f"d{i:03d}.txt").write_text(texts[i % 3] + f"\nref {i}\n")
     env = {**os.environ, "FOLLOWUP_LINT_CACHE_DIR": str(tmp_path / "cache")}
     exe = [sys.executable, "-m", "followup_lint", "--no-cache", "--format", "json", "--exit-zero", str(drafts)]

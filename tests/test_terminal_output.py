@@ -228,13 +228,23 @@ def _evil_files(tmp_path) -> list[str]:
     return names
 
 
+def _in_process(args, cwd, monkeypatch):
+    """The command in this process, its streams as a pipe would get them (the terminal case
+    and test_cli.py run it for real; a fresh interpreter per format cost a model load)."""
+    from click.testing import CliRunner
+
+    from followup_lint.cli.main import lint_command
+
+    monkeypatch.chdir(cwd)
+    result = CliRunner().invoke(lint_command, args, env={"NO_COLOR": None}, catch_exceptions=False)
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
+
+
 @pytest.mark.parametrize("fmt", ["text", "github", "statistics"])
-def test_control_characters_are_escaped_in_text_formats(tmp_path, fmt):
+def test_control_characters_are_escaped_in_text_formats(tmp_path, fmt, monkeypatch):
     names = _evil_files(tmp_path)
     args = ["--statistics"] if fmt == "statistics" else ["--format", fmt]
-    proc = subprocess.run(
-        CLI + ["--no-cache", *args, *names], cwd=tmp_path, capture_output=True, text=True, encoding="utf-8"
-    )
+    proc = _in_process(["--no-cache", *args, *names], tmp_path, monkeypatch)
     assert proc.returncode == 1, proc.stderr
     for stream in (proc.stdout, proc.stderr):
         assert "\x1b" not in stream and "\x07" not in stream
@@ -255,11 +265,9 @@ def test_control_characters_are_escaped_on_a_terminal(tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["json", "sarif"])
-def test_json_and_sarif_keep_the_exact_text(tmp_path, fmt):
+def test_json_and_sarif_keep_the_exact_text(tmp_path, fmt, monkeypatch):
     names = _evil_files(tmp_path)
-    proc = subprocess.run(
-        CLI + ["--no-cache", "--format", fmt, *names], cwd=tmp_path, capture_output=True, text=True, encoding="utf-8"
-    )
+    proc = _in_process(["--no-cache", "--format", fmt, *names], tmp_path, monkeypatch)
     doc = json.loads(proc.stdout)  # valid JSON: the control characters are JSON escapes
     raw = proc.stdout
     assert "\x1b" not in raw and "\x07" not in raw

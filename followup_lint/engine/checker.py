@@ -7,7 +7,14 @@ import time
 from collections import defaultdict
 
 from followup_lint.engine import fixes
-from followup_lint.language.patterns import Conditions, FilteredPatterns, PatternError, RegexTimeout, regex_budget
+from followup_lint.language.patterns import (
+    Conditions,
+    FilteredPatterns,
+    PatternError,
+    RegexTimeout,
+    new_hub,
+    regex_budget,
+)
 from followup_lint.model.findings import Finding
 from followup_lint.model.rule import ProjectSettings, Rule
 from followup_lint.model.text import trim
@@ -18,12 +25,12 @@ from followup_lint.ruletypes import TYPES
 class CompiledRule:
     """A rule whose patterns and conditions are compiled against the pipeline's vocab."""
 
-    def __init__(self, spec: Rule, nlp):
+    def __init__(self, spec: Rule, nlp, hub=None):
         self.spec = spec
         try:
-            self.patterns = FilteredPatterns(nlp, spec.patterns) if spec.patterns else None
-            self.when = Conditions(nlp, spec.when, ("when",))
-            self.unless = Conditions(nlp, spec.unless, ("unless",))
+            self.patterns = FilteredPatterns(nlp, spec.patterns, hub=hub) if spec.patterns else None
+            self.when = Conditions(nlp, spec.when, ("when",), hub)
+            self.unless = Conditions(nlp, spec.unless, ("unless",), hub)
         except PatternError as exc:
             raise RuleError(spec.path, spec.line_of(exc.keys), f"rule {spec.id!r}: {exc.message}") from None
 
@@ -68,13 +75,16 @@ def applies(spec: Rule, ctx) -> bool:
 class Engine:
     def __init__(self, nlp):
         self.nlp = nlp
+        # The matcher of this engine's rules (and the Linter's kind cues): it lives and goes
+        # with the engine, so a rebuilt rule set leaves nothing behind in the next one's.
+        self.hub = new_hub(nlp)
         self.stages: dict = defaultdict(float)  # the Linter shares its own
         self._compiled: dict[int, CompiledRule] = {}
 
     def compiled(self, spec: Rule) -> CompiledRule:
         key = id(spec)
         if key not in self._compiled:
-            self._compiled[key] = (spec, CompiledRule(spec, self.nlp))
+            self._compiled[key] = (spec, CompiledRule(spec, self.nlp, self.hub))
         return self._compiled[key][1]
 
     def check(self, parsed, ctx, rules, settings: ProjectSettings) -> list[Finding]:

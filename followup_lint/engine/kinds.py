@@ -31,14 +31,16 @@ def _spec() -> dict:
 
 
 class KindInferrer:
-    def __init__(self, nlp):
-        from followup_lint.language.patterns import FilteredPatterns
+    def __init__(self, nlp, hub=None):
+        from followup_lint.language.patterns import FilteredPatterns, new_hub
+
+        hub = hub if hub is not None else new_hub(nlp)  # the Linter's: one pass serves rules and cues
 
         spec = _spec()
         self.min_score, self.min_margin = spec["min_score"], spec["min_margin"]
         # Each cue group gets its own key: compiled patterns (and their conditions) are cached by key.
         self.cues = [
-            (kind, cue["weight"], FilteredPatterns(nlp, cue["patterns"], ("kinds", kind, n)))
+            (kind, cue["weight"], FilteredPatterns(nlp, cue["patterns"], ("kinds", kind, n), hub))
             for kind, cues in spec["kinds"].items()
             for n, cue in enumerate(cues)
         ]

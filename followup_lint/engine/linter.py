@@ -36,7 +36,7 @@ class Linter:
             self.nlp = nlp_mod.load(pipeline_exclude(self.ruleset.rules, nlp_mod.SM_COMPONENTS))
         with self.stage("start:compile"):
             self.engine = Engine(self.nlp)
-            self.kinds = KindInferrer(self.nlp)
+            self.kinds = KindInferrer(self.nlp, self.engine.hub)
             # Compile every rule now: patterns join one shared matcher, so compiling later would
             # make the first drafts match twice (and a bad pattern should fail before any output).
             for rule in self.ruleset.rules:

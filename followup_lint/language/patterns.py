@@ -311,9 +311,10 @@ def _lower_values(value):
 
 class _MatcherHub:
     """One spaCy Matcher holding the token and phrase patterns of every rule, condition and
-    kind cue. A doc is matched once and the result kept on the doc, so each token's
-    predicates are computed once instead of once per rule (the matcher was half of the
-    lint time with a matcher per rule)."""
+    kind cue of one rule set (new_hub: its owner hands it to each Patterns). A doc is
+    matched once and the result kept on the doc, so each token's predicates are computed
+    once instead of once per rule (the matcher was half of the lint time with a matcher
+    per rule)."""
 
     def __init__(self, vocab):
         from spacy.matcher import Matcher, PhraseMatcher
@@ -590,10 +591,6 @@ def _token_regexes(value):
                 yield from _token_regexes(arg)
 
 
-# One hub per vocab. Known issue: it only grows. Every Patterns object of every pack and config
-# adds to it and nothing removes them, so a long-lived process that reloads packs slows down.
-_HUBS: dict = {}
-
 # Phrase -> its tokens as (text, lower-cased lemma, lower-cased text), by pipeline. Parsing
 # the rule packs' ~1,500 phrases is a tenth of a second at every start; a session stores
 # the table with its build in the cache folder and hands it back here (phrase_source).
@@ -640,20 +637,21 @@ def phrase_analyses(nlp) -> dict:
     return {p: [list(t) for t in tokens] for p, tokens in _phrase_table(nlp).items()}
 
 
-def _hub(nlp) -> _MatcherHub:
-    key = id(nlp.vocab)
-    if key not in _HUBS or _HUBS[key][0] is not nlp.vocab:
-        _HUBS[key] = (nlp.vocab, _MatcherHub(nlp.vocab))
-    return _HUBS[key][1]
+def new_hub(nlp) -> _MatcherHub:
+    """A matcher for one rule set: its owner (engine.checker.Engine, for a Linter's rules
+    and kind cues) passes it to every Patterns it builds, so one pass over a doc serves
+    them all, and the patterns go when the owner does. (One hub per vocab, shared by every
+    rule set a process built, only grew: each reload of a pack slowed every later lint.)"""
+    return _MatcherHub(nlp.vocab)
 
 
 class Patterns:
     """A compiled list of patterns; `find(segment)` yields Matches in text order."""
 
-    def __init__(self, nlp, patterns: list, keys=("patterns",)):
+    def __init__(self, nlp, patterns: list, keys=("patterns",), hub=None):
         self.patterns = patterns
         self.keys = tuple(keys)
-        self.hub = _hub(nlp)
+        self.hub = hub if hub is not None else new_hub(nlp)
         self.token_keys: dict[int, str] = {}  # pattern index -> its key in the shared matcher
         self._regexes: dict[int, re.Pattern] | None = None
         self.context: dict[int, tuple] = {}  # pattern index -> context fields it matches
@@ -764,13 +762,14 @@ class Conditions:
         *SUB_PATTERN_KEYS,
     )
 
-    def __init__(self, nlp, conditions: list, keys=()):
+    def __init__(self, nlp, conditions: list, keys=(), hub=None):
         self.conditions = conditions
         self.sub = {}
         for i, cond in enumerate(conditions):
             for key in self.SUB_PATTERN_KEYS:
                 if key in cond:
-                    self.sub[(i, key)] = FilteredPatterns(nlp, cond[key], keys + (i, key))
+                    hub = hub if hub is not None else new_hub(nlp)
+                    self.sub[(i, key)] = FilteredPatterns(nlp, cond[key], keys + (i, key), hub)
 
     def __bool__(self):
         return bool(self.conditions)
@@ -847,16 +846,17 @@ class FilteredPatterns:
     condition can say "a deadline date, unless it sits in an if-clause".
     """
 
-    def __init__(self, nlp, patterns: list, keys=("patterns",)):
+    def __init__(self, nlp, patterns: list, keys=("patterns",), hub=None):
+        hub = hub if hub is not None else new_hub(nlp)  # shared by its conditions and cues
         self.specs = patterns
-        self.raw = Patterns(nlp, patterns, keys)
-        self.when = [Conditions(nlp, p.get("when", []), keys + (i, "when")) for i, p in enumerate(patterns)]
-        self.unless = [Conditions(nlp, p.get("unless", []), keys + (i, "unless")) for i, p in enumerate(patterns)]
+        self.raw = Patterns(nlp, patterns, keys, hub)
+        self.when = [Conditions(nlp, p.get("when", []), keys + (i, "when"), hub) for i, p in enumerate(patterns)]
+        self.unless = [Conditions(nlp, p.get("unless", []), keys + (i, "unless"), hub) for i, p in enumerate(patterns)]
         self.cues = {}
         for i, p in enumerate(patterns):
             if "cues" in p:  # a list reused through a YAML anchor is matched once
                 shared = next((c.patterns for c in self.cues.values() if c.spec["cues"] is p["cues"]), None)
-                self.cues[i] = CueScore(nlp, p, keys + (i, "cues"), shared)
+                self.cues[i] = CueScore(nlp, p, keys + (i, "cues"), shared, hub)
 
     def find(self, segment, segments, ctx=None) -> list[Match]:
         out = []
@@ -889,14 +889,14 @@ class CueScore:
     courtesy that cancels one). In each sentence every cue counts once, at its weight; when
     the sum reaches `min_score` the match is the words of the strongest cue there."""
 
-    def __init__(self, nlp, spec: dict, keys=(), patterns=None):
+    def __init__(self, nlp, spec: dict, keys=(), patterns=None, hub=None):
         self.spec = spec
         self.weights = [float(c.get("weight", 1)) for c in spec["cues"]]
         # `each: true`: the cue counts once per distinct word it matches, not once per sentence
         # (three of the candidate's own achievements weigh three times one).
         self.each = {i for i, c in enumerate(spec["cues"]) if c.get("each")}
         self.min_score = float(spec.get("min_score", 2))
-        self.patterns = patterns or FilteredPatterns(nlp, spec["cues"], keys)
+        self.patterns = patterns or FilteredPatterns(nlp, spec["cues"], keys, hub)
 
     def _cue_matches(self, segment, segments, ctx) -> list[Match]:
         # Kept on the patterns for the last segment: patterns sharing the list ask in turn.
