@@ -37,6 +37,8 @@ PUSHY = [
     "Thank you for the interview. Nobody has responded for nearly three weeks now.",
     # escalation: a senior person made the target of a copy
     "I've cc'd your regional director so this finally gets looked at.",
+    # a condition on their answer and the writer's consequence
+    "Thanks for the interview. Honestly? If I don't hear anything by tomorrow I'm taking the other offer.",
 ]
 
 NOT_PUSHY = [
@@ -60,6 +62,10 @@ NOT_PUSHY = [
     "Thank you again. You said the board aimed to decide by today, so I thought I'd check in.",
     "Thank you for the interview. If it is a no this time, I would still like to be considered for future roles.",
     "Thank you for the interview. I've forwarded the reference letter from my previous manager, as you requested.",
+    # a clause describing what they did, not a request pinned to a time
+    "Thank you for taking the time to tell me today about the new clinic in Harrow.",
+    # their timeline, reported by someone else on their side
+    "Thanks again. The recruiter mentioned you would decide by the 12th, so I am writing on the 13th to check in.",
     # a wait that frames a thank-you
     "It has been a few weeks since our call, and I wanted to thank you again for the tour of the lab.",
 ]
