@@ -37,6 +37,10 @@ PUSHY = [
     "Thank you for the interview. Nobody has responded for nearly three weeks now.",
     # escalation: a senior person made the target of a copy
     "I've cc'd your regional director so this finally gets looked at.",
+    # the reader's decision owed by a time, however the time is said
+    "Thank you for the interview. Respectfully, I must have your final decision by close of business tomorrow.",
+    "Thank you for the interview. Could you give me a yes or no by tonight?",
+    "Thanks for the interview. Waiting on you guys for like three weeks now, just fyi.",
     # a condition on their answer and the writer's consequence
     "Thanks for the interview. Honestly? If I don't hear anything by tomorrow I'm taking the other offer.",
 ]
@@ -60,6 +64,7 @@ NOT_PUSHY = [
     "Thank you for the offer. I would need you to match their base salary to make the move work.",
     # their timeline reported; an imagined refusal; a senior person of one's own
     "Thank you again. You said the board aimed to decide by today, so I thought I'd check in.",
+    "Thank you for the interview. I'm happy to wait another couple of weeks while the panel meets.",
     "Thank you for the interview. If it is a no this time, I would still like to be considered for future roles.",
     "Thank you for the interview. I've forwarded the reference letter from my previous manager, as you requested.",
     # a clause describing what they did, not a request pinned to a time
