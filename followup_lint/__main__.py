@@ -1,4 +1,4 @@
-from followup_lint.cli.main import main
+from followup_lint.cli.hit import main
 
 if __name__ == "__main__":
     main()

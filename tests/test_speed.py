@@ -20,12 +20,22 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-WATCHED = ("spacy", "thinc", "jsonschema", "textstat", "yaml")
+WATCHED = (
+    "spacy",
+    "thinc",
+    "jsonschema",
+    "textstat",
+    "yaml",
+    "click",
+    "followup_lint.rulefiles.config",
+    "followup_lint.run.session",
+)
 
-# The real CLI in a fresh interpreter; reports which watched modules it imported.
+# The real CLI (the console script's entry point) in a fresh interpreter; reports which
+# watched modules it imported. FULL: the click command alone, without the cache-hit front path.
 PROBE = """
 import sys
-from followup_lint.cli.main import main
+from followup_lint.cli.hit import main
 try:
     main(sys.argv[1:])
     code = 0
@@ -34,6 +44,7 @@ except SystemExit as exc:
 print("IMPORTED:" + ",".join(sorted(m for m in WATCHED if m in sys.modules)), file=sys.stderr)
 sys.exit(code)
 """.replace("WATCHED", repr(WATCHED))
+FULL = PROBE.replace("followup_lint.cli.hit import", "followup_lint.cli.main import")
 
 HOUSE_RULE = """\
 id: no-hope
@@ -52,13 +63,15 @@ examples:
 DRAFT = "Dear Sam,\n\nThank you for your time. I am excited about the role and I hope to hear from you.\n\nBest,\nJo\n"
 
 
-def _run(args, cwd, cache_dir):
+def _run(args, cwd, cache_dir, probe=PROBE):
     env = {**os.environ, "NO_COLOR": "1", "FOLLOWUP_LINT_CACHE_DIR": str(cache_dir)}
+    env.pop("FOLLOWUP_LINT_STAGES", None)
     proc = subprocess.run(
-        [sys.executable, "-c", PROBE, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", probe, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
     )
     line = [l for l in proc.stderr.splitlines() if l.startswith("IMPORTED:")][-1]
     imported = set(filter(None, line[len("IMPORTED:") :].split(",")))
+    proc.stderr = "".join(l for l in proc.stderr.splitlines(keepends=True) if not l.startswith("IMPORTED:"))
     return proc, imported
 
 
@@ -72,7 +85,7 @@ def project(tmp_path):
 
 
 @pytest.mark.slow
-def test_cache_hit_imports_no_spacy_jsonschema_textstat_or_yaml(project):
+def test_cache_hit_imports_no_spacy_jsonschema_textstat_yaml_click_or_rule_set(project):
     cache = project / "cache"
     cold, imported = _run(["a.txt"], project, cache)
     assert cold.returncode == 1 and "[house/no-hope]" in cold.stdout
@@ -148,7 +161,7 @@ def test_a_hit_after_editing_config_pack_or_rule_file_lints_again(project):
     cache = project / "cache"
     _run(["a.txt"], project, cache)
     _, imported = _run(["a.txt"], project, cache)
-    assert "spacy" not in imported
+    assert imported == set()  # the front path answers
 
     rule = project / "house" / "no-hope.yaml"
     rule.write_text(HOUSE_RULE.replace("say what you will do instead", "be specific"))
@@ -167,7 +180,66 @@ def test_a_hit_after_editing_config_pack_or_rule_file_lints_again(project):
     _, imported = _run(["a.txt"], project, cache)
     assert "spacy" in imported
     _, imported = _run(["a.txt"], project, cache)
-    assert "spacy" not in imported
+    assert imported == set()  # the front path answers
+
+    (project / "a.txt").write_text(DRAFT.replace("I hope to hear", "I wish to hear"))  # the draft itself
+    out, imported = _run(["a.txt"], project, cache)
+    assert "spacy" in imported and "[house/no-hope]" not in out.stdout
+    _, imported = _run(["a.txt"], project, cache)
+    assert imported == set()
+
+
+@pytest.mark.slow
+def test_a_hit_prints_and_exits_as_the_full_path_in_every_format(project):
+    """Each format and the options the front path (cli/hit.py) answers: the same stdout,
+    stderr and exit code as the click command answering from the same cache, and as a run
+    without the cache; the front path imports neither click nor the rule set."""
+    (project / "b.txt").write_text("Hi Sam,\n\nThank you for the interview today. I enjoyed it.\n\nBest,\nJo\n")
+    (project / "bad.txt").write_bytes(b"Hi Sam,\n\xff\xfe\x00 thank you \x00\x00\n")
+    (project / ".followup-lint.yaml").write_text("packs: [./house]\nexclude: [b.txt]\n")
+    cache = project / "cache"
+    filled, _ = _run(["a.txt", "b.txt", "bad.txt"], project, cache)
+    assert "[house/no-hope]" in filled.stdout
+    for args in (
+        [],
+        ["--format", "json"],
+        ["--format=github"],
+        ["--format", "sarif"],  # answered by the full path (SARIF describes the rule set)
+        ["-q"],
+        ["--exit-zero"],
+        ["--fail-on", "score"],
+        ["--force-exclude"],
+        ["--config", ".followup-lint.yaml", "--format", "json"],
+        ["--cache-dir", str(cache)],
+    ):
+        for files in (["a.txt", "b.txt"], ["b.txt"], ["a.txt", "bad.txt"]):
+            hit, imported = _run([*args, *files], project, cache)
+            full, _ = _run([*args, *files], project, cache, probe=FULL)
+            what = f"{args} {files}"
+            assert (hit.stdout, hit.stderr, hit.returncode) == (full.stdout, full.stderr, full.returncode), what
+            if "sarif" not in args and not ("--force-exclude" in args and files == ["b.txt"]):
+                assert not imported & {"click", "followup_lint.rulefiles.config", "spacy"}, what
+    fresh, _ = _run(["--format", "json", "a.txt", "b.txt"], project, project / "fresh")
+    hit, _ = _run(["--format", "json", "a.txt", "b.txt"], project, cache)
+    assert (hit.stdout, hit.returncode) == (fresh.stdout, fresh.returncode) and hit.returncode == 1
+
+
+def test_the_front_path_knows_the_options_as_click_defines_them():
+    """cli/hit.py names the options it answers; cli/main.py's click command defines them."""
+    from followup_lint.cli import hit
+    from followup_lint.cli.main import SUBCOMMANDS, lint_command
+
+    assert set(hit._SUBCOMMANDS) == set(SUBCOMMANDS)
+    params = {name: p for p in lint_command.params for name in p.opts + p.secondary_opts}
+    for name, accepts in hit.FRONT_OPTIONS.items():
+        p = params[name]
+        assert p.is_flag == (accepts is None), name
+        if accepts:
+            assert set(accepts) <= set(p.type.choices), name
+    assert set(params["--format"].type.choices) - set(hit.FRONT_OPTIONS["--format"]) == {"sarif"}
+    assert hit._parse(["a.txt", "--format", "json", "-q"]) == {"paths": ["a.txt"], "format": "json", "quiet": True}
+    for argv in (["-"], ["--", "a.txt"], ["--select", "x", "a.txt"], ["--format", "xml", "a.txt"], ["eval", "d"], []):
+        assert hit._parse(argv) is None, argv
 
 
 def test_stored_rules_and_config_round_trip(tmp_path):

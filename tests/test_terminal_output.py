@@ -153,13 +153,13 @@ def test_the_same_line_is_one_excerpt_with_several_labelled_carets(linter):
     assert any(re.match(r"^\s* \|[\s|]+pushy$", r) for r in rows)  # the others hang below
 
 
-def _pty_run(args, cwd, columns: int, env=None) -> str:
+def _pty_run(args, cwd, columns: int, env=None, cli=CLI) -> str:
     """Run the CLI in a real pseudo-terminal `columns` wide; its output, as the terminal got it."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
     env = {k: v for k, v in (env or os.environ).items() if k not in ("COLUMNS", "LINES", "NO_COLOR")}
     env["TERM"] = "xterm-256color"
-    proc = subprocess.Popen(CLI + args, cwd=cwd, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True)
+    proc = subprocess.Popen(cli + args, cwd=cwd, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True)
     os.close(slave)
     chunks = []
     while True:
@@ -186,6 +186,32 @@ def test_in_a_real_terminal_with_colours(tmp_path, report):
     plain = ANSI.sub("", out)
     _check(plain, report, 80)
     assert "Checked 1 draft" in plain
+
+
+# The console script's entry point, and then whether the run built a Session (the full path).
+PROBE = [
+    sys.executable,
+    "-c",
+    "import sys\nfrom followup_lint.cli.{} import main\ntry:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
+    "print('SESSION' if 'followup_lint.run.session' in sys.modules else 'FRONT', code)",
+]
+
+
+@pytest.mark.parametrize("args", [[], ["--no-color"]])
+def test_a_cache_hit_on_a_terminal_shows_what_the_full_path_shows(tmp_path, args):
+    """A hit on a terminal (source lines, carets, colour) is answered by the front path
+    (cli/hit.py) with the bytes the miss printed and the click command prints on a hit."""
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "wide.txt").write_text(DRAFT, encoding="utf-8")
+    env = {**os.environ, "FOLLOWUP_LINT_CACHE_DIR": str(tmp_path / "cache")}
+    hit_cli = [*PROBE[:2], PROBE[2].format("hit")]
+    full_cli = [*PROBE[:2], PROBE[2].format("main")]
+    miss = _pty_run([*args, "drafts/wide.txt"], tmp_path, 80, env, hit_cli)
+    hit = _pty_run([*args, "drafts/wide.txt"], tmp_path, 80, env, hit_cli)
+    full = _pty_run([*args, "drafts/wide.txt"], tmp_path, 80, env, full_cli)
+    assert miss.endswith("SESSION 1\n") and hit.endswith("FRONT 1\n") and full.endswith("SESSION 1\n")
+    assert miss.rsplit("SESSION", 1)[0] == hit.rsplit("FRONT", 1)[0] == full.rsplit("SESSION", 1)[0]
+    assert ("\x1b[" in hit) == (not args) and " ^" in ANSI.sub("", hit)
 
 
 # --- escaping: what a draft or a file name holds cannot drive the terminal ---------------

@@ -17,7 +17,15 @@ from pathlib import Path
 import click
 
 from followup_lint import __version__
-from followup_lint.cli.common import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, setup_errors_fail  # noqa: F401 (re-exported)
+from followup_lint.cli.common import (  # noqa: F401 (re-exported)
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    SCORE_GATE_DEFAULT,
+    exit_code,
+    output_bytes,
+    setup_errors_fail,
+)
 from followup_lint.cli.common import fail as _fail
 from followup_lint.cli.common import load_config as _load_config
 from followup_lint.model.draft import DraftError
@@ -26,9 +34,6 @@ from followup_lint.model.rule import KINDS, SETTINGS
 from followup_lint.model.text import printable
 from followup_lint.run.session import Session
 
-# --fail-on score without --fail-under or a config's fail-under: below this a draft's
-# verdict is "rewrite".
-SCORE_GATE_DEFAULT = 60
 PROGRESS_MIN_FILES = 10
 
 
@@ -628,34 +633,12 @@ def _report(o: LintOptions, session: Session, results, file_paths, show_source: 
                 click.echo(printable(str(r.error)), err=True)
 
 
-def _output_bytes(text: str, fmt: str) -> bytes:
-    """The report as UTF-8. A file name that is not UTF-8 reaches us with lone surrogates
-    (PEP 383): JSON and SARIF get them as \\udcXX escapes (valid JSON, and
-    os.fsencode(json.loads(...)) gives the name's bytes back). The text formats escape them
-    already; any left are written as the name's own bytes, never a UnicodeEncodeError."""
-    if fmt in ("json", "sarif"):
-        import re
-
-        text = re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m.group()):04x}", text)
-        return text.encode("utf-8")
-    try:
-        return text.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # a surrogate no file name gives (\ud800): shown as an escape
-        return text.encode("utf-8", "backslashreplace")
+_output_bytes = output_bytes  # in cli/common.py: the cache-hit front path writes the same bytes
 
 
 def _exit_code(o: LintOptions, session: Session, results) -> int:
-    if any(r.error is not None for r in results):
-        return EXIT_ERROR
-    if o.exit_zero:
-        return EXIT_OK
-    threshold = o.fail_under if o.fail_under is not None else session.config_for(session.start).fail_under
-    failed = o.fail_on == "finding" and any(r.failed for r in results)
-    if o.fail_on == "score" and threshold is None:
-        threshold = SCORE_GATE_DEFAULT
-    if threshold is not None:
-        failed = failed or any(r.score is not None and r.score < threshold for r in results)
-    return EXIT_FINDINGS if failed else EXIT_OK
+    fail_under = session.config_for(session.start).fail_under
+    return exit_code(results, o.exit_zero, o.fail_on, o.fail_under, fail_under)
 
 
 @click.command(

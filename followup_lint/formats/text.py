@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import shutil
 
-import click
-
-from followup_lint.formats.snippet import Annotation, render_line, wrap_prose
 from followup_lint.model.text import LINE_BREAK, printable
+
+# click (colour) and formats/snippet.py (wcwidth) are imported where they are used: a report
+# into a pipe uses neither, and a cache hit (cli/hit.py) should not pay for them.
 
 _SEVERITY_COLOUR = {"error": "red", "warning": "yellow", "info": "blue"}
 _VERDICT_COLOUR = {"ready": "green", "revise": "yellow", "rewrite": "red"}
 
 
 def _style(text, color, **kw):
-    return click.style(text, **kw) if color else text
+    if not color:
+        return text
+    import click
+
+    return click.style(text, **kw)
 
 
 def terminal_width() -> int:
@@ -49,6 +53,8 @@ def _excerpt(group, lines, width, gutter, color) -> list[str]:
     first = group[0]
     if first.decoded or not (1 <= first.line <= len(lines)):
         return []
+    from followup_lint.formats.snippet import Annotation, render_line
+
     line = lines[first.line - 1]
     annotations = []
     for f in group:
@@ -58,6 +64,8 @@ def _excerpt(group, lines, width, gutter, color) -> list[str]:
 
 
 def _helps(group, width, gutter, color) -> list[str]:
+    from followup_lint.formats.snippet import wrap_prose
+
     seen: dict = {}
     for f in group:
         if f.suggestion:
@@ -110,6 +118,8 @@ def render(
                 head = f"{path}:{f.line}:{f.column}: "
                 rest = f"{f.severity} [{printable(f.rule)}] {f.message}"
                 if source:
+                    from followup_lint.formats.snippet import wrap_prose
+
                     rows = wrap_prose(rest, width, head, "    ")
                     rows[0] = head + sev + rows[0][len(head) + len(f.severity) :]
                     out += rows

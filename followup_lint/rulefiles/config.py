@@ -21,9 +21,9 @@ from followup_lint.model.draft import DEFAULT_MAX_BYTES
 from followup_lint.model.rule import ProjectSettings
 from followup_lint.read import yamlsource
 from followup_lint.read.yamlsource import YamlSourceError
+from followup_lint.rulefiles.discover import CONFIG_NAMES, _pyproject_configures_us, discover, excluded  # noqa: F401
 from followup_lint.rulefiles.loader import builtin_rules
 
-CONFIG_NAMES = (".followup-lint.yaml", ".followup-lint.yml")
 # The project word list for the spelling rule: next to the config file (or in the working
 # directory when there is none), one word a line, `#` starts a comment.
 WORDS_FILE = ".followup-lint-words.txt"
@@ -89,57 +89,12 @@ class Config:
         return out
 
     def excluded(self, path: Path) -> bool:
-        try:  # realpath, not resolve(): a symlink loop must not raise here
-            rel = Path(os.path.realpath(path)).relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            rel = path.as_posix()
-        return any(
-            fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g) or rel.startswith(g.rstrip("/") + "/")
-            for g in self.exclude
-        )
+        return excluded(self.exclude, self.root, path)
 
 
 @lru_cache(maxsize=1)
 def config_schema() -> dict:
     return json.loads(resources.files("followup_lint").joinpath("schema/config.schema.json").read_text("utf-8"))
-
-
-def discover(start: Path) -> Path | None:
-    start = Path(os.path.realpath(start))  # not resolve(): a symlink loop must not raise here
-    directory = start if start.is_dir() else start.parent
-    for d in (directory, *directory.parents):
-        for name in CONFIG_NAMES:
-            if (d / name).is_file():
-                return d / name
-        pyproject = d / "pyproject.toml"
-        if pyproject.is_file() and _pyproject_configures_us(pyproject):
-            return pyproject
-    return None
-
-
-_OUR_TABLE = re.compile(
-    r"""^\s*(\[\s*tool\s*\.\s*["']?followup-lint|tool\s*\.\s*["']?followup-lint|["']?followup-lint["']?\s*=)""", re.M
-)
-
-
-def _pyproject_configures_us(path: Path) -> bool:
-    """Whether pyproject.toml has a [tool.followup-lint] table, in any TOML spelling; a file
-    that looks like it does but is not valid TOML counts, so load() reports it."""
-    try:
-        text = path.read_text("utf-8", "replace")
-    except OSError:
-        return False
-    if "followup-lint" not in text:
-        return False
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib
-    try:
-        tool = tomllib.loads(text).get("tool")
-    except (tomllib.TOMLDecodeError, ValueError):
-        return bool(_OUR_TABLE.search(text))
-    return isinstance(tool, dict) and "followup-lint" in tool
 
 
 def load(path: Path | None) -> Config:

@@ -26,7 +26,6 @@ from pathlib import Path
 
 from followup_lint.model.draft import DraftError
 from followup_lint.model.findings import SEVERITY_ORDER, FileReport, Finding, Fix, Problem
-from followup_lint.read.draft import format_for, read_bytes, read_file_bytes, read_path
 
 # The fingerprints a key is made of (re-exported: code, environment, rules).
 from followup_lint.run.fingerprints import _digest, code_fingerprint, environment_fingerprint, rules_fingerprint  # noqa: F401
@@ -58,6 +57,13 @@ def run_fingerprint(
     """Everything but the draft itself that one config's reports depend on; `settings`: the
     rule set's ProjectSettings (the word list beside the config is read into them);
     `rules_fp`: the rules' fingerprint when a stored build (stored.py) computed it."""
+    fixed = fixed_run_fingerprint(cfg, rules, overrides, settings, rules_fp)
+    return dated_run(fixed, today, any(r.type == "timing" for r in rules))
+
+
+def fixed_run_fingerprint(cfg, rules, overrides: dict | None, settings=None, rules_fp: str | None = None) -> str:
+    """run_fingerprint's part that holds from day to day. A stored build keeps it (stored.py's
+    hit record) so a cache hit (cli/hit.py) finds its entry without the rule set."""
     parts = {
         "settings": asdict(settings) if settings is not None else None,
         "format": FORMAT,
@@ -66,16 +72,20 @@ def run_fingerprint(
         "rules": rules_fingerprint(rules, rules_fp),
         "config": config_fingerprint(cfg),
         "context": {k: v for k, v in (overrides or {}).items() if v is not None},
-        "today": today,
     }
     from followup_lint.language import opinion
 
     if opinion.used_by(rules):  # the learned opinion's weights, by hash (language/opinion.py)
         parts["opinion"] = opinion.version()
-    if any(r.type == "timing" for r in rules):
-        # A timing rule measures from today unless the draft or a flag gives the date.
-        parts["today"] = today or dt.date.today()
     return _digest(parts)
+
+
+def dated_run(fixed: str, today: dt.date | None, timing: bool) -> str:
+    """The run fingerprint from its fixed part and the day: a timing rule measures from
+    today unless the draft or a flag gives the date."""
+    if timing:
+        today = today or dt.date.today()
+    return _digest({"fixed": fixed, "today": today})
 
 
 def entry_key(run: str, display: str, data: bytes) -> str:
@@ -287,6 +297,7 @@ class Cache:
 
 
 def _format_for(path: str):
+    from followup_lint.read.draft import format_for
 
     return format_for(path)
 
@@ -303,19 +314,18 @@ class CachedLinting:
     def _run(self, cfg) -> str:
         if id(cfg) not in self._runs:
             ruleset = self.session.ruleset_for(cfg)
-            self._runs[id(cfg)] = run_fingerprint(
-                cfg,
-                ruleset.rules,
-                self.session.overrides,
-                self.session.today,
-                ruleset.settings,
-                getattr(ruleset, "fingerprint", None),
+            fixed = fixed_run_fingerprint(
+                cfg, ruleset.rules, self.session.overrides, ruleset.settings, getattr(ruleset, "fingerprint", None)
             )
+            timing = any(r.type == "timing" for r in ruleset.rules)
+            self._runs[id(cfg)] = dated_run(fixed, self.session.today, timing)
+            self.session.note_run(cfg, fixed, timing)  # what the next hit needs (cli/hit.py)
         return self._runs[id(cfg)]
 
     def lint_many(self, items, jobs: int | None = 1, progress=None) -> list[FileReport]:
         """Lint [(cfg, path, display)] in input order: cache hits first, then the misses in
         batches (one nlp.pipe call each) or, with jobs > 1, in worker processes."""
+        from followup_lint.read.draft import read_file_bytes
         from followup_lint.run import workers as parallel
 
         results: list = [None] * len(items)
@@ -407,6 +417,7 @@ class CachedLinting:
 
     @staticmethod
     def _read(path, display, data, max_bytes):
+        from followup_lint.read.draft import format_for, read_bytes, read_path
 
         # The bytes that were hashed are the bytes linted, even if the file changes meanwhile.
         if data is None:

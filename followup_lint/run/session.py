@@ -122,6 +122,16 @@ class Session:
                 self._store.save(cfg.path, self.select, self.ignore, self.root, cfg, ruleset)
         return self._rulesets[id(cfg)]
 
+    def note_run(self, cfg: Config, fixed: str, timing: bool) -> None:
+        """Keep, beside the stored build, what a cache hit needs to find its entry without
+        the rule set (stored.py's hit record; cli/hit.py reads it): only for the plain run a
+        hit answers (no --config-free Config object, no context flags, no pinned date)."""
+        if self._store is None or self._fixed is not None or self.overrides or self.today is not None:
+            return
+        file = next((f for f, (_, c) in self._configs.items() if c is cfg), False)
+        if file is not False:
+            self._store.save_run(file, self.select, self.ignore, self.root, cfg, self.ruleset_for(cfg), fixed, timing)
+
     def linter_for(self, cfg: Config):
         if id(cfg) not in self._linters:
             from followup_lint.engine.linter import Linter  # the first lint pays for spaCy

@@ -17,6 +17,11 @@ once and keeps it under `<cache folder>/builds/`, as JSON:
 The phrase analyses of the rule packs (each phrase's tokens and lemmas, which take a
 pipe() over ~1,500 phrases) are stored beside it, keyed by the code and the model.
 
+Beside each build, a hit record (`run-*.json`): the day-independent part of the results
+cache's run fingerprint for that config and rule set, and the few config values a hit reads
+(max-file-size, fail-under, exclude), valid while the same files are. cli/hit.py finds a
+draft's cache entry from it without decoding the build.
+
 Nothing here imports YAML, jsonschema or spaCy: a run answered from the results cache
 reads its config and rules from here.
 """
@@ -277,13 +282,19 @@ class BuildStore:
             return None
         return cfg, ruleset
 
-    def save(self, config_file: str | None, select, ignore, root, cfg, ruleset) -> None:
+    @staticmethod
+    def _deps(config_file: str | None, cfg, ruleset) -> list:
+        """The files a build was read from: the config, the word list beside it, each pack folder."""
         from followup_lint.rulefiles.config import WORDS_FILE
-        from followup_lint.run.fingerprints import rules_fingerprint
 
         deps = [("file", os.path.abspath(config_file))] if config_file else []
         deps.append(("file", os.path.abspath(Path(cfg.root) / WORDS_FILE)))
-        deps += [("folder", os.path.abspath(f)) for f in ruleset.folders]
+        return deps + [("folder", os.path.abspath(f)) for f in ruleset.folders]
+
+    def save(self, config_file: str | None, select, ignore, root, cfg, ruleset) -> None:
+        from followup_lint.run.fingerprints import rules_fingerprint
+
+        deps = self._deps(config_file, cfg, ruleset)
         try:
             config = {f.name: getattr(cfg, f.name) for f in fields(cfg) if f.name != "_line"}
             record = {
@@ -298,6 +309,55 @@ class BuildStore:
         except TypeError:
             return  # something in a rule we cannot write as JSON: build it each time
         self._write(f"rules-{record['key']}.json", record)
+
+    # --- hit records: what a cache hit needs, without the rule set ------------------------
+
+    def run_key(self, config_file: str | None, select, ignore, root) -> str:
+        """The build's key and the installed versions (the results depend on the model too)."""
+        from followup_lint.run.fingerprints import environment_fingerprint
+
+        key = self.key(config_file, select, ignore, root)  # vouches for the environment too
+        return _sha(json.dumps([key, environment_fingerprint(), "run"]))
+
+    def save_run(self, config_file: str | None, select, ignore, root, cfg, ruleset, fixed: str, timing: bool) -> None:
+        """The fixed part of the run fingerprint (run/cache.py) of this config and rule set
+        and the few config values a hit reads, valid while the same files are (as a build)."""
+        key = self.run_key(config_file, select, ignore, root)
+        deps = self._deps(config_file, cfg, ruleset)
+        try:
+            record = {
+                "key": key,
+                "deps": [[kind, path, _digest(kind, path)] for kind, path in deps],
+                "fixed": fixed,
+                "timing": bool(timing),
+                "max_file_size": int(cfg.max_file_size),
+                "fail_under": cfg.fail_under,
+                "exclude": [str(g) for g in cfg.exclude],
+                "root": str(cfg.root),
+            }
+        except (TypeError, ValueError):
+            return
+        if self._read(f"run-{key}.json") != record:
+            self._write(f"run-{key}.json", record)
+
+    def load_run(self, config_file: str | None, select, ignore, root) -> dict | None:
+        """The hit record of this config, or None (absent, stale, unreadable or not ours)."""
+        key = self.run_key(config_file, select, ignore, root)
+        record = self._read(f"run-{key}.json")
+        try:
+            if not isinstance(record, dict) or record["key"] != key or not isinstance(record["fixed"], str):
+                return None
+            for kind, path, digest in record["deps"]:
+                if _digest(kind, path) != digest:
+                    return None
+            size, under = record["max_file_size"], record["fail_under"]
+            if not isinstance(size, int) or not (under is None or isinstance(under, (int, float))):
+                return None
+            if not all(isinstance(g, str) for g in record["exclude"]) or not isinstance(record["root"], str):
+                return None
+        except (KeyError, TypeError, ValueError):
+            return None
+        return record
 
     # --- phrase analyses ------------------------------------------------------------------
 
