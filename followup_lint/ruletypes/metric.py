@@ -155,8 +155,11 @@ _TAKING_IN = {"hear", "learn", "see", "discuss", "talk", "read", "meet"}
 # is still a sentence about oneself.
 _WANTING = {"need", "want", "join", "work", "get", "land", "have", "start", "love", "like", "be", "do"}
 # The reader acting on the candidate ("tell me", "give me a chance", "forget about me") or a
-# courtesy clause ("if you want to see it", "when you make your decision", "you are doing well").
+# courtesy clause ("if you want to see it", "when you make your decision", "when you decide",
+# "you are doing well").
 _CONDITIONAL_COURTESY = {"want", "like", "need", "wish", "prefer", "get", "have", "find"}
+# With nothing after them, "any day you want", "whenever you like", "when you decide".
+_BARE_COURTESY = {"want", "like", "prefer", "wish", "please", "decide", "choose"}
 _WELL = {"well", "fine", "good", "great", "busy", "okay", "ok"}
 
 
@@ -212,7 +215,8 @@ def _reader_serves_me(verb) -> bool:
     lemma = verb.lemma_.lower()
     children = list(verb.children)
     conditional = any(c.dep_ in ("mark", "advmod") and c.lower_ in ("if", "whenever") for c in children)
-    if (conditional and lemma in _CONDITIONAL_COURTESY) or lemma == "mind":
+    bare = not any(c.dep_ in ("dobj", "xcomp", "ccomp", "prep") for c in children)
+    if (conditional and lemma in _CONDITIONAL_COURTESY) or lemma == "mind" or (bare and lemma in _BARE_COURTESY):
         return True
     if lemma in ("need", "require", "expect"):
         return False
@@ -262,7 +266,11 @@ _THINKING_OVER = {"think", "reflect"}
 
 def _their_topic(prep) -> bool:
     objects = [c for c in prep.children if c.dep_ == "pobj"]
-    return bool(objects) and not _mine(objects[0]) and objects[0].lemma_.lower() not in _MY_CHANCE | {"role", "job", "position", "it", "this", "that"}
+    return (
+        bool(objects)
+        and not _mine(objects[0])
+        and objects[0].lemma_.lower() not in _MY_CHANCE | {"role", "job", "position", "it", "this", "that"}
+    )
 
 
 def _about_them(sent, names) -> bool:

@@ -1,0 +1,53 @@
+"""Issue 13, judgement round 5: self-focused and value-missing families. Each case is written
+for this test (not copied from the issue or from a blind draft) and failed before the change
+it guards."""
+
+import pytest
+
+from followup_lint.read.draft import read_text
+
+
+def _findings(linter, body, rule, **context):
+    text = f"Hi Sam,\n\n{body}\n\nBest regards,\nJo Park\n"
+    report = linter.lint_draft(read_text(text, "d.txt"), {"setting": "corporate", **context})
+    return [f for f in report.findings if f.rule == rule]
+
+
+# ---------------------------------------------------------------- self-focused
+# A plea or a brag is about the writer even when "you" and "your" appear in it: the reader
+# acting on the writer, a courtesy clause, the writer's wish to work there, a description of
+# the writer.
+SELF_FOCUSED = [
+    "thanks again for the interview. i really need this job, i have been out of work since may and my "
+    "savings are almost gone. i know i can do it and i will work harder than anyone you hire. please "
+    "dont forget me when you decide. i can start any day you want, i promise i wont let you down.",
+    "I am writing to reiterate my interest. I have exceeded my targets, I have led my own regional team "
+    "and I have delivered my projects on budget. I am confident I am the strongest candidate you will "
+    "interview, and I would be honoured to join your organisation. I look forward to hearing that I "
+    "have been selected.",
+    "I hope you are doing well. Since our interview I have finished my certificate, I have redone my "
+    "portfolio and I have started my own small blog. I feel I am more ready than ever and I am sure I "
+    "would grow a lot in this role. If you want to see my new portfolio, I can send it.",
+]
+
+# What the reader showed the writer, or three sentences about their side, is enough.
+NOT_SELF_FOCUSED = [
+    "thanks for showing me around the bakery on monday and for letting me try the laminating station. "
+    "i need a bit more practice with shaping, i know, but i learn fast and i think i would be useful on "
+    "the weekend rush. i hope i can show you soon.",
+    "Thank you for the afternoon at the depot. I keep thinking about the whiteboard of late loads you "
+    "use at the morning huddle. I loved hearing how the team cut the missed pickups in half, and I think "
+    "my routing work would suit the new regional lanes you are adding. I know I still need to grow, I "
+    "know my forklift hours are few, and I have mostly done my own small routes, but I would be thrilled "
+    "if I could learn from you. I am keeping my fingers crossed and I hope I hear soon.",
+]
+
+
+@pytest.mark.parametrize("body", SELF_FOCUSED)
+def test_self_focused_plea_or_brag(linter, body):
+    assert _findings(linter, body, "self-focused", kind="check-in")
+
+
+@pytest.mark.parametrize("body", NOT_SELF_FOCUSED)
+def test_what_they_showed_or_three_sentences_about_them_is_enough(linter, body):
+    assert not _findings(linter, body, "self-focused", kind="thank-you")
