@@ -36,10 +36,11 @@ NOT_SELF_FOCUSED = [
     "i need a bit more practice with shaping, i know, but i learn fast and i think i would be useful on "
     "the weekend rush. i hope i can show you soon.",
     "Thank you for the afternoon at the depot. I keep thinking about the whiteboard of late loads you "
-    "use at the morning huddle. I loved hearing how the team cut the missed pickups in half, and I think "
+    "use at the morning huddle. I loved hearing how the team cut the missed pickups in half. I think "
     "my routing work would suit the new regional lanes you are adding. I know I still need to grow, I "
     "know my forklift hours are few, and I have mostly done my own small routes, but I would be thrilled "
-    "if I could learn from you. I am keeping my fingers crossed and I hope I hear soon.",
+    "if I could learn from you. I think I would fit in, I really do, and I am sure I could pick up my "
+    "part quickly. I am keeping my fingers crossed and I hope I hear soon.",
 ]
 
 
