@@ -52,3 +52,28 @@ def test_self_focused_plea_or_brag(linter, body):
 @pytest.mark.parametrize("body", NOT_SELF_FOCUSED)
 def test_what_they_showed_or_three_sentences_about_them_is_enough(linter, body):
     assert not _findings(linter, body, "self-focused", kind="thank-you")
+
+
+# ---------------------------------------------------------------- spelling
+# Terms of art: a half of a hyphenated compound beside an acronym or before a participle, the
+# singular of a plural the dictionary knows, and text-speak (too-casual's business).
+NOT_MISSPELLED = [
+    "We moved the nightly exports from cron-scheduled scripts to the new queue.",
+    "The records layer is HL7-conformant, which the auditors liked.",
+    "I spent six years in telecom before I moved into logistics.",
+    "fwiw i think the rota plan you described is solid.",
+]
+STILL_MISSPELLED = [
+    "I came acros the article you mentioned last week.",
+    "I am a hard-workng person and I learn quickly.",
+]
+
+
+@pytest.mark.parametrize("body", NOT_MISSPELLED)
+def test_terms_of_art_are_not_misspelled(linter, body):
+    assert not _findings(linter, body, "spelling")
+
+
+@pytest.mark.parametrize("body", STILL_MISSPELLED)
+def test_slips_near_those_terms_still_found(linter, body):
+    assert _findings(linter, body, "spelling")
