@@ -77,3 +77,40 @@ def test_terms_of_art_are_not_misspelled(linter, body):
 @pytest.mark.parametrize("body", STILL_MISSPELLED)
 def test_slips_near_those_terms_still_found(linter, body):
     assert _findings(linter, body, "spelling")
+
+
+# ---------------------------------------------------------------- value-missing (and the kind it needs)
+def _lint_file(tmp_path, text):
+    from followup_lint import lint_path
+
+    path = tmp_path / "draft.txt"
+    path.write_text(text, encoding="utf-8")
+    return lint_path(str(path))
+
+
+# Check-ins the kind inference left "unknown", so value-missing never looked: "any decision yet"
+# asked with the noun, "where things are", earlier notes gone unanswered.
+BARE_CHECK_INS = [
+    "hi jo,\n\nany decision yet about the porter job? been a while.\n\nsam\n",
+    "Dear Jo,\n\nI'm writing to find out where things are with the planner vacancy.\n\nRegards,\nSam\n",
+    "Jo,\n\nBoth of my earlier emails about the tutor post went unanswered. Could you let me know?\n\nSam\n",
+    "Jo,\n\nYour recruiter hasn't replied since the interview. Could you tell me how it is going?\n\nSam\n",
+]
+
+
+@pytest.mark.parametrize("text", BARE_CHECK_INS)
+def test_bare_check_in_is_a_check_in_without_value(tmp_path, text):
+    report = _lint_file(tmp_path, text)
+    assert report.kind == "check-in"
+    assert "value-missing" in {f.rule for f in report.findings}
+
+
+# A link offered to look at is something shared; a link merely mentioned is not.
+def test_a_link_offered_is_value(linter):
+    body = "checking in on the editor role. i recut the showreel since we met, here it is if u want a look: vimeo.com/example/reel-v2"
+    assert not _findings(linter, body, "value-missing", kind="check-in")
+
+
+def test_a_link_mentioned_is_not_value(linter):
+    body = "Any news on the designer role? My site is studio-jo.example.com."
+    assert _findings(linter, body, "value-missing", kind="check-in")
