@@ -114,3 +114,13 @@ def test_a_link_offered_is_value(linter):
 def test_a_link_mentioned_is_not_value(linter):
     body = "Any news on the designer role? My site is studio-jo.example.com."
     assert _findings(linter, body, "value-missing", kind="check-in")
+
+
+def test_the_day_of_a_call_attempt_is_not_the_day_of_the_interview(tmp_path):
+    text = (
+        "Dear Jo,\n\nThank you again for meeting me last week about the steward post. I tried ringing "
+        "the front desk this morning but could only leave a message, so I am writing again.\n\n"
+        "Is there any news on the post?\n\nSam\n"
+    )
+    report = _lint_file(tmp_path, text)
+    assert report.kind == "check-in"
