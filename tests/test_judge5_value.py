@@ -118,9 +118,8 @@ def test_a_link_mentioned_is_not_value(linter):
 
 def test_the_day_of_a_call_attempt_is_not_the_day_of_the_interview(tmp_path):
     text = (
-        "Dear Jo,\n\nThank you again for meeting me last week about the steward post. I tried ringing "
-        "the front desk this morning but could only leave a message, so I am writing again.\n\n"
-        "Is there any news on the post?\n\nSam\n"
+        "Dear Jo,\n\nThank you so much for meeting me last week about the steward post. I tried ringing "
+        "the front desk this morning but could only leave a message, so I am writing again.\n\nSam\n"
     )
     report = _lint_file(tmp_path, text)
     assert report.kind == "check-in"
