@@ -297,7 +297,7 @@ def _about_them(sent, names) -> bool:
         ):
             return True
         if (
-            low in ("you", "they")
+            low in ("you", "they", "u")
             and t.dep_ == "nsubj"
             and head.lemma_ not in _COURTESY_VERBS
             and not _reader_serves_me(head)
