@@ -155,6 +155,17 @@ def test_insert_leaves_out_what_the_context_does_not_know(linter):
     assert thanks.fix.edits[0].replacement == "Thank you for taking the time to speak with me. "
 
 
+def test_insert_before_a_lower_case_opening_capitalises_it(linter):
+    # The inserted sentence ends with a full stop, so the body's first word starts a sentence.
+    draft, report = lint(
+        linter, "Hi Dana,\n\nis the analyst role still open? I am very interested in it.\n\nBest,\nSam\n"
+    )
+    (thanks,) = only(report, "thanks-missing")
+    out = fixed(draft, thanks.fix)
+    assert "speak with me. Is the analyst role still open?" in out
+    assert out.startswith("Hi Dana,\n\nThank you") and out.endswith("Best,\nSam\n")
+
+
 def test_templates():
     assert templates.render_template("a[ b {role}][ c {company}].", {"role": "R"}) == "a b R."
     assert templates.render_template("{role} x", {}) is None

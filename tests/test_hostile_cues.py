@@ -118,3 +118,67 @@ def test_a_cues_pattern_in_a_house_rule_counts_weights(tmp_path):
     out = CliRunner().invoke(rules_group, ["test", str(path)], catch_exceptions=False)
     assert out.exit_code == 0, out.output
     assert "2 examples: 2 passed" in out.output
+
+
+# Round 5: agreement. Courtesy said straight on and the candidate's own achievements count
+# against the cues, one per distinct word; an escalation, a rhetorical "or do you just ...?"
+# and their conduct wasting the candidate's time are signs of their own.
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # an apology misparsed under a later "not" still counts as courtesy
+        "I'm so sorry to chase, I know that is not how hiring works, but I really hope to hear soon.",
+        # three achievements against a quoted appraisal and "at my level"
+        'I closed every audit early, I trained four juniors and I was rated "outstanding" twice, '
+        "which I believe is rare at my level and shows the ability to run a client alone.",
+        # thanks and an apology in one sentence: two signs of courtesy, not one
+        "Please accept my thanks for your time, and I apologise for replying to your director in writing so late; "
+        "I lack nothing but the start date.",
+        "I'd be glad to take this up with your finance director if that would help with the paperwork.",
+        "Is the role still open, or do you need more references from me?",
+        "I don't want to waste my time or yours, so I'll keep this brief.",
+    ],
+)
+def test_courtesy_and_own_work_count_against_the_cues(tmp_path, sentence):
+    assert _hostile(tmp_path, "Thank you again for the interview on March 2. " + sentence + "\n") == []
+
+
+@pytest.mark.parametrize(
+    "sentence, quoted",
+    [
+        ("If nobody gets back to me by Thursday, I will take it up with Priya directly.", "take it up with"),
+        (
+            "Should I receive no answer this week, I shall be obliged to raise this matter with your board.",
+            "be obliged to",
+        ),
+        ("Has anyone looked at my file, or do you lot just not read applications?", "or do you lot just not"),
+        ("Please stop wasting my time with vague promises.", "wasting my time"),
+    ],
+)
+def test_escalation_rhetoric_and_wasted_time_fire(tmp_path, sentence, quoted):
+    found = _hostile(tmp_path, "Thank you again for the interview on March 2. " + sentence + "\n")
+    assert len(found) == 1, found
+    assert quoted.lower() in found[0]["message"].lower()
+
+
+def test_a_cue_with_each_counts_every_distinct_word(tmp_path, monkeypatch):
+    # Three cues (3) less one courtesy word (-1) fire; with `each: true` a second, different
+    # courtesy word counts again (3 - 2 = 1) and the sentence stays silent.
+    _cue_rule(
+        tmp_path,
+        "- phrases: [sadly]\n- phrases: [clearly]\n- phrases: [never]\n- phrases: [thanks, sorry]\n  weight: -1\n  each: true\n",
+    )
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".followup-lint.yaml").write_text("packs: [./house-rules]\n")
+    draft = tmp_path / "d.txt"
+
+    def house(sentence):
+        draft.write_text(f"Hi Sam,\n\n{sentence}\n\nBest,\nJo\n")
+        result = CliRunner().invoke(
+            lint_command, [str(draft), "--format", "json", "--no-cache", "--select", "house-rules/house"]
+        )
+        return [f for f in json.loads(result.output)["files"][0]["findings"] if f["rule"] == "house-rules/house"]
+
+    assert house("Sadly, thanks, the answer clearly never came.") != []
+    assert house("Sadly, thanks, the answer clearly never came, thanks.") != []  # the same word counts once
+    assert house("Sadly, thanks and sorry, the answer clearly never came.") == []

@@ -53,6 +53,9 @@ def build(spec, hit, draft, ctx) -> Fix | None:
             return None
         if fix.get("at", "start") == "start":
             at, replacement = body[0][0], sentence + " "
+            if text[at].islower():
+                # The body's first word now follows a full stop: "... me. Is there ...".
+                return _fix(draft, fix, f"Add {_quote(sentence, 200)}", [(at, at + 1, replacement + text[at].upper())])
         else:
             at = body[-1][1]
             replacement = (". " if text[at - 1].isalnum() else " ") + sentence

@@ -891,6 +891,9 @@ class CueScore:
     def __init__(self, nlp, spec: dict, keys=(), patterns=None):
         self.spec = spec
         self.weights = [float(c.get("weight", 1)) for c in spec["cues"]]
+        # `each: true`: the cue counts once per distinct word it matches, not once per sentence
+        # (three of the candidate's own achievements weigh three times one).
+        self.each = {i for i, c in enumerate(spec["cues"]) if c.get("each")}
         self.min_score = float(spec.get("min_score", 2))
         self.patterns = patterns or FilteredPatterns(nlp, spec["cues"], keys)
 
@@ -909,11 +912,12 @@ class CueScore:
             if m.span is None or len(m.span) == 0:
                 continue
             best = by_sentence.setdefault(m.span.sent.start, {})
-            if m.pattern not in best:  # each cue counts once per sentence (its first match)
-                best[m.pattern] = m
+            key = (m.pattern, m.text.lower()) if m.pattern in self.each else m.pattern
+            if key not in best:  # each cue counts once per sentence (its first match)
+                best[key] = m
         out = []
         for cues in by_sentence.values():
-            if sum(self.weights[i] for i in cues) < self.min_score:
+            if sum(self.weights[m.pattern] for m in cues.values()) < self.min_score:
                 continue
             top = max(cues.values(), key=lambda m: (self.weights[m.pattern], -m.start))
             out.append(Match(top.start, top.end, top.segment, top.span, idx))
@@ -927,5 +931,6 @@ class CueScore:
                 continue
             sent = m.span.sent
             row = rows.setdefault(sent.start, (sent.text, {}))
-            row[1].setdefault(m.pattern, (m.text, self.weights[m.pattern]))
+            key = (m.pattern, m.text.lower()) if m.pattern in self.each else m.pattern
+            row[1].setdefault(key, (m.text, self.weights[m.pattern]))
         return [(text, sum(w for _, w in cues.values()), list(cues.values())) for text, cues in rows.values()]
