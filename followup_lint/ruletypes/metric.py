@@ -127,6 +127,10 @@ _THIN_POSSESSED = {
     "note",
     "call",
     "voicemail",
+    "choice",
+    "selection",
+    "mind",
+    "name",
 }
 # Nouns that stand for the employer or its work when introduced by "the"/"this".
 _THEIR_SIDE = _ORGANISATION | {
@@ -146,6 +150,129 @@ _COURTESY_VERBS = {"thank", "know", "let", "hear", "need", "have", "get", "can",
 _TAKING_IN = {"hear", "learn", "see", "discuss", "talk", "read", "meet"}
 
 
+# What the candidate wants for themself: "I need this work", "happy to work in your clinic",
+# "I'd love to join your team". The reader's organisation named as the place one wants to be
+# is still a sentence about oneself.
+_WANTING = {"need", "want", "join", "work", "get", "land", "have", "start", "love", "like", "be", "do"}
+# The reader acting on the candidate ("tell me", "give me a chance", "forget about me") or a
+# courtesy clause ("if you want to see it", "when you make your decision", "when you decide",
+# "you are doing well").
+_CONDITIONAL_COURTESY = {"want", "like", "need", "wish", "prefer", "get", "have", "find"}
+# With nothing after them, "any day you want", "whenever you like", "when you decide".
+_BARE_COURTESY = {"want", "like", "prefer", "wish", "please", "decide", "choose"}
+_WELL = {"well", "fine", "good", "great", "busy", "okay", "ok"}
+
+
+def _first_person_clause(tok) -> bool:
+    """Is the nearest clause above `tok` (through xcomp/acomp/prep links) one whose subject is I/we?"""
+    seen = 0
+    while seen < 6:
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            return subjects[0].lower_ in ("i", "we")
+        if tok.head is tok:
+            return False
+        tok, seen = tok.head, seen + 1
+    return False
+
+
+def _wanted_by_me(noun) -> bool:
+    """The reader's thing as the object of what the candidate wants: "I need this work",
+    "happy to work in your restaurant", "I'd love to join your team"."""
+    tok = noun
+    for _ in range(4):  # "be part of your team": pobj -> prep -> attr -> verb
+        if tok.dep_ not in ("dobj", "attr", "pobj", "prep", "nsubj"):
+            return False
+        tok = tok.head
+        if tok.pos_ in ("VERB", "AUX"):
+            return tok.lemma_.lower() in _WANTING and _first_person_clause(tok)
+    return False
+
+
+def _describes_me(noun) -> bool:
+    """Is the noun a description of the candidate ("one of the strongest candidates", "the best
+    hire") or a comparison with them ("harder than anyone")? Climbs to the nearest verb: a
+    be-clause with I as subject, or a "than" on the way."""
+    tok = noun
+    for _ in range(6):
+        if tok.lower_ == "than":
+            return True
+        if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
+            break
+        tok = tok.head
+    return tok.lemma_ == "be" and _first_person_clause(tok)
+
+
+_MY_CHANCE = _THIN_POSSESSED | {"chance", "opportunity", "shot", "result", "news"}
+
+
+def _reader_serves_me(verb) -> bool:
+    """A clause with the reader as subject that is about the candidate or a courtesy: the
+    reader acts on me ("could you tell me soon", "give me a chance", "don't forget about me"),
+    a conditional offer ("if you want to see it"), a thin object ("when you make your
+    decision"), a greeting ("you are doing well"), or a clause describing me ("the strongest
+    candidate you will see"). What the reader needs from me is still about them."""
+    lemma = verb.lemma_.lower()
+    children = list(verb.children)
+    conditional = any(c.dep_ in ("mark", "advmod") and c.lower_ in ("if", "whenever") for c in children)
+    bare = not any(c.dep_ in ("dobj", "xcomp", "ccomp", "prep") for c in children)
+    if (conditional and lemma in _CONDITIONAL_COURTESY) or lemma == "mind" or (bare and lemma in _BARE_COURTESY):
+        return True
+    if lemma in ("need", "require", "expect"):
+        return False
+    reported = any(c.dep_ == "ccomp" for c in children)
+    for c in children:
+        if c.dep_ == "dobj" and c.lower_ in ("me", "us") and not reported:
+            return True
+        if c.dep_ == "prep" and c.lower_ in ("about", "for") and any(g.lower_ in ("me", "us") for g in c.children):
+            return True
+        if c.dep_ == "dobj" and c.lemma_.lower() in _MY_CHANCE:
+            return True
+        if c.dep_ in ("advmod", "acomp") and c.lower_ in _WELL:
+            return True
+    return verb.dep_ == "relcl" and _describes_me(verb.head)
+
+
+# "showing me around the shop", "walked us through the intake flow", "showed me the scanners":
+# the reader's place or work, seen through them.
+_SHOWN = {"show", "walk", "tour", "introduce"}
+
+
+def _shown_their_thing(verb) -> bool:
+    """The reader showed the candidate something not the candidate's own: an object, a place
+    walked through, or how something works ("showed us how the night crew restocks")."""
+    children = list(verb.children)
+    if not any(c.lower_ in ("me", "us") and c.dep_ in ("dobj", "dative") for c in children):
+        return False
+    for c in children:
+        if (c.dep_ == "dobj" and c.lower_ not in ("me", "us") and not _mine(c)) or c.dep_ == "ccomp":
+            return True
+        if c.dep_ in ("prep", "advmod") and c.lower_ in ("around", "through", "thru", "round", "to", "over"):
+            return any(g.dep_ == "pobj" and not _mine(g) for g in c.children)
+    return False
+
+
+def _mine(noun) -> bool:
+    """Is the noun the candidate ("me") or theirs ("my desk")?"""
+    if noun.lower_ in _FIRST_PERSON or noun.lower_ in ("us", "we", "our"):
+        return True
+    return any(c.dep_ == "poss" and c.lower_ in ("my", "our") for c in noun.children)
+
+
+# "I keep thinking about the sketch wall in your studio": what one keeps thinking about counts
+# when it is neither oneself, one's own things nor a courtesy noun ("the interview", "my chances").
+_THINKING_OVER = {"think", "reflect"}
+
+
+def _their_topic(prep) -> bool:
+    objects = [c for c in prep.children if c.dep_ == "pobj"]
+    return (
+        bool(objects)
+        and not _mine(objects[0])
+        and objects[0].lemma_.lower() not in _MY_CHANCE | {"role", "job", "position", "it", "this", "that"}
+    )
+
+
 def _about_them(sent, names) -> bool:
     """Does the sentence say something about the reader's side: something of theirs beyond a
     courtesy ("your plans", not "your time"), the company by name, "the team", the reader as
@@ -153,18 +280,39 @@ def _about_them(sent, names) -> bool:
     that is not oneself?"""
     for t in sent:
         low, head = t.lower_, t.head
-        if low in ("your", "their") and t.dep_ == "poss" and head.lemma_.lower() not in _THIN_POSSESSED:
+        if (
+            low in ("your", "their")
+            and t.dep_ == "poss"
+            and head.lemma_.lower() not in _THIN_POSSESSED
+            and not _wanted_by_me(head)
+        ):
             return True
         if (low in names or t.ent_type_ == "ORG") and t.dep_ in ("nsubj", "poss", "pobj", "dobj"):
             return True
-        if low in ("the", "this") and head.lemma_.lower() in _THEIR_SIDE:
+        if (
+            low in ("the", "this")
+            and t.dep_ == "det"
+            and head.lemma_.lower() in _THEIR_SIDE
+            and not _wanted_by_me(head)
+        ):
             return True
-        if low in ("you", "they") and t.dep_ == "nsubj" and head.lemma_ not in _COURTESY_VERBS:
+        if (
+            low in ("you", "they", "u")
+            and t.dep_ == "nsubj"
+            and head.lemma_ not in _COURTESY_VERBS
+            and not _reader_serves_me(head)
+        ):
+            return True
+        if low in ("yours", "theirs") and t.dep_ == "pobj" and head.lower_ == "like":
+            return True  # "field work like yours", "a team like theirs"
+        if t.lemma_ in _SHOWN and _shown_their_thing(t):
             return True
         if low == "about" and head.lemma_ in _TAKING_IN:
             objects = [c for c in t.children if c.dep_ == "pobj"]
-            if objects and objects[0].lower_ not in _FIRST_PERSON:
+            if objects and not _mine(objects[0]):
                 return True
+        if low == "about" and head.lemma_ in _THINKING_OVER and _their_topic(t):
+            return True
     return False
 
 

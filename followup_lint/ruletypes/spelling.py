@@ -138,6 +138,9 @@ _TEXT_SPEAK = {
     "bro",
     "dude",
     "abt",
+    "fwiw",
+    "afaik",
+    "iirc",
     "pto",
     "asap",
     "b4",
@@ -445,6 +448,8 @@ def check(rule, parsed, ctx, settings) -> list[Hit]:
             # far more often than a slip: coined compounds are how technical writing names things.
             if i and masked[s - 1 : s] == "-" and lowers[i - 1] in _HYPHEN_PREFIXES and words[i - 1][1] == s - 1:
                 continue
+            if _in_coined_compound(masked, words, i, dictionary):
+                continue
             if (
                 lower_case
                 and (tok := tokens.get(s)) is not None
@@ -526,6 +531,23 @@ def check(rule, parsed, ctx, settings) -> list[Hit]:
     return hits
 
 
+_ACRONYM_BEFORE = re.compile(r"(?<![\w-])[A-Z][A-Z0-9]+$")
+
+
+def _in_coined_compound(masked, words, i, dictionary) -> bool:
+    """A half of a hyphenated term of art: the word after an acronym ("FHIR-conformant",
+    "HL7-ready") or a word before a known participle ("cron-scheduled", "kafka-based"). Coined
+    compounds name things in technical writing; a typo in them is rare next to a term."""
+    s, e, _ = words[i]
+    if masked[s - 1 : s] == "-" and _ACRONYM_BEFORE.search(masked, 0, s - 1):
+        return True
+    if i + 1 < len(words) and masked[e : e + 1] == "-" and words[i + 1][0] == e + 1:
+        after = words[i + 1][2].lower()
+        if len(after) >= 5 and after.endswith("ed") and (dictionary.known(after) or dictionary.derived(after)):
+            return True
+    return False
+
+
 def _judge(dictionary, low, language, foreign):
     """None if the word is fine, else ("unknown", []) or ("variant" | "contraction", [fix])."""
     if low in _CONTRACTIONS:
@@ -539,6 +561,10 @@ def _judge(dictionary, low, language, foreign):
     if british is not None:
         return ("variant", [british]) if language == "en-US" else None
     if foreign or base in _TEXT_SPEAK or _ELONGATED.search(base):
+        return None
+    # The singular of a plural the dictionary knows ("telecom" beside "telecoms"); a word that
+    # already ends in s is left to the check ("acros" + s is "across", a slip, not a singular).
+    if len(base) >= 4 and not base.endswith("s") and dictionary.known(base + "s"):
         return None
     return "unknown", []
 
