@@ -112,3 +112,17 @@ def test_anchored_matching_at_the_ends_of_a_doc(linter, text):
     assert len(hub.anchored) == len(EDGE_PATTERNS) - 1
     doc = linter.nlp(text)
     assert _ours(hub, doc) == _reference(hub, doc)
+
+
+def test_phrases_analysed_without_the_parser_get_the_parser_s_norms(linter):
+    # analyse_phrases leaves the parser out: a phrase's norms (lemmas) must be what the whole
+    # pipeline gives, for every phrase of the built-in rules.
+    from followup_lint.language import patterns
+
+    nlp = linter.nlp
+    phrases = sorted(patterns._phrase_table(nlp))
+    assert len(phrases) > 500
+    whole = {
+        p: tuple((t.text, t.norm_, t.lower_) for t in d if not t.is_space) for p, d in zip(phrases, nlp.pipe(phrases))
+    }
+    assert patterns.analyse_phrases(nlp, phrases) == whole

@@ -627,7 +627,10 @@ def analyse_phrases(nlp, phrases) -> dict:
     those not known yet."""
     table = _phrase_table(nlp)
     todo = sorted(p for p in phrases if p not in table)
-    for phrase, doc in zip(todo, nlp.pipe(todo)):
+    # A phrase's norms are its lemmas: the tagger's work, not the parser's (the same table
+    # either way; tests/test_matcher_anchors.py), and the parser is a third of the cost.
+    skip = [name for name in ("parser", "followup_lint_breaks") if name in nlp.pipe_names]
+    for phrase, doc in zip(todo, nlp.pipe(todo, batch_size=256, disable=skip)):
         table[phrase] = tuple((t.text, t.norm_, t.lower_) for t in doc if not t.is_space)
     return {p: table[p] for p in phrases}
 
