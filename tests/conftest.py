@@ -19,6 +19,17 @@ def private_results_cache(tmp_path_factory):
         os.environ["FOLLOWUP_LINT_CACHE_DIR"] = old
 
 
+@pytest.fixture(autouse=True)
+def cache_folder_choice_per_test():
+    """An in-process CLI run sets this process's --cache-dir/--no-cache choice
+    (storage.cachedir.configure); put it back so the next test starts from the default."""
+    from followup_lint.storage import cachedir
+
+    saved = cachedir.choice()
+    yield
+    cachedir.configure(**saved)
+
+
 @pytest.fixture(scope="session")
 def linter():
     """One Linter with the built-in rules and no user config, shared by the suite: the

@@ -860,6 +860,9 @@ class FilteredPatterns:
             if "cues" in p:  # a list reused through a YAML anchor is matched once
                 shared = next((c.patterns for c in self.cues.values() if c.spec["cues"] is p["cues"]), None)
                 self.cues[i] = CueScore(nlp, p, keys + (i, "cues"), shared, hub)
+        # Weak cues and the learned opinion judge a whole sentence and quote a few of its words;
+        # where a plain pattern caught the sentence, its own words (and fix) speak for it.
+        self.judged = {i for i, p in enumerate(patterns) if "cues" in p or "opinion" in p}
 
     def find(self, segment, segments, ctx=None) -> list[Match]:
         out = []
@@ -880,9 +883,9 @@ class FilteredPatterns:
             if unless and unless.any_holds(m, segments, ctx):
                 continue
             out.append(m)
-        if self.cues:  # a sentence a plain pattern already caught is quoted by that pattern
-            plain = {m.span.sent.start for m in out if m.pattern not in self.cues and m.span is not None}
-            out = [m for m in out if m.pattern not in self.cues or m.span.sent.start not in plain]
+        if self.judged:  # a sentence a plain pattern already caught is quoted by that pattern
+            plain = {m.span.sent.start for m in out if m.pattern not in self.judged and m.span is not None}
+            out = [m for m in out if m.pattern not in self.judged or m.span.sent.start not in plain]
         return out
 
 
