@@ -357,7 +357,7 @@ class _MatcherHub:
                 # The tokens from the first up to the first operator: the words they must be.
                 # When every part of the pattern is such a word list, checking them is the
                 # whole match, and the Matcher need not run (`simple`).
-                prefix, simple = [], True
+                prefix, labels, simple = [], [], True
                 for offset, token in enumerate(specs[0]):
                     if "OP" in token:
                         simple = False
@@ -366,13 +366,29 @@ class _MatcherHub:
                         words = _words_of(name, value)
                         if words is None:
                             simple = False
+                            # A tag, part of speech or dependency the token must have:
+                            # checked before the Matcher runs, as the words are.
+                            label = _words_of(name, value, _LABEL_ATTRS)
+                            if label is not None:
+                                labels.append((offset, label[0], frozenset(strings.add(v) for v in label[1])))
                         else:
                             prefix.append((offset, words[0], frozenset(strings.add(v) for v in words[1])))
                 for word in ids:
                     where = self._first.setdefault(attr, {}).setdefault(strings.add(word), [])
                     where.append((len(self.anchored), at))
                 length = len(specs[0]) if simple else None
-                self.anchored.append((matcher, strings[key], _max_length(specs[0]), required, prefix, length))
+                self.anchored.append(
+                    (
+                        matcher,
+                        strings[key],
+                        _max_length(specs[0]),
+                        required,
+                        prefix,
+                        length,
+                        labels,
+                        _reach_plan(specs[0], strings),
+                    )
+                )
                 self._seen.update(getattr(matcher, "_seen_attrs", ()))
             for pred in getattr(matcher, "_extra_predicates", ()):
                 if isinstance(getattr(pred, "value", None), re.Pattern) and "REGEX" in getattr(pred, "operators", ()):
@@ -432,16 +448,19 @@ class _MatcherHub:
         and pattern whatever the pattern, and almost every token starts no match, so the
         same matches come at a fraction of the cost (a quarter or less for the packs'
         patterns; tests/test_matcher_anchors.py compares with one Matcher over the doc)."""
-        from spacy.attrs import LOWER, NORM, ORTH
+        from bisect import bisect_left
+
+        from spacy.attrs import DEP, LOWER, NORM, ORTH, POS, TAG
 
         _check_annotation(doc, self._seen)
         n = len(doc)
         if n == 0:
             return
-        attrs = (LOWER, NORM, ORTH)
+        attrs = (LOWER, NORM, ORTH, POS, TAG, DEP)
         columns = dict(zip(attrs, doc.to_array(list(attrs)).T.tolist()))
         index = {}
-        for attr, column in columns.items():
+        for attr in (LOWER, NORM, ORTH):
+            column = columns[attr]
             where: dict = {}
             for i, v in enumerate(column):
                 where.setdefault(v, []).append(i)
@@ -453,7 +472,7 @@ class _MatcherHub:
                 for k, at in first.get(v, ()):
                     candidates.setdefault(k, []).append((positions, at))
         for k in sorted(candidates):
-            matcher, match_id, longest, required, prefix, length = self.anchored[k]
+            matcher, match_id, longest, required, prefix, length, labels, plan = self.anchored[k]
             if required and not all(not index[a].keys().isdisjoint(vs) for a, vs in required):
                 continue
             found = set()
@@ -467,11 +486,27 @@ class _MatcherHub:
                     if i + length <= n:
                         yield match_id, i, i + length
                 continue
+            # A match from i ends by i + longest, so each word the pattern requires must occur
+            # in that reach; most starts fail this, and a Matcher call costs what a few dozen
+            # such checks do.
+            for a, vs in required:
+                where = sorted(p for v in index[a].keys() & vs for p in index[a][v])
+                reach = n if longest is None else longest
+                starts = [i for i in starts if (j := bisect_left(where, i)) < len(where) and where[j] < i + reach]
+            if labels:
+                starts = [i for i in starts if all(i + off < n and columns[a][i + off] in vs for off, a, vs in labels)]
+            if not starts:
+                continue
             # Stretches from each start to the pattern's longest reach (one token more, for a
             # trailing "!" or optional token to see what follows), merged where they overlap.
             stretches, lo, hi = [], None, None
             for i in starts:
-                end = n if longest is None else min(n, i + longest + 1)
+                if longest is not None:
+                    end = min(n, i + longest + 1)
+                elif plan is not None:
+                    end = min(n, _reach(plan, columns, i, n) + 1)
+                else:
+                    end = n
                 if lo is not None and i <= hi:
                     hi = max(hi, end)
                     continue
@@ -525,12 +560,17 @@ def _anchor_at(pattern):
     return None
 
 
-def _words_of(name, value):
+# Token attributes whose value a pattern names as a string (a label), checked like words.
+_LABEL_ATTRS = {"POS": "POS", "TAG": "TAG", "DEP": "DEP"}
+
+
+def _words_of(name, value, names=_ANCHOR_ATTRS):
     """(attribute id, words) when a token pattern's `name: value` asks for one of a list of
-    words (LOWER/NORM/ORTH, equal to one or IN a list of strings), else None."""
+    words (LOWER/NORM/ORTH, equal to one or IN a list of strings), else None. `names`: the
+    attributes that count (the label attributes instead: _LABEL_ATTRS)."""
     from spacy.attrs import IDS
 
-    if not isinstance(name, str) or name.upper() not in _ANCHOR_ATTRS:
+    if not isinstance(name, str) or name.upper() not in names:
         return None
     if isinstance(value, str):
         words = [value]
@@ -544,7 +584,7 @@ def _words_of(name, value):
         words = value["IN"]
     else:
         return None
-    return IDS[_ANCHOR_ATTRS[name.upper()]], words
+    return IDS[names[name.upper()]], words
 
 
 def _max_length(pattern) -> int | None:
@@ -563,6 +603,45 @@ def _max_length(pattern) -> int | None:
         else:  # "+", "*" or anything else: unbounded
             return None
     return total
+
+
+def _reach_plan(pattern, strings):
+    """How far a match of an unbounded `pattern` can reach, as steps: a number of tokens,
+    or the words or labels (attribute id, ids) every token of a "*"/"+" run must have. None
+    when some run can take any token."""
+    plan: list = []
+    for token in pattern:
+        op = token.get("OP")
+        if op in (None, "1", "?", "!"):
+            plan.append(1)
+            continue
+        if isinstance(op, str) and re.fullmatch(r"\{\d*(,\d*)?\}", op) and op[1:-1].split(",")[-1]:
+            plan.append(int(op[1:-1].split(",")[-1]))
+            continue
+        if op not in ("*", "+") and not (isinstance(op, str) and re.fullmatch(r"\{\d*,\}", op)):
+            return None
+        checks = []
+        for name, value in token.items():
+            found = None if name == "OP" else _words_of(name, value) or _words_of(name, value, _LABEL_ATTRS)
+            if found is not None:
+                checks.append((found[0], frozenset(strings.add(v) for v in found[1])))
+        if not checks:
+            return None
+        plan.append(tuple(checks))
+    return plan
+
+
+def _reach(plan, columns, i: int, n: int) -> int:
+    """The furthest a match of a pattern with reach `plan` (_reach_plan) that starts at
+    token i can end: a run goes on while each token holds its words or labels."""
+    pos = i
+    for step in plan:
+        if isinstance(step, int):
+            pos += step
+            continue
+        while pos < n and all(columns[a][pos] in vs for a, vs in step):
+            pos += 1
+    return pos
 
 
 def _check_annotation(doc, seen) -> None:
