@@ -85,6 +85,11 @@ EDGE_PATTERNS = [
     [{"LOWER": "thank"}, {}],  # words only: checked without the Matcher, never past the end
     [{"LOWER": {"IN": ["so", "thank"]}, "NORM": {"IN": ["so", "thanks"]}}, {"ORTH": "much"}],
     [{"LOWER": "so", "POS": "ADV"}, {"LOWER": "much", "OP": "?"}, {"LOWER": "!", "OP": "!"}],
+    # Runs bounded by their words or labels, after "?", "!" and "{n,}" (see _reach_plan).
+    [{"LOWER": "so"}, {"LOWER": {"IN": ["much", "so"]}, "OP": "*"}, {"LOWER": "!", "OP": "?"}],
+    [{"LOWER": "hear"}, {"LOWER": "hear", "OP": "+"}, {"LOWER": "soon"}],
+    [{"LOWER": "hear"}, {"LOWER": "from", "OP": "?"}, {"POS": "PRON", "OP": "{1,}"}, {"LOWER": "soon", "OP": "!"}],
+    [{"LOWER": "you", "DEP": "dobj"}, {"TAG": {"IN": ["RB", "VBN"]}, "OP": "*"}],
 ]
 
 EDGE_TEXTS = [
@@ -112,6 +117,50 @@ def test_anchored_matching_at_the_ends_of_a_doc(linter, text):
     assert len(hub.anchored) == len(EDGE_PATTERNS) - 1
     doc = linter.nlp(text)
     assert _ours(hub, doc) == _reference(hub, doc)
+
+
+class _Counting:
+    """Stands in for an anchored pattern's Matcher: counts the tokens it is asked to read."""
+
+    def __init__(self, matcher):
+        self.matcher, self.read = matcher, 0
+
+    def __call__(self, span, **kw):
+        self.read += len(span)
+        return self.matcher(span, **kw)
+
+
+@pytest.mark.parametrize(
+    "pattern, text",
+    [
+        # "soon" is nowhere within reach of the first "hear": only the second is a start.
+        (
+            [{"LOWER": "hear"}, {"OP": "{0,2}"}, {"LOWER": "soon"}],
+            "I hope to hear about the role and the team and the plans, and to hear soon",
+        ),
+        # The run of "very" ends two tokens in: the rest of the doc is not the Matcher's.
+        (
+            [{"LOWER": "i"}, {"LOWER": {"IN": ["very", "so"]}, "OP": "*"}, {"LOWER": "glad"}],
+            "I very glad to have met the whole team on Tuesday and to hear about the plans for the clinic",
+        ),
+        # The first token must be an adverb: "so" as a conjunction starts nothing.
+        (
+            [{"LOWER": "so", "POS": "ADV"}, {"OP": "?"}, {"LOWER": "much"}],
+            "I wrote, so I hope. I called, so I waited. I came, so I stayed. I liked it so much",
+        ),
+    ],
+)
+def test_the_matcher_reads_only_where_a_match_can_be(linter, pattern, text):
+    from followup_lint.language.patterns import _MatcherHub
+
+    hub = _MatcherHub(linter.nlp.vocab)
+    hub.add([pattern])
+    whole = _whole(hub, linter.nlp.vocab)
+    counting = _Counting(hub.anchored[0][0])
+    hub.anchored[0] = (counting, *hub.anchored[0][1:])
+    doc = linter.nlp(text)
+    assert _ours(hub, doc) == _reference(hub, doc, whole)
+    assert counting.read <= 6, f"the Matcher read {counting.read} of {len(doc)} tokens"
 
 
 def test_phrases_analysed_without_the_parser_get_the_parser_s_norms(linter):
