@@ -4,13 +4,13 @@ written for this test (not copied from the issue or from a blind draft) and fail
 the change it guards."""
 
 import pytest
+from body_drafts import lint_body
 
 from followup_lint.read.draft import read_text
 
 
 def _rules(linter, body, **context):
-    text = f"Hi Sam,\n\n{body}\n\nBest regards,\nJo Park\n"
-    report = linter.lint_draft(read_text(text, "d.txt"), {"setting": "corporate", **context})
+    report = lint_body(linter, body, **context)
     return {f.rule for f in report.findings}, report
 
 

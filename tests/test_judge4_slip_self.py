@@ -8,14 +8,11 @@ import subprocess
 import sys
 
 import pytest
-
-from followup_lint.read.draft import read_text
+from body_drafts import lint_body
 
 
 def _findings(linter, body, rule):
-    text = f"Hi Sam,\n\n{body}\n\nBest regards,\nJo Park\n"
-    report = linter.lint_draft(read_text(text, "d.txt"), {"setting": "corporate"})
-    return [f for f in report.findings if f.rule == rule]
+    return [f for f in lint_body(linter, body).findings if f.rule == rule]
 
 
 SLIPS = [

@@ -8,14 +8,11 @@ change; the near misses either failed before (false alarms removed) or guard a n
 against reaching too far (an alternative after "or", a polite ask, a condition with "if")."""
 
 import pytest
-
-from followup_lint.read.draft import read_text
+from body_drafts import lint_body
 
 
 def _rules(linter, body, **context):
-    text = f"Hi Sam,\n\n{body}\n\nBest regards,\nJo Park\n"
-    report = linter.lint_draft(read_text(text, "d.txt"), {"setting": "corporate", **context})
-    return {f.rule for f in report.findings}
+    return {f.rule for f in lint_body(linter, body, **context).findings}
 
 
 PUSHY = [

@@ -3,14 +3,11 @@ for this test (not copied from the issue or from a blind draft) and failed befor
 it guards."""
 
 import pytest
-
-from followup_lint.read.draft import read_text
+from body_drafts import lint_body
 
 
 def _findings(linter, body, rule, **context):
-    text = f"Hi Sam,\n\n{body}\n\nBest regards,\nJo Park\n"
-    report = linter.lint_draft(read_text(text, "d.txt"), {"setting": "corporate", **context})
-    return [f for f in report.findings if f.rule == rule]
+    return [f for f in lint_body(linter, body, **context).findings if f.rule == rule]
 
 
 # ---------------------------------------------------------------- self-focused
