@@ -992,15 +992,17 @@ class CueScore:
         self.patterns._last_cues = (segment, ctx, found)
         return found
 
+    def _counted_as(self, m: Match):
+        """What a sentence counts once: the cue, or with `each` the cue and its word."""
+        return (m.pattern, m.text.lower()) if m.pattern in self.each else m.pattern
+
     def find(self, idx: int, segment, segments, ctx=None) -> list[Match]:
         by_sentence: dict = {}
         for m in self._cue_matches(segment, segments, ctx):
             if m.span is None or len(m.span) == 0:
                 continue
             best = by_sentence.setdefault(m.span.sent.start, {})
-            key = (m.pattern, m.text.lower()) if m.pattern in self.each else m.pattern
-            if key not in best:  # each cue counts once per sentence (its first match)
-                best[key] = m
+            best.setdefault(self._counted_as(m), m)  # each cue counts once per sentence (its first match)
         out = []
         for cues in by_sentence.values():
             if sum(self.weights[m.pattern] for m in cues.values()) < self.min_score:
@@ -1017,6 +1019,5 @@ class CueScore:
                 continue
             sent = m.span.sent
             row = rows.setdefault(sent.start, (sent.text, {}))
-            key = (m.pattern, m.text.lower()) if m.pattern in self.each else m.pattern
-            row[1].setdefault(key, (m.text, self.weights[m.pattern]))
+            row[1].setdefault(self._counted_as(m), (m.text, self.weights[m.pattern]))
         return [(text, sum(w for _, w in cues.values()), list(cues.values())) for text, cues in rows.values()]
