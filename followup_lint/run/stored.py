@@ -122,6 +122,16 @@ def _folder_digest(folder: str) -> str:
     return h.hexdigest()
 
 
+def _stamped(deps) -> list:
+    """[[kind, path, digest]] of a record's source files, as JSON keeps them."""
+    return [[kind, path, _digest(kind, path)] for kind, path in deps]
+
+
+def _unchanged(stamped) -> bool:
+    """Are a record's source files still as _stamped found them?"""
+    return all(_digest(kind, path) == digest for kind, path, digest in stamped)
+
+
 def _digest(kind: str, path: str) -> str:
     return _folder_digest(path) if kind == "folder" else _file_digest(path)
 
@@ -266,9 +276,8 @@ class BuildStore:
         if not isinstance(record, dict) or record.get("key") != key:
             return None
         try:
-            for kind, path, digest in record["deps"]:
-                if _digest(kind, path) != digest:
-                    return None
+            if not _unchanged(record["deps"]):
+                return None
             from followup_lint.model.rule import ProjectSettings, Rule
             from followup_lint.rulefiles.config import Config, RuleSet
 
@@ -299,7 +308,7 @@ class BuildStore:
             config = {f.name: getattr(cfg, f.name) for f in fields(cfg) if f.name != "_line"}
             record = {
                 "key": self.key(config_file, select, ignore, root),
-                "deps": [(kind, path, _digest(kind, path)) for kind, path in deps],
+                "deps": _stamped(deps),
                 "config": _enc(config),
                 "rules": [_enc({f.name: getattr(r, f.name) for f in fields(r)}) for r in ruleset.rules],
                 "settings": _enc({f.name: getattr(ruleset.settings, f.name) for f in fields(ruleset.settings)}),
@@ -327,7 +336,7 @@ class BuildStore:
         try:
             record = {
                 "key": key,
-                "deps": [[kind, path, _digest(kind, path)] for kind, path in deps],
+                "deps": _stamped(deps),
                 "fixed": fixed,
                 "timing": bool(timing),
                 "max_file_size": int(cfg.max_file_size),
@@ -347,9 +356,8 @@ class BuildStore:
         try:
             if not isinstance(record, dict) or record["key"] != key or not isinstance(record["fixed"], str):
                 return None
-            for kind, path, digest in record["deps"]:
-                if _digest(kind, path) != digest:
-                    return None
+            if not _unchanged(record["deps"]):
+                return None
             size, under = record["max_file_size"], record["fail_under"]
             if not isinstance(size, int) or not (under is None or isinstance(under, (int, float))):
                 return None
