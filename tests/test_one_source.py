@@ -12,7 +12,7 @@ import click
 from followup_lint.cli import common
 from followup_lint.cli import rules as rules_cli
 from followup_lint.cli.main import lint_command
-from followup_lint.engine.kinds import _spec as kinds_spec
+from followup_lint.engine.kinds import cue_data as kinds_spec
 from followup_lint.language.patterns import Conditions
 from followup_lint.model.rule import KINDS, SETTINGS
 from followup_lint.read.regions import RULE_REGIONS

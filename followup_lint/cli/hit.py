@@ -49,6 +49,9 @@ def main(argv: list | None = None) -> None:
     code = answer_from_cache(argv)
     if code is not None:
         sys.exit(code)
+    from followup_lint.language.pipeline import one_blas_thread
+
+    one_blas_thread()  # before anything imports NumPy
     from followup_lint.cli.main import main as full
 
     full(argv)

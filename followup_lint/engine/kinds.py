@@ -25,7 +25,8 @@ class Inference:
 
 
 @lru_cache(maxsize=1)
-def _spec() -> dict:
+def cue_data() -> dict:
+    """kinds.yaml as data: the cue patterns of each kind, their weights and the thresholds."""
     text = resources.files("followup_lint").joinpath("engine/kinds.yaml").read_text("utf-8")
     return yamlsource.load(text, "kinds.yaml").data
 
@@ -36,7 +37,7 @@ class KindInferrer:
 
         hub = hub if hub is not None else new_hub(nlp)  # the Linter's: one pass serves rules and cues
 
-        spec = _spec()
+        spec = cue_data()
         self.min_score, self.min_margin = spec["min_score"], spec["min_margin"]
         # Each cue group gets its own key: compiled patterns (and their conditions) are cached by key.
         self.cues = [

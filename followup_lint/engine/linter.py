@@ -21,8 +21,9 @@ class Linter:
 
     def __init__(self, config=None, select=None, ignore=None, overrides=None, today=None, ruleset=None):
         from followup_lint.engine.checker import Engine
-        from followup_lint.engine.kinds import KindInferrer
+        from followup_lint.engine.kinds import KindInferrer, cue_data
         from followup_lint.language import pipeline as nlp_mod
+        from followup_lint.language.patterns import analyse_phrases, phrases_in
 
         self.config = config or config_mod.Config()
         self.ruleset = ruleset or config_mod.build_ruleset(self.config, select, ignore)
@@ -35,6 +36,9 @@ class Linter:
         with self.stage("start:model"):  # importing spaCy and loading the model: the floor
             self.nlp = nlp_mod.load(pipeline_exclude(self.ruleset.rules, nlp_mod.SM_COMPONENTS))
         with self.stage("start:compile"):
+            analyse_phrases(
+                self.nlp, phrases_in([cue_data(), [(r.patterns, r.when, r.unless) for r in self.ruleset.rules]])
+            )
             self.engine = Engine(self.nlp)
             self.kinds = KindInferrer(self.nlp, self.engine.hub)
             # Compile every rule now: patterns join one shared matcher, so compiling later would

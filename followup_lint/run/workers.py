@@ -145,8 +145,9 @@ def _work(chunk):
 def _spawn_init(recipe: dict, storage: dict | None = None):
     # Each worker is one of `jobs` processes on as many cores: BLAS threads would only
     # compete with the other workers.
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(name, "1")
+    from followup_lint.language.pipeline import one_blas_thread
+
+    one_blas_thread()
     _init(recipe, storage)
 
 
