@@ -719,15 +719,16 @@ def phrases_in(value) -> set:
     so that a rule set's phrases can be analysed in one pass before its patterns compile:
     a pipe call per pattern list (some 170 for the built-in packs) cost twice one call."""
     found: set = set()
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key == "phrases" and isinstance(item, list):
-                found.update(p for p in item if isinstance(p, str))
-            else:
-                found |= phrases_in(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            found |= phrases_in(item)
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, dict):
+            listed = item.get("phrases")
+            if isinstance(listed, list):
+                found.update(p for p in listed if isinstance(p, str))
+            todo.extend(v for k, v in item.items() if k != "phrases" and isinstance(v, (dict, list, tuple)))
+        elif isinstance(item, (list, tuple)):
+            todo.extend(v for v in item if isinstance(v, (dict, list, tuple)))
     return found
 
 
