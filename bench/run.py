@@ -25,7 +25,8 @@ Rows and their floors:
   peak RSS     at 1,000 drafts: the largest single process (wait4's ru_maxrss, as
                /usr/bin/time reports it) and parent + workers summed (sampled from /proc
                through psutil every 50 ms; also PSS summed, which counts pages the workers
-               share with the parent once)
+               share with the parent once), in runs of their own: the timed runs sample
+               nothing, since reading PSS takes CPU from the run being timed
   lsp          bench/lsp_latency.py's median re-lint latency vs a bare nlp(text)
 Shared machines drift 2-3x from day to day, so only the ratios are comparable across days.
 The CLI has no literal `--jobs auto`: the default (no -j) is auto, and that is what runs.
@@ -105,9 +106,16 @@ class Sample:
         self.wall, self.max_rss, self.sum_rss, self.sum_pss, self.rc = wall, max_rss, sum_rss, sum_pss, rc
 
 
-def run(cmd, env=None, pss: bool = False, poll: float = 0.05) -> Sample:
-    """Wall seconds, peak RSS of the largest process in the tree (bytes, from wait4) and
-    the peak of RSS (and PSS if asked) summed over the process and its descendants."""
+def run(cmd, env=None, memory: str | None = None, poll: float = 0.05) -> Sample:
+    """Wall seconds and peak RSS of the largest process in the tree (bytes, from wait4);
+    with `memory` ("rss" or "pss") also the peak of RSS (and PSS) summed over the process
+    and its descendants, sampled every `poll` seconds.
+
+    Timed runs sample nothing: reading a process's PSS (/proc/PID/smaps) costs about 7 ms
+    of CPU, so sampling two lint processes every 50 ms took some 30% of a core from a run
+    that keeps both cores busy, and much less from the one-process floor beside it (the
+    batch rows of earlier tables were measured that way). Memory rows come from runs of
+    their own."""
     import psutil
 
     start = time.perf_counter()
@@ -128,7 +136,7 @@ def run(cmd, env=None, pss: bool = False, poll: float = 0.05) -> Sample:
                 break
             for p in procs:
                 try:
-                    if pss:
+                    if memory == "pss":
                         info = p.memory_full_info()
                         total_pss += info.pss
                     else:
@@ -142,13 +150,15 @@ def run(cmd, env=None, pss: bool = False, poll: float = 0.05) -> Sample:
             peak["max"] = max(peak["max"], biggest)
             done.wait(poll)
 
-    t = threading.Thread(target=sampler, daemon=True)
-    t.start()
+    t = threading.Thread(target=sampler, daemon=True) if memory else None
+    if t is not None:
+        t.start()
     stderr = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     done.set()
-    t.join()
+    if t is not None:
+        t.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1):
         raise SystemExit(
@@ -160,12 +170,12 @@ def run(cmd, env=None, pss: bool = False, poll: float = 0.05) -> Sample:
     )
 
 
-def alternate(commands: dict, repeats: int, env, pss=False) -> dict:
+def alternate(commands: dict, repeats: int, env, memory: str | None = None) -> dict:
     """Run the commands round-robin, `repeats` times; {name: [Sample]}."""
     out = {k: [] for k in commands}
     for _ in range(repeats):
         for name, cmd in commands.items():
-            out[name].append(run(cmd, env, pss=pss))
+            out[name].append(run(cmd, env, memory=memory))
     return out
 
 
@@ -202,6 +212,9 @@ def main() -> None:
     )
     ap.add_argument(
         "--memory-scale", type=int, default=0, help="also lint this many drafts and compare peak RSS with --drafts"
+    )
+    ap.add_argument(
+        "--memory-repeats", type=int, default=1, help="sampled runs of each batch command for the memory rows"
     )
     ap.add_argument("--no-lsp", action="store_true", help="skip the language-server latency row")
     ap.add_argument(
@@ -329,17 +342,13 @@ def main() -> None:
         many = work / f"many-{n}"
         make_drafts(many, n)
         flags = ["--no-cache", "--quiet", "--exit-zero"]
-        big = alternate(
-            {
-                "floor": [sys.executable, "-c", FLOOR_BATCH, str(many)],
-                "auto": [FL, *flags, str(many)],
-                "-j 1": [FL, *flags, "-j", "1", str(many)],
-                "-j 2": [FL, *flags, "-j", "2", str(many)],
-            },
-            brepeats,
-            env,
-            pss=True,
-        )
+        batch = {
+            "floor": [sys.executable, "-c", FLOOR_BATCH, str(many)],
+            "auto": [FL, *flags, str(many)],
+            "-j 1": [FL, *flags, "-j", "1", str(many)],
+            "-j 2": [FL, *flags, "-j", "2", str(many)],
+        }
+        big = alternate(batch, brepeats, env)
         floor = med(big["floor"])
         for name in ("auto", "-j 1", "-j 2"):
             label = "`--jobs` auto (default)" if name == "auto" else f"`{name}`"
@@ -372,20 +381,22 @@ def main() -> None:
                 "`-j 1` on the same drafts",
             )
 
+        print(f"memory at {n:,} drafts ...", flush=True)
+        mem = alternate(batch, args.memory_repeats, env, memory="pss")
         for name in ("auto", "-j 1", "-j 2"):
             row(
                 f"peak RSS, {n:,} drafts, `{name}`: largest process",
-                f"{med(big[name], 'max_rss') / MB:.0f} MB",
-                f"{med(big['floor'], 'max_rss') / MB:.0f} MB",
-                f"{med(big[name], 'max_rss') / med(big['floor'], 'max_rss'):.2f}×",
+                f"{med(mem[name], 'max_rss') / MB:.0f} MB",
+                f"{med(mem['floor'], 'max_rss') / MB:.0f} MB",
+                f"{med(mem[name], 'max_rss') / med(mem['floor'], 'max_rss'):.2f}×",
                 "≤ 400 MB",
                 "bare nlp.pipe process",
             )
             row(
                 f"peak RSS, {n:,} drafts, `{name}`: parent + workers summed (PSS summed)",
-                f"{med(big[name], 'sum_rss') / MB:.0f} MB ({med(big[name], 'sum_pss') / MB:.0f} MB)",
-                f"{med(big['floor'], 'sum_rss') / MB:.0f} MB",
-                f"{med(big[name], 'sum_rss') / med(big['floor'], 'sum_rss'):.2f}×",
+                f"{med(mem[name], 'sum_rss') / MB:.0f} MB ({med(mem[name], 'sum_pss') / MB:.0f} MB)",
+                f"{med(mem['floor'], 'sum_rss') / MB:.0f} MB",
+                f"{med(mem[name], 'sum_rss') / med(mem['floor'], 'sum_rss'):.2f}×",
                 "≤ 700 MB",
                 "bare nlp.pipe process",
             )
@@ -395,7 +406,7 @@ def main() -> None:
             huge = work / "huge"
             make_drafts(huge, args.memory_scale, seed=11)
             s = run([FL, *flags, str(huge)], env)
-            base = med(big["auto"], "max_rss")
+            base = med(mem["auto"], "max_rss")
             row(
                 f"peak RSS, {args.memory_scale:,} vs {n:,} drafts (largest process)",
                 f"{s.max_rss / MB:.0f} MB",
