@@ -441,7 +441,7 @@ def main() -> None:
                     f"{lsp.get('median_bare_nlp_ms')} ms",
                     f"{lsp['ratio']:.2f}×",
                     "≤ 2.5×",
-                    "the same pipeline's nlp(text), in process",
+                    "the model as spaCy loads it (NER excluded), nlp(text) in process",
                 )
             else:
                 print(f"  language server row skipped: {proc.stderr.strip()[-300:]}", flush=True)

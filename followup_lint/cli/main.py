@@ -8,11 +8,15 @@ or scores under --fail-under; else 0. --exit-zero gives 0 unless 2.
 
 from __future__ import annotations
 
+import io
+import itertools
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 
@@ -454,12 +458,14 @@ def lint_command(**flags):
     if o.fix or o.diff:
         unwritten = _run_fixes(o, session, file_paths, reports)
     show_source = o.fmt == "text" and not o.statistics and not o.output_file and sys.stdout.isatty()
-    results, cached = _lint(o, session, file_paths, show_source, store)
-    results.extend(reports)
-    _report(o, session, results, file_paths, show_source)
+    from followup_lint.run.cache import CachedLinting
+
+    cached = CachedLinting(store, session, need_text=show_source)
+    linted = _lint(o, session, file_paths, cached)
+    outcomes = _report(o, session, itertools.chain(linted, reports), file_paths, show_source)
     if os.environ.get("FOLLOWUP_LINT_STAGES"):
         _print_stages(session.linters, cached, time.perf_counter() - started, startup)
-    sys.exit(EXIT_ERROR if unwritten else _exit_code(o, session, results))
+    sys.exit(EXIT_ERROR if unwritten else _exit_code(o, session, outcomes))
 
 
 @dataclass
@@ -571,11 +577,8 @@ def _open_cache(o: LintOptions):
     return store
 
 
-def _lint(o: LintOptions, session: Session, file_paths, show_source: bool, store=None):
-    """(reports in input order, the cached linting that made them)."""
-    from followup_lint.run import cache as cache_mod
-
-    cached = cache_mod.CachedLinting(store, session, need_text=show_source)
+def _lint(o: LintOptions, session: Session, file_paths, cached):
+    """The reports in input order (stdin's first), each as it is ready."""
     # Progress only where a person watches it: never into a pipe, a file, or machine output.
     progress = (
         o.fmt == "text"
@@ -583,7 +586,6 @@ def _lint(o: LintOptions, session: Session, file_paths, show_source: bool, store
         and sys.stderr.isatty()
         and (o.output_file is not None or sys.stdout.isatty())
     )
-    results = []
     with setup_errors_fail():
         if "-" in o.paths:
             name = o.stdin_filename or "<stdin>"
@@ -592,24 +594,64 @@ def _lint(o: LintOptions, session: Session, file_paths, show_source: bool, store
                 from followup_lint.read.draft import read_bytes
 
                 draft = read_bytes(_read_stdin(name, cfg.max_file_size), name, max_bytes=cfg.max_file_size)
-                results.append(session.linter_for(cfg).lint_draft(draft))
+                yield session.linter_for(cfg).lint_draft(draft)
             except DraftError as exc:
-                results.append(FileReport(path=name, error=Problem.of(exc)))
+                yield FileReport(path=name, error=Problem.of(exc))
         items = [(session.config_for(p), p, str(p)) for p in file_paths]
         if progress:
             from followup_lint.cli.progress import progress_bar
 
             with progress_bar(len(items)) as update:
-                results.extend(cached.lint_many(items, o.jobs, progress=update))
+                yield from cached.iter_many(items, o.jobs, progress=update)
         else:
-            results.extend(cached.lint_many(items, o.jobs))
-    return results, cached
+            yield from cached.iter_many(items, o.jobs)
 
 
-def _report(o: LintOptions, session: Session, results, file_paths, show_source: bool) -> None:
-    from followup_lint.formats import render
+class _Outcome(NamedTuple):
+    """What the exit code needs of a draft's report (common.exit_code reads these)."""
+
+    error: object
+    failed: bool
+    score: int | None
+
+
+# The report of a streamed run is kept in memory up to this size, then in an unnamed
+# temporary file, and written out when the run is done (a failed run prints nothing).
+REPORT_SPOOL = 1024 * 1024
+
+
+def _report(o: LintOptions, session: Session, reports, file_paths, show_source: bool) -> list:
+    """Write the report of `reports` (an iterable, consumed here); return what the exit code
+    needs of each. text, JSON and GitHub reports are written a draft at a time and the
+    reports let go (memory stays flat however many drafts a run lints); SARIF and
+    --statistics are made from the whole list."""
+    from followup_lint.formats import STREAMED, render, writer
 
     color = not o.output_file and o.fmt == "text" and _use_color(o.no_color, sys.stdout)
+    if o.fmt in STREAMED and not o.statistics:
+        import tempfile
+
+        outcomes, errors = [], []
+        with tempfile.SpooledTemporaryFile(REPORT_SPOOL) as spool:
+            out = writer(
+                o.fmt,
+                lambda text: spool.write(_output_bytes(text, o.fmt)),
+                show_source=show_source,
+                color=color,
+                quiet=o.quiet,
+            )
+            for r in reports:
+                out.add(r)
+                outcomes.append(_Outcome(r.error, r.failed, r.score))
+                if r.error is not None and o.fmt != "text":
+                    errors.append(printable(str(r.error)))
+            out.finish()
+            spool.seek(0)
+            _emit(o, spool)
+        for error in errors:
+            click.echo(error, err=True)
+        return outcomes
+    results = list(reports)
     if o.statistics:
         from followup_lint.formats.statistics import render as render_statistics
 
@@ -619,18 +661,25 @@ def _report(o: LintOptions, session: Session, results, file_paths, show_source: 
         in_effect = [r for c in configs.values() for r in session.ruleset_for(c).rules]  # SARIF describes them
         text = render(o.fmt, results, show_source=show_source, color=color, quiet=o.quiet, rules=in_effect)
     data = _output_bytes(text, o.fmt if not o.statistics else "text" if o.fmt == "text" else "json")
-    if o.output_file:
-        try:
-            with open(o.output_file, "wb") as fh:
-                fh.write(data)
-        except OSError as exc:
-            _fail(f"{o.output_file}: cannot write the report ({exc.strerror or exc})")
-    else:
-        click.echo(data, nl=False)
+    _emit(o, io.BytesIO(data))
     if o.fmt != "text" or o.statistics:
         for r in results:
             if r.error is not None:
                 click.echo(printable(str(r.error)), err=True)
+    return results
+
+
+def _emit(o: LintOptions, report) -> None:
+    """Copy the finished report (a binary file) to --output-file or stdout."""
+    if o.output_file:
+        try:
+            with open(o.output_file, "wb") as fh:
+                shutil.copyfileobj(report, fh)
+        except OSError as exc:
+            _fail(f"{o.output_file}: cannot write the report ({exc.strerror or exc})")
+    else:
+        while block := report.read(1024 * 1024):
+            click.echo(block, nl=False)
 
 
 _output_bytes = output_bytes  # in cli/common.py: the cache-hit front path writes the same bytes

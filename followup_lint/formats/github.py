@@ -32,13 +32,27 @@ def _command(kind: str, message: str, **props) -> str:
 
 
 def render(reports, **_options) -> str:
-    out = []
+    out: list[str] = []
+    writer = Writer(out.append)
     for report in reports:
+        writer.add(report)
+    writer.finish()
+    return "".join(out)
+
+
+class Writer:
+    """The annotations written a file at a time (cli/main.py streams a big run through it)."""
+
+    def __init__(self, write):
+        self.write = write
+
+    def add(self, report) -> None:
         if report.error is not None:
-            out.append(
+            self.write(
                 _command("error", str(report.error), file=report.path, title="followup-lint: cannot lint this file")
+                + "\n"
             )
-            continue
+            return
         for f in report.findings:
             where = {"file": report.path}
             if not f.decoded:
@@ -47,5 +61,7 @@ def render(reports, **_options) -> str:
                     where["col"], where["endColumn"] = f.column, f.end_column
             message = f.message + (f"\nhelp: {f.suggestion}" if f.suggestion else "")
             title = f"{f.rule}: {f.title}" if f.title else f.rule
-            out.append(_command(COMMANDS[f.severity], message, **where, title=title))
-    return "\n".join(out) + ("\n" if out else "")
+            self.write(_command(COMMANDS[f.severity], message, **where, title=title) + "\n")
+
+    def finish(self) -> None:
+        pass

@@ -88,32 +88,73 @@ def render(
     reports, show_source: bool = False, color: bool = False, quiet: bool = False, width: int | None = None, **_options
 ) -> str:
     out: list[str] = []
-    counts = {"error": 0, "warning": 0, "info": 0}
-    source = show_source and not quiet
-    if source and width is None:
-        width = terminal_width()
-    # A note every draft of a run shares ("grammar check skipped: no server ...") is said
-    # once, after the drafts, instead of once per draft.
-    readable = [r for r in reports if r.error is None]
-    everywhere = (
-        [n for n in dict.fromkeys(readable[0].notes) if all(n in r.notes for r in readable)]
-        if len(readable) > 1
-        else []
-    )
+    writer = Writer(out.append, show_source=show_source, color=color, quiet=quiet, width=width)
     for report in reports:
+        writer.add(report)
+    writer.finish()
+    return "".join(out)
+
+
+class Writer:
+    """The text report written a draft at a time, so a run over many drafts need not keep
+    their reports (cli/main.py streams them; `render` is this over a list).
+
+    A note every draft of a run shares ("grammar check skipped: no server ...") is said
+    once, after the drafts, instead of once per draft; which notes those are is known only
+    at the end. So each draft's lines wait in a spooled temporary file (memory up to a
+    MB, then an unnamed file that is deleted as it is made), beside its notes, and `finish`
+    writes them out in order with the notes that are not shared."""
+
+    SPOOL_MEMORY = 1024 * 1024  # characters kept in memory before the spool goes to disk
+
+    def __init__(
+        self, write, show_source: bool = False, color: bool = False, quiet: bool = False, width: int | None = None
+    ):
+        import sys
+        import tempfile
+
+        self.write, self.color, self.quiet = write, color, quiet
+        self.source = show_source and not quiet
+        self.width = terminal_width() if self.source and width is None else width
+        self.counts = {"error": 0, "warning": 0, "info": 0}
+        self.drafts = self.errors = 0
+        self.shared: tuple | None = None  # the notes every readable draft so far has had
+        self.readable = 0
+        self.parts: list = []  # (the draft's notes, its printed path if it has notes, the length of its lines)
+        self.spool = tempfile.SpooledTemporaryFile(
+            self.SPOOL_MEMORY, mode="w+", encoding="utf-8", errors="surrogatepass", newline=""
+        )
+        self._intern = sys.intern
+
+    def add(self, report) -> None:
+        self.drafts += 1
+        lines = self._lines(report)
+        notes, path = (), None
+        if report.error is None:
+            self.readable += 1
+            notes = tuple(self._intern(n) for n in report.notes) if not self.quiet else ()
+            firsts = tuple(dict.fromkeys(notes))
+            self.shared = firsts if self.shared is None else tuple(n for n in self.shared if n in firsts)
+            path = printable(report.path) if notes else None
+        else:
+            self.errors += 1
+        body = "".join(line + "\n" for line in lines)
+        self.spool.write(body)
+        self.parts.append((notes, path, len(body)))
+
+    def _lines(self, report) -> list[str]:
+        color, source, width = self.color, self.source, self.width
+        out: list[str] = []
         path = printable(report.path)
         if report.error is not None:
             error = printable(str(report.error))
             out.append(error if str(report.error).startswith(report.path) else f"{path}: {error}")
-            continue
+            return out
         lines = LINE_BREAK.split(report.text) if source and report.text else []
-        for note in [] if quiet else report.notes:
-            if note not in everywhere:
-                out.append(f"{path}: note: {printable(note)}")
         gutter = max((len(str(f.line)) for f in report.findings), default=1)
         for group in _groups(report.findings, lines):
             for f in group:
-                counts[f.severity] += 1
+                self.counts[f.severity] += 1
                 sev = _style(f.severity, color, fg=_SEVERITY_COLOUR[f.severity], bold=True)
                 head = f"{path}:{f.line}:{f.column}: "
                 rest = f"{f.severity} [{printable(f.rule)}] {f.message}"
@@ -128,19 +169,31 @@ def render(
             if source:
                 out += _excerpt(group, lines, width, gutter, color)
                 out += _helps(group, width, gutter, color)
-        if not quiet:
+        if not self.quiet:
             verdict = _style(report.verdict, color, fg=_VERDICT_COLOUR.get(report.verdict), bold=True)
             how = f", {report.kind_source}" if report.kind != "unknown" else ""
             out.append(f"{path}: score {report.score}/100 ({verdict}) · kind: {report.kind}{how}")
-    if not quiet:
-        out.extend(f"note: {printable(note)} (all {len(readable)} drafts)" for note in everywhere)
-    if not quiet and len(reports) > 0:
-        n = sum(counts.values())
-        parts = [f"{v} {k}{'s' if v != 1 else ''}" for k, v in counts.items() if v]
-        errors = sum(1 for r in reports if r.error is not None)
-        summary = f"Checked {len(reports)} draft{'s' if len(reports) != 1 else ''}: "
-        summary += f"{n} finding{'s' if n != 1 else ''}" + (f" ({', '.join(parts)})" if parts else "")
-        if errors:
-            summary += f"; {errors} could not be read"
-        out.append(summary + ".")
-    return "\n".join(out) + ("\n" if out else "")
+        return out
+
+    def finish(self) -> None:
+        everywhere = self.shared if self.readable > 1 and self.shared else ()
+        self.spool.seek(0)
+        for notes, path, length in self.parts:
+            for note in notes:
+                if note not in everywhere:
+                    self.write(f"{path}: note: {printable(note)}\n")
+            self.write(self.spool.read(length))
+        self.spool.close()
+        out: list[str] = []
+        if not self.quiet:
+            out.extend(f"note: {printable(note)} (all {self.readable} drafts)" for note in everywhere)
+        if not self.quiet and self.drafts > 0:
+            n = sum(self.counts.values())
+            parts = [f"{v} {k}{'s' if v != 1 else ''}" for k, v in self.counts.items() if v]
+            summary = f"Checked {self.drafts} draft{'s' if self.drafts != 1 else ''}: "
+            summary += f"{n} finding{'s' if n != 1 else ''}" + (f" ({', '.join(parts)})" if parts else "")
+            if self.errors:
+                summary += f"; {self.errors} could not be read"
+            out.append(summary + ".")
+        if out:
+            self.write("".join(line + "\n" for line in out))

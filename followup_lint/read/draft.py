@@ -42,12 +42,30 @@ __all__ = [
 
 def read_path(path: str | os.PathLike, display: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Draft:
     """Read a draft file; every failure is a DraftError with a one-line message."""
+    draft = read_path_and_bytes(path, display, max_bytes)[1]
+    if isinstance(draft, DraftError):
+        raise draft
+    return draft
+
+
+def read_path_and_bytes(
+    path: str | os.PathLike, display: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[bytes | None, Draft | DraftError]:
+    """The bytes of a draft file (None when they could not be read) and the draft read from
+    them, or the DraftError that says why not. The results cache keys a report by the bytes,
+    a report of bytes that are not a draft (binary, another encoding) included."""
     fs_path = os.fsdecode(os.fspath(path))
     shown = fs_path if display is None else display
-    if os.path.isdir(fs_path):
-        raise DraftError(shown, "is a directory, not a draft file")
-    data = read_file_bytes(fs_path, shown, max_bytes)
-    return read_bytes(data, shown, format=format_for(fs_path), max_bytes=max_bytes)
+    try:
+        if os.path.isdir(fs_path):
+            raise DraftError(shown, "is a directory, not a draft file")
+        data = read_file_bytes(fs_path, shown, max_bytes)
+    except DraftError as exc:
+        return None, exc
+    try:
+        return data, read_bytes(data, shown, format=format_for(fs_path), max_bytes=max_bytes)
+    except DraftError as exc:
+        return data, exc
 
 
 _NOT_A_FILE = (

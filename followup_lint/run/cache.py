@@ -16,7 +16,7 @@ safe; every entry read back is validated as untrusted input.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import itertools
 import json
 import os
 import re
@@ -28,7 +28,14 @@ from followup_lint.model.draft import DraftError
 from followup_lint.model.findings import SEVERITY_ORDER, FileReport, Finding, Fix, Problem
 
 # The fingerprints a key is made of (re-exported: code, environment, rules).
-from followup_lint.run.fingerprints import _digest, code_fingerprint, environment_fingerprint, rules_fingerprint  # noqa: F401
+from followup_lint.run import memory
+from followup_lint.run.fingerprints import (  # noqa: F401
+    _digest,
+    code_fingerprint,
+    entry_key,
+    environment_fingerprint,
+    rules_fingerprint,
+)
 
 FORMAT = "1"  # bump when the entry layout changes
 
@@ -86,14 +93,6 @@ def dated_run(fixed: str, today: dt.date | None, timing: bool) -> str:
     if timing:
         today = today or dt.date.today()
     return _digest({"fixed": fixed, "today": today})
-
-
-def entry_key(run: str, display: str, data: bytes) -> str:
-    # The path matters too: per-file-ignores and the reported path depend on it.
-    where = f"{display}\0{os.path.abspath(display)}"
-    return hashlib.sha256(
-        f"{run}\0{where}\0".encode("utf-8", "surrogateescape") + hashlib.sha256(data).digest()
-    ).hexdigest()
 
 
 def _dump(report: FileReport) -> dict:
@@ -296,12 +295,6 @@ class Cache:
             )
 
 
-def _format_for(path: str):
-    from followup_lint.read.draft import format_for
-
-    return format_for(path)
-
-
 class CachedLinting:
     """Lints files through the cache, with the front end's session; the Linter (and so
     spaCy) is only asked for on a miss."""
@@ -323,20 +316,27 @@ class CachedLinting:
         return self._runs[id(cfg)]
 
     def lint_many(self, items, jobs: int | None = 1, progress=None) -> list[FileReport]:
-        """Lint [(cfg, path, display)] in input order: cache hits first, then the misses in
+        """Lint [(cfg, path, display)]: their reports in input order (iter_many, as a list)."""
+        return list(self.iter_many(items, jobs, progress))
+
+    def iter_many(self, items, jobs: int | None = 1, progress=None):
+        """Lint [(cfg, path, display)] and yield their reports in input order, each as soon
+        as it and those before it are done, keeping none after it is yielded (a run over
+        10,000 drafts streams them to its report): cache hits first, then the misses in
         batches (one nlp.pipe call each) or, with jobs > 1, in worker processes."""
         from followup_lint.read.draft import read_file_bytes
         from followup_lint.run import workers as parallel
 
         results: list = [None] * len(items)
-        misses = []  # (index, cfg, display, data, key, draft)
+        misses = []  # (index, cfg, path, display): read again when linted, not kept meanwhile
         for i, (cfg, path, display) in enumerate(items):
-            data = key = None
-            try:  # bounded, and regular files only: /dev/zero has st_size 0 and never ends
-                data = read_file_bytes(os.fsdecode(os.fspath(path)), display, cfg.max_file_size)
-            except DraftError:
-                pass  # the reader says what is wrong when the draft is linted
-            if data is not None and self.cache is not None:
+            data = None
+            if self.cache is not None:
+                try:  # bounded, and regular files only: /dev/zero has st_size 0 and never ends
+                    data = read_file_bytes(os.fsdecode(os.fspath(path)), display, cfg.max_file_size)
+                except DraftError:
+                    pass  # the reader says what is wrong when the draft is linted
+            if data is not None:
                 key = entry_key(self._run(cfg), display, data)
                 hit = self.cache.get(key)
                 if hit is not None:
@@ -350,7 +350,7 @@ class CachedLinting:
                     if progress:
                         progress(1)
                     continue
-            misses.append((i, cfg, path, display, data, key))
+            misses.append((i, cfg, path, display))
         self.misses += len(misses)
         if jobs is None:
             if len(misses) >= parallel.PARALLEL_MIN_DRAFTS:
@@ -360,11 +360,16 @@ class CachedLinting:
                     self.session.linter_for(cfg)
             jobs = parallel.auto_jobs(len(misses))
         if jobs > 1 and len(misses) > parallel.BATCH:
-            self._lint_in_workers(misses, results, jobs, progress)
+            steps = self._lint_in_workers(misses, results, jobs, progress)
         else:
-            for start in range(0, len(misses), parallel.BATCH):
-                self._lint_batch(misses[start : start + parallel.BATCH], results, progress)
-        return results
+            steps = self._lint_batches(misses, results, progress)
+        del misses  # the drafts' bytes go with the batches that lint them
+        done = 0
+        for _ in itertools.chain([None], steps):
+            while done < len(results) and results[done] is not None:
+                yield results[done]
+                results[done] = None
+                done += 1
 
     def _finish(self, results, i, key, report, progress):
         if key is not None:
@@ -375,45 +380,64 @@ class CachedLinting:
         if progress:
             progress(1)
 
+    def _lint_batches(self, misses, results, progress):
+        """Lint the misses a batch at a time, yielding after each; a batch's drafts are let go
+        once it is linted."""
+        from followup_lint.run import workers as parallel
+
+        while misses:
+            batch = misses[: parallel.BATCH]
+            del misses[: parallel.BATCH]
+            self._lint_batch(batch, results, progress)
+            yield
+
+    def _key(self, cfg, display, data) -> str | None:
+        """The cache key of a draft's bytes as linted (None without a cache)."""
+        return entry_key(self._run(cfg), display, data) if self.cache is not None else None
+
     def _lint_batch(self, batch, results, progress):
+        from followup_lint.read.draft import read_path_and_bytes
+
         by_cfg: dict = {}
-        for i, cfg, path, display, data, key in batch:
-            try:
-                draft = self._read(path, display, data, cfg.max_file_size)
-            except DraftError as exc:
-                self._finish(results, i, key, FileReport(path=display, error=Problem.of(exc)), progress)
+        for i, cfg, path, display in batch:
+            data, draft = read_path_and_bytes(path, display, cfg.max_file_size)
+            key = self._key(cfg, display, data) if data is not None else None
+            if isinstance(draft, DraftError):
+                self._finish(results, i, key, FileReport(path=display, error=Problem.of(draft)), progress)
                 continue
             by_cfg.setdefault(id(cfg), (cfg, []))[1].append((i, key, draft))
         for cfg, entries in by_cfg.values():
             reports = self.session.linter_for(cfg).lint_drafts([d for _, _, d in entries])
             for (i, key, _), report in zip(entries, reports):
                 self._finish(results, i, key, report, progress)
+        memory.drafts_linted(len(batch))
 
     def _lint_in_workers(self, misses, results, jobs, progress):
         from followup_lint.run import workers as parallel
 
-        chunks, where = [], []
-        for start in range(0, len(misses), parallel.BATCH):
-            part = misses[start : start + parallel.BATCH]
-            chunk = []
-            for i, cfg, path, display, data, key in part:
-                if data is None:  # unreadable or too big: let the reader say why, here
-                    try:
-                        self._read(path, display, data, cfg.max_file_size)
-                    except DraftError as exc:
-                        self._finish(results, i, key, FileReport(path=display, error=Problem.of(exc)), progress)
-                        continue
-                chunk.append((cfg.path, display, data, _format_for(os.fspath(path)), cfg.max_file_size))
-                where.append((i, key))
-            chunks.append(chunk)
-        slots = iter(where)
+        # Each worker reads its drafts (and makes their cache keys from the bytes it read):
+        # a chunk is a list of paths, and no draft is held here while others are linted.
+        chunks = [
+            [
+                (
+                    cfg.path,
+                    display,
+                    os.fsdecode(os.fspath(path)),
+                    self._run(cfg) if self.cache is not None else None,
+                    cfg.max_file_size,
+                )
+                for _, cfg, path, display in misses[start : start + parallel.BATCH]
+            ]
+            for start in range(0, len(misses), parallel.BATCH)
+        ]
+        slots = iter([i for i, *_ in misses])
         self.stages = {}
-        for reports, stages in parallel.run_workers(chunks, jobs, self.session.recipe(), self.session):
+        for reports, keys, stages in parallel.run_workers(chunks, jobs, self.session.recipe(), self.session):
             for k, v in stages.items():
                 self.stages[k] = self.stages.get(k, 0.0) + v
-            for report in reports:
-                i, key = next(slots)
-                self._finish(results, i, key, report, progress)
+            for report, key in zip(reports, keys):
+                self._finish(results, next(slots), key, report, progress)
+            yield
 
     @staticmethod
     def _read(path, display, data, max_bytes):

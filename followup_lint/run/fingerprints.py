@@ -99,3 +99,12 @@ def rules_fingerprint(rules, stored: str | None = None) -> str:
         return stored
     # Every field of every rule in effect, overrides applied; `lines` only locates errors.
     return _digest([{f.name: getattr(r, f.name) for f in fields(r) if f.name != "lines"} for r in rules])
+
+
+def entry_key(run: str, display: str, data: bytes) -> str:
+    """A draft's key in the results cache: the run's fingerprint, where the draft is (the
+    path matters too: per-file-ignores and the reported path depend on it) and its bytes."""
+    where = f"{display}\0{os.path.abspath(display)}"
+    return hashlib.sha256(
+        f"{run}\0{where}\0".encode("utf-8", "surrogateescape") + hashlib.sha256(data).digest()
+    ).hexdigest()

@@ -117,19 +117,23 @@ def _linter(config_path):
 
 
 def _work(chunk):
-    """chunk: [(config_path, display, data, fmt, max_bytes)] -> (reports, stage seconds)."""
+    """chunk: [(config_path, display, file path, run fingerprint or None, max_bytes)] ->
+    (reports, their cache keys (None without a run fingerprint or a readable file), stage
+    seconds). The worker reads each draft itself, so the key is made of the bytes linted."""
     from followup_lint.model.draft import DraftError
     from followup_lint.model.findings import FileReport, Problem
-    from followup_lint.read.draft import read_bytes
+    from followup_lint.read.draft import read_path_and_bytes
+    from followup_lint.run import memory
+    from followup_lint.run.fingerprints import entry_key
 
-    out, by_config = [None] * len(chunk), {}
-    for i, (config_path, display, data, fmt, max_bytes) in enumerate(chunk):
-        try:
-            by_config.setdefault(config_path, []).append(
-                (i, read_bytes(data, display, format=fmt, max_bytes=max_bytes))
-            )
-        except DraftError as exc:
-            out[i] = FileReport(path=display, error=Problem.of(exc))
+    out, keys, by_config = [None] * len(chunk), [None] * len(chunk), {}
+    for i, (config_path, display, fs_path, run, max_bytes) in enumerate(chunk):
+        data, draft = read_path_and_bytes(fs_path, display, max_bytes)
+        keys[i] = entry_key(run, display, data) if run is not None and data is not None else None
+        if isinstance(draft, DraftError):
+            out[i] = FileReport(path=display, error=Problem.of(draft))
+            continue
+        by_config.setdefault(config_path, []).append((i, draft))
     stages: dict = {}
     for config_path, items in by_config.items():
         linter = _linter(config_path)
@@ -139,7 +143,8 @@ def _work(chunk):
         for k, v in linter.stages.items():
             stages[k] = stages.get(k, 0.0) + v
         linter.stages.clear()
-    return out, stages
+    memory.drafts_linted(len(chunk))
+    return out, keys, stages
 
 
 def _spawn_init(recipe: dict, storage: dict | None = None):
@@ -152,9 +157,10 @@ def _spawn_init(recipe: dict, storage: dict | None = None):
 
 
 def run_workers(chunks, jobs: int, recipe: dict, session=None):
-    """Yield (reports, stages) per chunk, in order. With `session` and fork available, this
-    process lints beside jobs - 1 forked workers that inherit its Linter; otherwise each of
-    `jobs` workers builds its session from `recipe` (Session.recipe())."""
+    """Yield (reports, keys, stages) per chunk (_work's answer), in order. With `session`
+    and fork available, this process lints beside jobs - 1 forked workers that inherit its
+    Linter; otherwise each of `jobs` workers builds its session from `recipe`
+    (Session.recipe())."""
     import multiprocessing
 
     if session is not None and "fork" in multiprocessing.get_all_start_methods():
@@ -173,25 +179,64 @@ def _forked(chunks, jobs: int, session, context):
     for config_path in dict.fromkeys(item[0] for chunk in chunks for item in chunk):
         session.linter_for(session.load_config(config_path)).warm()
     _state["session"] = session
-    done: dict = {}
     todo = deque(range(len(chunks)))
     inflight: dict = {}
     out = 0
-    with context.Pool(jobs - 1) as pool:
+    done: dict = {}  # the workers' results, which arrive about in order
+    with context.Pool(jobs - 1) as pool, _Parked() as parked:
         while todo or inflight:
             # Workers take chunks from the front, this process from the back: they meet in
-            # the middle whatever each one's speed.
+            # the middle whatever each one's speed. What this process lints waits for its
+            # turn to be yielded, parked outside memory (_Parked).
             while todo and len(inflight) < 2 * (jobs - 1):
                 i = todo.popleft()
                 inflight[i] = pool.apply_async(_work, (chunks[i],))
             if todo:
                 i = todo.pop()
-                done[i] = _work(chunks[i])
+                parked.put(i, _work(chunks[i]))
             else:
                 i = min(inflight)
                 done[i] = inflight.pop(i).get()
             for i in [i for i, r in inflight.items() if r.ready()]:
                 done[i] = inflight.pop(i).get()
-            while out in done:
-                yield done.pop(out)
+            while out in done or out in parked:
+                yield done.pop(out) if out in done else parked.take(out)
                 out += 1
+
+
+class _Parked:
+    """Chunk results that wait for their turn, pickled into a spooled temporary file (in
+    memory up to a few MB, then an unnamed file deleted as it is made): this process lints
+    from the back of the run, so without this it held the reports of half the run until
+    the end (+60 MB at 10,000 drafts)."""
+
+    MEMORY = 1024 * 1024
+
+    def __enter__(self):
+        import tempfile
+
+        self.file = tempfile.SpooledTemporaryFile(self.MEMORY)
+        self.where: dict = {}  # chunk index -> (offset, length)
+        return self
+
+    def __exit__(self, *exc):
+        self.file.close()
+        return False
+
+    def __contains__(self, i) -> bool:
+        return i in self.where
+
+    def put(self, i, result) -> None:
+        import pickle
+
+        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        self.file.seek(0, 2)
+        self.where[i] = (self.file.tell(), len(data))
+        self.file.write(data)
+
+    def take(self, i):
+        import pickle
+
+        offset, length = self.where.pop(i)
+        self.file.seek(offset)
+        return pickle.loads(self.file.read(length))
