@@ -88,3 +88,18 @@ def test_a_backend_the_caller_chose_is_left_to_the_model():
     with use_ops("followup_lint_test_ops"):
         nlp = pipeline.load.__wrapped__(pipeline.DEFAULT_EXCLUDE)
     assert _layer_ops(nlp) == {"ChosenOps:blis"}
+
+
+def test_a_numpy_without_an_optimised_blas_keeps_blis(monkeypatch):
+    """NumPy on the reference BLAS multiplies far slower than BLIS: the model stays on BLIS."""
+    import numpy
+
+    from followup_lint.language import pipeline
+
+    assert pipeline._optimised_blas(), "this machine's NumPy has an optimised BLAS"
+    config = {**numpy.__config__.CONFIG}
+    config["Build Dependencies"] = {**config["Build Dependencies"], "blas": {"name": "blas", "found": True}}
+    monkeypatch.setattr(numpy.__config__, "CONFIG", config)
+    assert not pipeline._optimised_blas()
+    nlp = pipeline.load.__wrapped__(pipeline.DEFAULT_EXCLUDE)
+    assert _layer_ops(nlp) == {"NumpyOps:blis"}

@@ -101,8 +101,8 @@ class Writer:
 
     A note every draft of a run shares ("grammar check skipped: no server ...") is said
     once, after the drafts, instead of once per draft; which notes those are is known only
-    at the end. So each draft's lines wait in a spooled temporary file (memory up to a
-    MB, then an unnamed file that is deleted as it is made), beside its notes, and `finish`
+    at the end. So each draft's lines wait in a spooled temporary file (in memory up to
+    1 MB, then in a file that is deleted as it is made), beside its notes, and `finish`
     writes them out in order with the notes that are not shared."""
 
     SPOOL_MEMORY = 1024 * 1024  # characters kept in memory before the spool goes to disk
@@ -120,7 +120,7 @@ class Writer:
         self.drafts = self.errors = 0
         self.shared: tuple | None = None  # the notes every readable draft so far has had
         self.readable = 0
-        self.parts: list = []  # (the draft's notes, its printed path if it has notes, the length of its lines)
+        self.parts: list = []  # per draft: its notes, its printed path if it has notes, its lines' length
         self.spool = tempfile.SpooledTemporaryFile(
             self.SPOOL_MEMORY, mode="w+", encoding="utf-8", errors="surrogatepass", newline=""
         )

@@ -132,17 +132,18 @@ def _numpy_blas():
     product instead of the BLIS one thinc bundles.
 
     The model's matrix products are most of a parse (tok2vec's are over half of it), and
-    NumPy's BLAS does them in about a third of BLIS's time on the x86 machines measured
-    (bench/results.md): the same layers, weights and arithmetic, with the same tags, parse
-    and lemmas on every draft of the corpus and the benchmark (tests/test_model_ops.py).
-    Only the plain CPU backend is replaced: a GPU or another installed backend (thinc's
-    Apple ops) is left as the caller chose it, and the caller's current backend is back in
-    place once the model is loaded. (The parser's per-step products are thinc's own C code
-    and stay on BLIS.)"""
+    NumPy's BLAS (OpenBLAS in NumPy's wheels) does them in about a third of BLIS's time on
+    the x86 machines measured (bench/results.md): the same layers, weights and arithmetic,
+    with the same tags, parse and lemmas on every corpus draft (tests/test_model_ops.py)
+    and on the benchmark's 1,000 drafts. Only the plain CPU backend is replaced, and only
+    when NumPy was built with an optimised BLAS (a NumPy on the reference BLAS would be far
+    slower than BLIS): a GPU or another installed backend (thinc's Apple ops) is left as the
+    caller chose it, and the caller's current backend is back in place once the model is
+    loaded. (The parser's per-step products are thinc's own C code and stay on BLIS.)"""
     from thinc.api import NumpyOps, get_current_ops, set_current_ops
 
     current = get_current_ops()
-    if type(current) is not NumpyOps or not getattr(current, "use_blis", False):
+    if type(current) is not NumpyOps or not getattr(current, "use_blis", False) or not _optimised_blas():
         yield
         return
     set_current_ops(NumpyOps(use_blis=False))
@@ -150,6 +151,21 @@ def _numpy_blas():
         yield
     finally:
         set_current_ops(current)
+
+
+# BLAS libraries NumPy may be built with whose matrix products beat BLIS's (by the name in
+# numpy.__config__); NumPy's PyPI wheels carry OpenBLAS.
+_OPTIMISED_BLAS = ("openblas", "mkl", "accelerate", "armpl", "blis")
+
+
+def _optimised_blas() -> bool:
+    try:
+        import numpy
+
+        name = numpy.__config__.CONFIG["Build Dependencies"]["blas"]["name"]
+    except (ImportError, AttributeError, KeyError, TypeError):
+        return False  # an older NumPy that does not say: keep BLIS
+    return isinstance(name, str) and any(known in name.lower() for known in _OPTIMISED_BLAS)
 
 
 # Token attributes an attribute-ruler pattern may test and still be answered from the doc's

@@ -363,7 +363,6 @@ class CachedLinting:
             steps = self._lint_in_workers(misses, results, jobs, progress)
         else:
             steps = self._lint_batches(misses, results, progress)
-        del misses  # the drafts' bytes go with the batches that lint them
         done = 0
         for _ in itertools.chain([None], steps):
             while done < len(results) and results[done] is not None:
@@ -381,14 +380,11 @@ class CachedLinting:
             progress(1)
 
     def _lint_batches(self, misses, results, progress):
-        """Lint the misses a batch at a time, yielding after each; a batch's drafts are let go
-        once it is linted."""
+        """Lint the misses a batch at a time (one nlp.pipe call each), yielding after each."""
         from followup_lint.run import workers as parallel
 
-        while misses:
-            batch = misses[: parallel.BATCH]
-            del misses[: parallel.BATCH]
-            self._lint_batch(batch, results, progress)
+        for start in range(0, len(misses), parallel.BATCH):
+            self._lint_batch(misses[start : start + parallel.BATCH], results, progress)
             yield
 
     def _key(self, cfg, display, data) -> str | None:
