@@ -15,7 +15,14 @@ def render(name: str, reports, **options) -> str:
     (the rules in effect, which SARIF describes); a format ignores those it has no use for."""
     if name not in FORMATS:
         raise ValueError(f"unknown format {name!r}; choose one of {', '.join(FORMATS)}")
-    return import_module(f".{name}", __name__).render(reports, **options)
+    if name not in STREAMED:
+        return import_module(f".{name}", __name__).render(reports, **options)
+    out: list[str] = []
+    w = writer(name, out.append, **options)
+    for report in reports:
+        w.add(report)
+    w.finish()
+    return "".join(out)
 
 
 STREAMED = ("text", "json", "github")

@@ -31,15 +31,6 @@ def _command(kind: str, message: str, **props) -> str:
     return f"::{kind} {fields}::{escape_data(message)}"
 
 
-def render(reports, **_options) -> str:
-    out: list[str] = []
-    writer = Writer(out.append)
-    for report in reports:
-        writer.add(report)
-    writer.finish()
-    return "".join(out)
-
-
 class Writer:
     """The annotations written a file at a time (cli/main.py streams a big run through it)."""
 

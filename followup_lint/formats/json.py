@@ -9,15 +9,6 @@ from followup_lint import __version__
 SCHEMA_VERSION = "1"
 
 
-def render(reports, **_options) -> str:
-    out: list[str] = []
-    writer = Writer(out.append)
-    for report in reports:
-        writer.add(report)
-    writer.finish()
-    return "".join(out)
-
-
 def _dumps(value) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False, default=str)
 

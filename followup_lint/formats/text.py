@@ -84,20 +84,9 @@ def _helps(group, width, gutter, color) -> list[str]:
     return out
 
 
-def render(
-    reports, show_source: bool = False, color: bool = False, quiet: bool = False, width: int | None = None, **_options
-) -> str:
-    out: list[str] = []
-    writer = Writer(out.append, show_source=show_source, color=color, quiet=quiet, width=width)
-    for report in reports:
-        writer.add(report)
-    writer.finish()
-    return "".join(out)
-
-
 class Writer:
     """The text report written a draft at a time, so a run over many drafts need not keep
-    their reports (cli/main.py streams them; `render` is this over a list).
+    their reports (cli/main.py streams them; formats.render runs it over a list).
 
     A note every draft of a run shares ("grammar check skipped: no server ...") is said
     once, after the drafts, instead of once per draft; which notes those are is known only
