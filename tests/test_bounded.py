@@ -492,7 +492,7 @@ def test_a_named_pipe_in_a_folder_is_skipped_by_the_walk(tmp_path):
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
 def test_dev_zero_is_refused_by_the_reader_and_the_cache_pre_read(tmp_path):
-    from followup_lint.read.draft import read_file_bytes
+    from followup_lint.read.files import read_file_bytes
 
     with pytest.raises(DraftError, match="character device"):
         read_file_bytes("/dev/zero", "/dev/zero", 1000)
@@ -535,7 +535,7 @@ def test_a_huge_max_file_size_with_stdin_lints(tmp_path, monkeypatch):
 def test_mode_of_a_regular_file_is_checked_after_open(tmp_path):
     path = tmp_path / "d.txt"
     path.write_text(GOOD)
-    from followup_lint.read.draft import read_file_bytes
+    from followup_lint.read.files import read_file_bytes
 
     assert read_file_bytes(str(path), "d.txt", 10_000) == GOOD.encode()
     assert stat.S_ISREG(os.stat(path).st_mode)

@@ -88,22 +88,14 @@ def _parse(argv: list) -> dict | None:
 
 def _read(path: str, max_bytes: int) -> bytes | None:
     """A regular file's bytes, or None (not regular, too big, unreadable: the full path
-    reads it again and says what is wrong, as run/cache.py's reader does)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError:
-        return None
-    import stat
+    reads it again and says what is wrong)."""
+    from followup_lint.model.draft import DraftError
+    from followup_lint.read.files import read_file_bytes
 
-    with open(fd, "rb", closefd=True) as fh:
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
-                return None
-            data = fh.read(info.st_size + 1)  # read(n) allocates n bytes: never the limit itself
-        except OSError:
-            return None
-    return data if len(data) <= max_bytes else None
+    try:
+        return read_file_bytes(path, path, max_bytes)
+    except DraftError:
+        return None
 
 
 def answer_from_cache(argv: list) -> int | None:

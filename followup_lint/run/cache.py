@@ -324,7 +324,7 @@ class CachedLinting:
         as it and those before it are done, keeping none after it is yielded (a run over
         10,000 drafts streams them to its report): cache hits first, then the misses in
         batches (one nlp.pipe call each) or, with jobs > 1, in worker processes."""
-        from followup_lint.read.draft import read_file_bytes
+        from followup_lint.read.files import read_file_bytes
         from followup_lint.run import workers as parallel
 
         results: list = [None] * len(items)
