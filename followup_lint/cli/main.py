@@ -233,9 +233,11 @@ def unified_diff(before: str, after: str, path: str, escape: bool = False) -> st
 
 
 def _collect(paths, session: Session, force_exclude: bool = False) -> tuple[list, list]:
-    """Expand paths to (draft files, error reports). Directories are walked recursively;
-    a file named outright is linted even if `exclude:` matches it, unless force_exclude
-    (pre-commit names every staged file, so its hooks pass --force-exclude)."""
+    """Expand paths to (draft files as str, error reports). Directories are walked
+    recursively; a file named outright is linted even if `exclude:` matches it, unless
+    force_exclude (pre-commit names every staged file, so its hooks pass --force-exclude).
+    Paths are kept as str, which is also how they are shown: a run holds its list for its
+    whole length, and a Path costs about six times the memory (4 MB at 10,000 drafts)."""
     from followup_lint.read.discovery import walk
 
     files, errors = [], []
@@ -253,13 +255,13 @@ def _collect(paths, session: Session, force_exclude: bool = False) -> tuple[list
                         path=raw, error=Problem(raw, None, "no drafts (.txt, .md, .eml) found in this directory")
                     )
                 )
-            files.extend(found)
+            files.extend(map(str, found))
         elif not os.path.lexists(p):  # a broken or looping symlink is read, and says so
             errors.append(FileReport(path=raw, error=Problem(raw, None, "no such file or directory")))
         elif force_exclude and _excluded(session, p):
             continue
         else:
-            files.append(p)
+            files.append(str(p))
     return files, errors
 
 
@@ -597,7 +599,7 @@ def _lint(o: LintOptions, session: Session, file_paths, cached):
                 yield session.linter_for(cfg).lint_draft(draft)
             except DraftError as exc:
                 yield FileReport(path=name, error=Problem.of(exc))
-        items = [(session.config_for(p), p, str(p)) for p in file_paths]
+        items = [(session.config_for(p), p, p) for p in file_paths]  # (config, path, shown as)
         if progress:
             from followup_lint.cli.progress import progress_bar
 
@@ -608,11 +610,17 @@ def _lint(o: LintOptions, session: Session, file_paths, cached):
 
 
 class _Outcome(NamedTuple):
-    """What the exit code needs of a draft's report (common.exit_code reads these)."""
+    """What the exit code needs of a run's reports (common.exit_code reads these): the first
+    error, whether any report failed, the lowest score. One for the whole run, so a run of
+    10,000 drafts does not keep 10,000 of them."""
 
-    error: object
-    failed: bool
-    score: int | None
+    error: object = None
+    failed: bool = False
+    score: int | None = None
+
+    def add(self, report) -> _Outcome:
+        low = min((s for s in (self.score, report.score) if s is not None), default=None)
+        return _Outcome(self.error if self.error is not None else report.error, self.failed or report.failed, low)
 
 
 # The report of a streamed run is kept in memory up to this size, then in an unnamed
@@ -622,8 +630,9 @@ REPORT_SPOOL = 1024 * 1024
 
 def _report(o: LintOptions, session: Session, reports, file_paths, show_source: bool) -> list:
     """Write the report of `reports` (an iterable, consumed here); return what the exit code
-    needs of each. text, JSON and GitHub reports are written a draft at a time and the
-    reports let go (memory stays flat however many drafts a run lints); SARIF and
+    needs of them (the reports, or one _Outcome for a streamed run). text, JSON and GitHub
+    reports are written a draft at a time and the reports let go (memory stays flat however
+    many drafts a run lints); SARIF and
     --statistics are made from the whole list."""
     from followup_lint.formats import STREAMED, render, writer
 
@@ -631,7 +640,7 @@ def _report(o: LintOptions, session: Session, reports, file_paths, show_source: 
     if o.fmt in STREAMED and not o.statistics:
         import tempfile
 
-        outcomes, errors = [], []
+        outcome, errors = _Outcome(), []
         with tempfile.SpooledTemporaryFile(REPORT_SPOOL) as spool:
             out = writer(
                 o.fmt,
@@ -642,7 +651,7 @@ def _report(o: LintOptions, session: Session, reports, file_paths, show_source: 
             )
             for r in reports:
                 out.add(r)
-                outcomes.append(_Outcome(r.error, r.failed, r.score))
+                outcome = outcome.add(r)
                 if r.error is not None and o.fmt != "text":
                     errors.append(printable(str(r.error)))
             out.finish()
@@ -650,7 +659,7 @@ def _report(o: LintOptions, session: Session, reports, file_paths, show_source: 
             _emit(o, spool)
         for error in errors:
             click.echo(error, err=True)
-        return outcomes
+        return [outcome]
     results = list(reports)
     if o.statistics:
         from followup_lint.formats.statistics import render as render_statistics

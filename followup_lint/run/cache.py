@@ -21,6 +21,7 @@ import json
 import os
 import re
 import time
+from array import array
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -328,7 +329,9 @@ class CachedLinting:
         from followup_lint.run import workers as parallel
 
         results: list = [None] * len(items)
-        misses = []  # (index, cfg, path, display): read again when linted, not kept meanwhile
+        # The misses, by their index in `items`: read again when linted, not kept meanwhile,
+        # and 8 bytes each however long the run.
+        misses = array("q")
         for i, (cfg, path, display) in enumerate(items):
             data = None
             if self.cache is not None:
@@ -350,19 +353,19 @@ class CachedLinting:
                     if progress:
                         progress(1)
                     continue
-            misses.append((i, cfg, path, display))
+            misses.append(i)
         self.misses += len(misses)
         if jobs is None:
             if len(misses) >= parallel.PARALLEL_MIN_DRAFTS:
                 # Load the model first: auto then judges how busy the cores are over a
                 # second or more of this run, not over its first few imports.
-                for cfg in {id(m[1]): m[1] for m in misses}.values():
+                for cfg in {id(items[i][0]): items[i][0] for i in misses}.values():
                     self.session.linter_for(cfg)
             jobs = parallel.auto_jobs(len(misses))
         if jobs > 1 and len(misses) > parallel.BATCH:
-            steps = self._lint_in_workers(misses, results, jobs, progress)
+            steps = self._lint_in_workers(items, misses, results, jobs, progress)
         else:
-            steps = self._lint_batches(misses, results, progress)
+            steps = self._lint_batches(items, misses, results, progress)
         done = 0
         for _ in itertools.chain([None], steps):
             while done < len(results) and results[done] is not None:
@@ -379,12 +382,12 @@ class CachedLinting:
         if progress:
             progress(1)
 
-    def _lint_batches(self, misses, results, progress):
+    def _lint_batches(self, items, misses, results, progress):
         """Lint the misses a batch at a time (one nlp.pipe call each), yielding after each."""
         from followup_lint.run import workers as parallel
 
         for start in range(0, len(misses), parallel.BATCH):
-            self._lint_batch(misses[start : start + parallel.BATCH], results, progress)
+            self._lint_batch([(i, *items[i]) for i in misses[start : start + parallel.BATCH]], results, progress)
             yield
 
     def _key(self, cfg, display, data) -> str | None:
@@ -408,13 +411,14 @@ class CachedLinting:
                 self._finish(results, i, key, report, progress)
         memory.drafts_linted(len(batch))
 
-    def _lint_in_workers(self, misses, results, jobs, progress):
+    def _lint_in_workers(self, items, misses, results, jobs, progress):
         from followup_lint.run import workers as parallel
 
-        # Each worker reads its drafts (and makes their cache keys from the bytes it read):
-        # a chunk is a list of paths, and no draft is held here while others are linted.
-        chunks = [
-            [
+        def chunk(start):
+            # Each worker reads its drafts (and makes their cache keys from the bytes it
+            # read): a chunk is a list of paths, made as it is handed out, and no draft is
+            # held here while others are linted.
+            return [
                 (
                     cfg.path,
                     display,
@@ -422,13 +426,16 @@ class CachedLinting:
                     self._run(cfg) if self.cache is not None else None,
                     cfg.max_file_size,
                 )
-                for _, cfg, path, display in misses[start : start + parallel.BATCH]
+                for cfg, path, display in (items[i] for i in misses[start : start + parallel.BATCH])
             ]
-            for start in range(0, len(misses), parallel.BATCH)
-        ]
-        slots = iter([i for i, *_ in misses])
+
+        starts = range(0, len(misses), parallel.BATCH)
+        configs = {id(items[i][0]): items[i][0].path for i in misses}.values()
+        slots = iter(misses)
         self.stages = {}
-        for reports, keys, stages in parallel.run_workers(chunks, jobs, self.session.recipe(), self.session):
+        for reports, keys, stages in parallel.run_workers(
+            _Chunks(chunk, starts), jobs, self.session.recipe(), self.session, configs
+        ):
             for k, v in stages.items():
                 self.stages[k] = self.stages.get(k, 0.0) + v
             for report, key in zip(reports, keys):
@@ -443,3 +450,21 @@ class CachedLinting:
         if data is None:
             return read_path(path, display=display, max_bytes=max_bytes)
         return read_bytes(data, display, format=format_for(os.fspath(path)), max_bytes=max_bytes)
+
+
+class _Chunks:
+    """The run's chunks as a sequence whose items are made when asked for (`make(start)`):
+    the worker pool hands out a few at a time, so a run of 10,000 drafts need not hold
+    every chunk's tuples from the start."""
+
+    def __init__(self, make, starts: range):
+        self.make, self.starts = make, starts
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, i):
+        return self.make(self.starts[i])
+
+    def __iter__(self):
+        return map(self.make, self.starts)

@@ -156,15 +156,18 @@ def _spawn_init(recipe: dict, storage: dict | None = None):
     _init(recipe, storage)
 
 
-def run_workers(chunks, jobs: int, recipe: dict, session=None):
-    """Yield (reports, keys, stages) per chunk (_work's answer), in order. With `session`
-    and fork available, this process lints beside jobs - 1 forked workers that inherit its
-    Linter; otherwise each of `jobs` workers builds its session from `recipe`
-    (Session.recipe())."""
+def run_workers(chunks, jobs: int, recipe: dict, session=None, configs=None):
+    """Yield (reports, keys, stages) per chunk (_work's answer), in order. `chunks`: a
+    sequence (its items may be made when indexed). With `session` and fork available, this
+    process lints beside jobs - 1 forked workers that inherit its Linters, built first for
+    `configs` (config paths; default: every chunk's); otherwise each of `jobs` workers
+    builds its session from `recipe` (Session.recipe())."""
     import multiprocessing
 
     if session is not None and "fork" in multiprocessing.get_all_start_methods():
-        yield from _forked(chunks, jobs, session, multiprocessing.get_context("fork"))
+        if configs is None:
+            configs = dict.fromkeys(item[0] for chunk in chunks for item in chunk)
+        yield from _forked(chunks, jobs, session, configs, multiprocessing.get_context("fork"))
         return
     from followup_lint.storage import cachedir
 
@@ -174,9 +177,9 @@ def run_workers(chunks, jobs: int, recipe: dict, session=None):
         yield from pool.imap(_work, chunks)
 
 
-def _forked(chunks, jobs: int, session, context):
+def _forked(chunks, jobs: int, session, configs, context):
     # Build every Linter the chunks need before forking, so the workers inherit them.
-    for config_path in dict.fromkeys(item[0] for chunk in chunks for item in chunk):
+    for config_path in configs:
         session.linter_for(session.load_config(config_path)).warm()
     _state["session"] = session
     todo = deque(range(len(chunks)))
