@@ -86,7 +86,7 @@ def _import_spacy():
 
 @lru_cache(maxsize=4)
 def load(exclude: tuple = DEFAULT_EXCLUDE):
-    """Return the cached pipeline. Raises ModelMissing with an install hint."""
+    """Load the pipeline (the Linter keeps it). Raises ModelMissing with an install hint."""
     import_spacy()
     from spacy.language import Language
 
@@ -167,6 +167,13 @@ def _optimised_blas() -> bool:
         return False  # an older NumPy that does not say: keep BLIS
     return isinstance(name, str) and any(known in name.lower() for known in _OPTIMISED_BLAS)
 
+
+# What the attribute ruler's regex tests and the lemmatizer remember, per table: each
+# starts again when full, so a long run's memory stays flat (every name, number and typo is
+# a new word; 20,000 entries are 2-4 MB, reached after some 15,000 generated drafts), and
+# refilling costs what the first few hundred drafts of a run cost.
+SEARCH_MEMO = 20_000
+LEMMA_MEMO = 20_000
 
 # Token attributes an attribute-ruler pattern may test and still be answered from the doc's
 # array (the Matcher compares their hashes, or flags), and the operators likewise.
@@ -258,6 +265,8 @@ def fast_attribute_ruler(ruler) -> None:
                     else:  # REGEX, on the attribute's string
                         hit = searched.get((value, got))
                         if hit is None:
+                            if len(searched) >= SEARCH_MEMO:
+                                searched.clear()
                             hit = searched[(value, got)] = bool(value.search(strings[got]))
                         if not hit:
                             break
@@ -265,11 +274,8 @@ def fast_attribute_ruler(ruler) -> None:
                     found.add((i, key, s, s + length))
         return sorted(found)
 
+    match.memo = searched  # for tests: it stays within SEARCH_MEMO
     ruler.match = match
-
-
-# Words the lemmatizer remembers (a bounded table: it starts again when full).
-LEMMA_MEMO = 200_000
 
 
 def remembered_lemmas(lemmatizer) -> None:
@@ -293,6 +299,7 @@ def remembered_lemmas(lemmatizer) -> None:
             found = memo[key] = rule(token)
         return found
 
+    lemmatize.memo = memo  # for tests: it stays within LEMMA_MEMO
     lemmatizer.lemmatize = lemmatize
 
 

