@@ -110,3 +110,89 @@ def test_parked_chunk_results_come_back_as_they_went_in_past_the_memory_limit(mo
         back = [parked.take(i) for i in range(12)]
         assert not any(i in parked for i in range(12))
     assert back == [results[i] for i in range(12)]
+
+
+def test_the_model_s_memos_stay_within_their_bounds_and_answer_the_same(monkeypatch):
+    """Every name, number and typo is a new word to the memos of the attribute ruler, the
+    lemmatizer and pyphen: each starts again when full (language/pipeline.py,
+    language/readability.py), and the reports are the same either way."""
+    from pathlib import Path
+
+    import pyphen
+
+    from followup_lint.language import pipeline, readability
+    from followup_lint.read.draft import read_path
+    from followup_lint.run.session import Session
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    drafts = [read_path(p) for p in sorted(corpus.glob("*.txt"))[:60]]
+    session = Session()
+    linter = session.linter_for(session.config_for(corpus))
+    linter.lint_drafts(drafts[:1])  # loads the model
+    nlp = linter.nlp
+    memos = {
+        "SEARCH_MEMO": nlp.get_pipe("attribute_ruler").match.memo,
+        "LEMMA_MEMO": nlp.get_pipe("lemmatizer").lemmatize.memo,
+    }
+
+    def lint():
+        for memo in memos.values():
+            memo.clear()
+        for hd in pyphen.hdcache.values():
+            hd.cache.clear()
+        return [r.to_dict() for r in linter.lint_drafts(drafts)]
+
+    unbounded = lint()
+    assert all(len(memo) > 40 for memo in memos.values())
+    assert max(len(hd.cache) for hd in pyphen.hdcache.values()) > 5
+    for name in memos:
+        monkeypatch.setattr(pipeline, name, 40)
+    monkeypatch.setattr(readability, "HYPHENATION_MEMO", 5)
+    assert lint() == unbounded
+    assert all(0 < len(memo) <= 40 for memo in memos.values())
+    assert all(len(hd.cache) <= 5 for hd in pyphen.hdcache.values())
+
+
+def test_a_word_table_s_memo_starts_again_when_full(tmp_path, monkeypatch):
+    from followup_lint.storage import wordtable
+
+    words = {f"w{n}": n + 1 for n in range(50)}
+    wordtable._write(tmp_path / "t.sqlite", words, {})
+    table = wordtable.WordTable(wordtable._open(tmp_path / "t.sqlite"))
+    monkeypatch.setattr(wordtable, "MEMO", 10)
+    for _ in range(2):
+        assert [table.get(f"w{n}") for n in range(60)] == [words.get(f"w{n}") for n in range(60)]
+        assert 0 < len(table._memo) <= 10
+
+
+def test_a_streamed_run_keeps_one_outcome_that_gives_the_exit_code_of_every_report():
+    """_report folds what the exit code needs into one _Outcome instead of one per draft;
+    common.exit_code must give the same code from it as from the reports themselves."""
+    from followup_lint.cli.common import exit_code
+    from followup_lint.cli.main import _Outcome
+
+    error = Problem("bad.txt", None, "is a named pipe, not a draft file")
+    cases = [
+        [],
+        [FileReport(path="a.txt", score=90)],
+        [FileReport(path="a.txt", score=90), FileReport(path="b.txt", score=None), FileReport(path="c.txt", score=55)],
+        [FileReport(path="a.txt", score=None)],
+        [FileReport(path="a.txt", score=80), FileReport(path="bad.txt", error=error), FileReport(path="c.txt")],
+    ]
+    failing = FileReport(path="f.txt", score=95)
+    failing.findings = [_finding("error")]
+    cases.append([failing, FileReport(path="a.txt", score=99)])
+    for reports in cases:
+        outcome = _Outcome()
+        for r in reports:
+            outcome = outcome.add(r)
+        for fail_on, fail_under, cfg_under in [("finding", None, None), ("score", 60, None), ("score", None, 85)]:
+            for exit_zero in (False, True):
+                args = (exit_zero, fail_on, fail_under, cfg_under)
+                assert exit_code([outcome], *args) == exit_code(reports, *args), (reports, args)
+
+
+def _finding(severity):
+    from followup_lint.model.findings import Finding
+
+    return Finding(rule="x", severity=severity, weight=1, message="m")
