@@ -21,8 +21,12 @@ RUN_KEEP = 50
 # note. A follow-up email is a few hundred words; this is about 4,000.
 PARSE_CHARS = 50_000
 PARSE_TOKENS = 5_000
-# Characters parsed together in one nlp.pipe call (memory grows with the batch).
-BATCH_CHARS = 100_000
+# Characters parsed together in one nlp.pipe batch. The model's arrays for a batch grow with
+# its tokens, and glibc keeps what they took: a process's peak is its baseline plus the
+# largest batch it met. 64 regions at a time (some 16 drafts) peaked 100 MB above the
+# baseline; 5,000 characters (about 6 drafts) peak 60 MB above it, at the same speed
+# (bench/results.md).
+BATCH_CHARS = 5_000
 
 _LONG_RUN = re.compile(rf"(?<!\S)\S{{{RUN_LIMIT + 1},}}")
 
@@ -122,7 +126,7 @@ def longest_run(text: str) -> int:
 COMMON_REGIONS = ("subject", "greeting", "body", "sign-off")
 
 
-def parse_batch(drafts, nlp, regions=COMMON_REGIONS, batch_size: int = 64) -> list[ParsedDraft]:
+def parse_batch(drafts, nlp, regions=COMMON_REGIONS) -> list[ParsedDraft]:
     """ParsedDrafts for many drafts at once: spaCy batches the work (nlp.pipe), which is
     several times faster than one call per region per draft."""
     parsed = [ParsedDraft(d, nlp) for d in drafts]
@@ -132,7 +136,7 @@ def parse_batch(drafts, nlp, regions=COMMON_REGIONS, batch_size: int = 64) -> li
             p._segments.setdefault(name, [])
     planned = [(p, name, s, e, p._plan(name, s, e)) for p, name, s, e in todo]
     planned = [job for job in planned if job[4] is not None]
-    docs = _pipe(nlp, [plan[0] for *_, plan in planned], batch_size)
+    docs = _pipe(nlp, [plan[0] for *_, plan in planned])
     for (p, name, s, e, plan), doc in zip(planned, docs):
         p._segments[name].append(_segment(name, s, e, doc, plan))
     return parsed
@@ -144,18 +148,19 @@ def _segment(name, s, e, doc, plan) -> Segment:
     return Segment(name, s, doc, e, offsets, text, runs)
 
 
-def _pipe(nlp, texts: list, batch_size: int = 64):
-    """nlp.pipe over `texts` (tokenized docs), at most BATCH_CHARS characters in flight at a time."""
+def _pipe(nlp, texts: list):
+    """nlp.pipe over `texts` (tokenized docs), about BATCH_CHARS characters at a time (a region
+    longer than that alone)."""
     group, size = [], 0
     for text in texts:
         length = len(doc_text(text))  # the tokenizer's text, kept on the doc (doc.text joins it anew)
         if group and size + length > BATCH_CHARS:
-            yield from nlp.pipe(group, batch_size=batch_size)
+            yield from nlp.pipe(group, batch_size=len(group))
             group, size = [], 0
         group.append(text)
         size += length
     if group:
-        yield from nlp.pipe(group, batch_size=batch_size)
+        yield from nlp.pipe(group, batch_size=len(group))
 
 
 def index_sentences(doc) -> None:
