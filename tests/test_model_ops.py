@@ -103,3 +103,19 @@ def test_a_numpy_without_an_optimised_blas_keeps_blis(monkeypatch):
     assert not pipeline._optimised_blas()
     nlp = pipeline.load.__wrapped__(pipeline.DEFAULT_EXCLUDE)
     assert _layer_ops(nlp) == {"NumpyOps:blis"}
+
+
+def test_a_run_s_batches_give_the_annotation_of_one_plain_pipe_call():
+    """The run parses in groups, with a smaller batch for the tok2vec layer than for the tagger
+    and parser (language/parsed.py _pipe, for memory); they then read the vectors from the
+    docs. Every token must get what one plain nlp.pipe call gives it."""
+    from followup_lint.language import parsed, pipeline
+
+    nlp = pipeline.load()
+    texts = _corpus_texts()[:200]
+    assert parsed.TOK2VEC_BATCH < parsed.PIPE_BATCH
+    got = [
+        [(t.tag_, t.pos_, t.lemma_, t.dep_, t.head.i, t.is_sent_start) for t in doc]
+        for doc in parsed._pipe(nlp, [nlp.make_doc(t) for t in texts])
+    ]
+    assert got == _annotation(nlp, texts)

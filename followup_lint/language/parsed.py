@@ -21,12 +21,18 @@ RUN_KEEP = 50
 # note. A follow-up email is a few hundred words; this is about 4,000.
 PARSE_CHARS = 50_000
 PARSE_TOKENS = 5_000
-# Characters parsed together in one nlp.pipe batch. The model's arrays for a batch grow with
-# its tokens, and glibc keeps what they took: a process's peak is its baseline plus the
-# largest batch it met. 64 regions at a time (some 16 drafts) peaked 100 MB above the
-# baseline; 5,000 characters (about 6 drafts) peak 60 MB above it, at the same speed
-# (bench/results.md).
-BATCH_CHARS = 5_000
+# Characters parsed together in one nlp.pipe call, and regions per batch in it.
+BATCH_CHARS = 100_000
+PIPE_BATCH = 64
+# Regions per batch of the shared tok2vec layer. Its arrays for a batch grow with the batch's
+# tokens and are all alive until the layer returns, and glibc keeps the memory they took, so
+# a process's peak is its baseline plus the largest such batch it met: at 64 regions (about
+# 16 drafts) a long run peaked higher than a short one. At 16 a 1,000-draft run's peak is
+# about 50 MB lower (226 against 278 MB at -j 1) at the same speed, which smaller batches
+# for every component were not: the parser is slower in small batches (bench/results.md).
+# The tagger and parser read the vectors from the docs when their batch is not the layer's
+# (spaCy's listeners do), so the annotation is the same.
+TOK2VEC_BATCH = 16
 
 _LONG_RUN = re.compile(rf"(?<!\S)\S{{{RUN_LIMIT + 1},}}")
 
@@ -149,18 +155,18 @@ def _segment(name, s, e, doc, plan) -> Segment:
 
 
 def _pipe(nlp, texts: list):
-    """nlp.pipe over `texts` (tokenized docs), about BATCH_CHARS characters at a time (a region
-    longer than that alone)."""
+    """nlp.pipe over `texts` (tokenized docs), at most BATCH_CHARS characters in flight at a time."""
+    batches = {"batch_size": PIPE_BATCH, "component_cfg": {"tok2vec": {"batch_size": TOK2VEC_BATCH}}}
     group, size = [], 0
     for text in texts:
         length = len(doc_text(text))  # the tokenizer's text, kept on the doc (doc.text joins it anew)
         if group and size + length > BATCH_CHARS:
-            yield from nlp.pipe(group, batch_size=len(group))
+            yield from nlp.pipe(group, **batches)
             group, size = [], 0
         group.append(text)
         size += length
     if group:
-        yield from nlp.pipe(group, batch_size=len(group))
+        yield from nlp.pipe(group, **batches)
 
 
 def index_sentences(doc) -> None:

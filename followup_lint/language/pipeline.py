@@ -86,7 +86,7 @@ def _import_spacy():
 
 @lru_cache(maxsize=4)
 def load(exclude: tuple = DEFAULT_EXCLUDE):
-    """Load the pipeline (the Linter keeps it). Raises ModelMissing with an install hint."""
+    """Return the cached pipeline. Raises ModelMissing with an install hint."""
     import_spacy()
     from spacy.language import Language
 
