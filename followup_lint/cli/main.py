@@ -632,8 +632,7 @@ def _report(o: LintOptions, session: Session, reports, file_paths, show_source: 
     """Write the report of `reports` (an iterable, consumed here); return what the exit code
     needs of them (the reports, or one _Outcome for a streamed run). text, JSON and GitHub
     reports are written a draft at a time and the reports let go (memory stays flat however
-    many drafts a run lints); SARIF and
-    --statistics are made from the whole list."""
+    many drafts a run lints); SARIF and --statistics are made from the whole list."""
     from followup_lint.formats import STREAMED, render, writer
 
     color = not o.output_file and o.fmt == "text" and _use_color(o.no_color, sys.stdout)
