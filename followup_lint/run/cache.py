@@ -29,7 +29,6 @@ from followup_lint.model.draft import DraftError
 from followup_lint.model.findings import SEVERITY_ORDER, FileReport, Finding, Fix, Problem
 
 # The fingerprints a key is made of (re-exported: code, environment, rules).
-from followup_lint.run import memory
 from followup_lint.run.fingerprints import (  # noqa: F401
     _digest,
     code_fingerprint,
@@ -382,60 +381,43 @@ class CachedLinting:
         if progress:
             progress(1)
 
+    def _chunk(self, items, indices) -> list:
+        """The chunk (run/workers.py lint_chunk) of these items: paths, not drafts, so no draft
+        is held here while others are linted."""
+        return [
+            (
+                cfg.path,
+                display,
+                os.fsdecode(os.fspath(path)),
+                self._run(cfg) if self.cache is not None else None,
+                cfg.max_file_size,
+            )
+            for cfg, path, display in (items[i] for i in indices)
+        ]
+
     def _lint_batches(self, items, misses, results, progress):
         """Lint the misses a batch at a time (one nlp.pipe call each), yielding after each."""
         from followup_lint.run import workers as parallel
 
+        session = self.session
         for start in range(0, len(misses), parallel.BATCH):
-            self._lint_batch([(i, *items[i]) for i in misses[start : start + parallel.BATCH]], results, progress)
-            yield
-
-    def _key(self, cfg, display, data) -> str | None:
-        """The cache key of a draft's bytes as linted (None without a cache)."""
-        return entry_key(self._run(cfg), display, data) if self.cache is not None else None
-
-    def _lint_batch(self, batch, results, progress):
-        from followup_lint.read.draft import read_path_and_bytes
-
-        by_cfg: dict = {}
-        for i, cfg, path, display in batch:
-            data, draft = read_path_and_bytes(path, display, cfg.max_file_size)
-            key = self._key(cfg, display, data) if data is not None else None
-            if isinstance(draft, DraftError):
-                self._finish(results, i, key, FileReport(path=display, error=Problem.of(draft)), progress)
-                continue
-            by_cfg.setdefault(id(cfg), (cfg, []))[1].append((i, key, draft))
-        for cfg, entries in by_cfg.values():
-            reports = self.session.linter_for(cfg).lint_drafts([d for _, _, d in entries])
-            for (i, key, _), report in zip(entries, reports):
+            part = misses[start : start + parallel.BATCH]
+            reports, keys = parallel.lint_chunk(
+                self._chunk(items, part), lambda config_path: session.linter_for(session.load_config(config_path))
+            )
+            for i, report, key in zip(part, reports, keys):
                 self._finish(results, i, key, report, progress)
-        memory.drafts_linted(len(batch))
+            yield
 
     def _lint_in_workers(self, items, misses, results, jobs, progress):
         from followup_lint.run import workers as parallel
 
-        def chunk(start):
-            # Each worker reads its drafts (and makes their cache keys from the bytes it
-            # read): a chunk is a list of paths, made as it is handed out, and no draft is
-            # held here while others are linted.
-            return [
-                (
-                    cfg.path,
-                    display,
-                    os.fsdecode(os.fspath(path)),
-                    self._run(cfg) if self.cache is not None else None,
-                    cfg.max_file_size,
-                )
-                for cfg, path, display in (items[i] for i in misses[start : start + parallel.BATCH])
-            ]
-
         starts = range(0, len(misses), parallel.BATCH)
+        chunks = _Chunks(lambda start: self._chunk(items, misses[start : start + parallel.BATCH]), starts)
         configs = {id(items[i][0]): items[i][0].path for i in misses}.values()
         slots = iter(misses)
         self.stages = {}
-        for reports, keys, stages in parallel.run_workers(
-            _Chunks(chunk, starts), jobs, self.session.recipe(), self.session, configs
-        ):
+        for reports, keys, stages in parallel.run_workers(chunks, jobs, self.session.recipe(), self.session, configs):
             for k, v in stages.items():
                 self.stages[k] = self.stages.get(k, 0.0) + v
             for report, key in zip(reports, keys):

@@ -116,10 +116,11 @@ def _linter(config_path):
     return session.linter_for(session.load_config(config_path))
 
 
-def _work(chunk):
-    """chunk: [(config_path, display, file path, run fingerprint or None, max_bytes)] ->
-    (reports, their cache keys (None without a run fingerprint or a readable file), stage
-    seconds). The worker reads each draft itself, so the key is made of the bytes linted."""
+def lint_chunk(chunk, linter_for):
+    """chunk: [(config path, display, file path, run fingerprint or None, max_bytes)] ->
+    (reports, their cache keys (None without a run fingerprint or a readable file)), with
+    linter_for(config path) -> Linter. Each draft is read here, so its key is made of the
+    bytes linted: in a worker, and in the run's own process (run/cache.py)."""
     from followup_lint.model.draft import DraftError
     from followup_lint.model.findings import FileReport, Problem
     from followup_lint.read.draft import read_path_and_bytes
@@ -134,17 +135,31 @@ def _work(chunk):
             out[i] = FileReport(path=display, error=Problem.of(draft))
             continue
         by_config.setdefault(config_path, []).append((i, draft))
-    stages: dict = {}
     for config_path, items in by_config.items():
-        linter = _linter(config_path)
-        for (i, _), report in zip(items, linter.lint_drafts([d for _, d in items])):
-            report.text = None  # not shown by a worker's caller; keeps the pipe small
+        for (i, _), report in zip(items, linter_for(config_path).lint_drafts([d for _, d in items])):
             out[i] = report
+    memory.drafts_linted(len(chunk))
+    return out, keys
+
+
+def _work(chunk):
+    """lint_chunk in a worker (or this process beside them): (reports, keys, the stage
+    seconds of the Linters it used)."""
+    used: dict = {}
+
+    def linter_for(config_path):
+        used[config_path] = linter = _linter(config_path)
+        return linter
+
+    reports, keys = lint_chunk(chunk, linter_for)
+    for report in reports:
+        report.text = None  # not shown by a worker's caller; keeps the pipe small
+    stages: dict = {}
+    for linter in used.values():
         for k, v in linter.stages.items():
             stages[k] = stages.get(k, 0.0) + v
         linter.stages.clear()
-    memory.drafts_linted(len(chunk))
-    return out, keys, stages
+    return reports, keys, stages
 
 
 def _spawn_init(recipe: dict, storage: dict | None = None):
