@@ -5,9 +5,10 @@ glibc's allocator keeps freed blocks for reuse but returns few of the pages to t
 so a process linting 10,000 drafts grew by some 8 MB per 1,000 drafts while the memory it
 still used grew by about 1 MB (bench/results.md). `malloc_trim(0)` hands the free pages
 back in about 2 ms, but the next batch then faults its working memory in again: trimming
-after every 32-draft batch cost 4-17% of the CPU, after every 512 drafts it is about 1%,
-and what grows between two trims is a few MB. Where there is no such call (macOS,
-Windows, musl) nothing is done.
+after every 32-draft batch cost 4-17% of the CPU, after every 512 drafts it is about 1%.
+A process's peak is set by the largest batch it lints (language/parsed.py TOK2VEC_BATCH),
+which a trim does not lower; the trim gives back what fragmentation kept between batches.
+Where there is no such call (macOS, Windows, musl) nothing is done.
 """
 
 from __future__ import annotations

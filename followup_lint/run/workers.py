@@ -171,17 +171,15 @@ def _spawn_init(recipe: dict, storage: dict | None = None):
     _init(recipe, storage)
 
 
-def run_workers(chunks, jobs: int, recipe: dict, session=None, configs=None):
+def run_workers(chunks, jobs: int, recipe: dict, session=None, configs=()):
     """Yield (reports, keys, stages) per chunk (_work's answer), in order. `chunks`: a
     sequence (its items may be made when indexed). With `session` and fork available, this
     process lints beside jobs - 1 forked workers that inherit its Linters, built first for
-    `configs` (config paths; default: every chunk's); otherwise each of `jobs` workers
-    builds its session from `recipe` (Session.recipe())."""
+    `configs` (the chunks' config paths); otherwise each of `jobs` workers builds its
+    session from `recipe` (Session.recipe())."""
     import multiprocessing
 
     if session is not None and "fork" in multiprocessing.get_all_start_methods():
-        if configs is None:
-            configs = dict.fromkeys(item[0] for chunk in chunks for item in chunk)
         yield from _forked(chunks, jobs, session, configs, multiprocessing.get_context("fork"))
         return
     from followup_lint.storage import cachedir
@@ -224,7 +222,7 @@ def _forked(chunks, jobs: int, session, configs, context):
 
 class _Parked:
     """Chunk results that wait for their turn, pickled into a spooled temporary file (in
-    memory up to a few MB, then an unnamed file deleted as it is made): this process lints
+    memory up to 1 MB, then an unnamed file deleted as it is made): this process lints
     from the back of the run, so without this it held the reports of half the run until
     the end (+60 MB at 10,000 drafts)."""
 
