@@ -224,11 +224,14 @@ def _seed_pyphen(lang: str) -> None:
 
     try:
         path = pyphen.LANGUAGES[pyphen.language_fallback(lang)]
-        data = path.read_bytes()
-    except (AttributeError, KeyError, TypeError, OSError):
+    except (AttributeError, KeyError, TypeError):
         return
     directory = chosen_dir()
     if directory is None or path in getattr(pyphen, "hdcache", ()):
+        return
+    try:
+        data = path.read_bytes()
+    except OSError:
         return
     version = getattr(pyphen, "__version__", "unknown").encode()
     digest = hashlib.sha256(version + b"\0" + data).hexdigest()[:24]
@@ -259,9 +262,7 @@ def _seed_pyphen(lang: str) -> None:
 def _plain_patterns(hd) -> tuple | None:
     """(patterns, maxlen) of a parsed HyphDict when it holds nothing else and every value is
     a plain int (a nonstandard hyphenation carries data marshal cannot keep); else None."""
-    if set(vars(hd)) != {"patterns", "cache", "maxlen"} or type(hd.maxlen) is not int:
-        return None
-    if not _valid_patterns(hd.patterns, hd.maxlen):
+    if set(vars(hd)) != {"patterns", "cache", "maxlen"} or not _valid_patterns(hd.patterns, hd.maxlen):
         return None
     return hd.patterns, hd.maxlen
 
